@@ -1,0 +1,88 @@
+// Package bidui holds the vocabulary that the stages of a reconciliation run share: source kinds, rule levels
+// and severities, finding statuses. The stages themselves live in sibling packages (sources, match, rules,
+// report) that depend on this package and not on each other; pipeline and cmd/bidui wire them together.
+package bidui
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is a source kind: what a department file (or one sheet of it) holds. Each kind has a staging table
+// named by Table.
+type Kind string
+
+// The source kinds of the source data contract (spec/sources.md).
+const (
+	KindGS           Kind = "gs"           // 全国系统 person table
+	KindDibao        Kind = "dibao"        // 民政 农村低保名册
+	KindTekun        Kind = "tekun"        // 民政 特困人员名册
+	KindMedical      Kind = "medical"      // 医保 参保及费用
+	KindEducation    Kind = "education"    // 教育 学籍
+	KindReview       Kind = "review"       // 防止返贫监测预警研判台账
+	KindVerification Kind = "verification" // returned village workbooks
+)
+
+// Kinds lists every source kind in the order a run reports them.
+var Kinds = []Kind{KindGS, KindDibao, KindTekun, KindMedical, KindEducation, KindReview, KindVerification}
+
+// ParseKind returns the kind named s, or an error naming s when it is not a known kind.
+func ParseKind(s string) (Kind, error) {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("unknown source kind %q (known: %s)", s, kindList())
+}
+
+// Table is the name of the staging table that holds the normalised rows of kind k.
+func (k Kind) Table() string { return "src_" + string(k) }
+
+// Label is the kind's name as the offices know it, for summaries and finding details.
+func (k Kind) Label() string {
+	switch k {
+	case KindGS:
+		return "全国系统"
+	case KindDibao:
+		return "低保名册"
+	case KindTekun:
+		return "特困名册"
+	case KindMedical:
+		return "医保数据"
+	case KindEducation:
+		return "学籍数据"
+	case KindReview:
+		return "研判台账"
+	case KindVerification:
+		return "核实反馈"
+	}
+	return string(k)
+}
+
+func kindList() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Finding statuses, as stored in findings_history and shown by the findings view.
+const (
+	StatusNew      = "new"      // first seen in this run
+	StatusOpen     = "open"     // seen in an earlier run too
+	StatusWaived   = "waived"   // a returned workbook says 情况属实无需修正
+	StatusResolved = "resolved" // seen before, not any more
+)
+
+// Unplaced is the village (and town) name of findings whose location no source knows.
+const Unplaced = "未落村"
+
+// File statuses, as stored in the files table.
+const (
+	FileLoaded       = "loaded"       // rows are in the staging table
+	FileFailed       = "failed"       // the file or sheet could not be read; nothing of it is loaded
+	FileUnrecognised = "unrecognised" // the sheet matched no kind; reported and skipped
+	FileCarried      = "carried"      // unchanged since the previous run; rows carried over
+)
