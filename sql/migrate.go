@@ -45,7 +45,7 @@ func readMigrations(fsys fs.FS) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: strings.TrimSuffix(path.Base(name), ".sql"), SQL: string(body)})
+		ms = append(ms, Migration{Version: v, Name: strings.TrimSuffix(path.Base(name[len(num)+1:]), ".sql"), SQL: string(body)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	return ms, nil

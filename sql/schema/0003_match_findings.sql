@@ -62,3 +62,18 @@ CREATE TABLE rule_catalogue (
     basis    VARCHAR,
     description VARCHAR            -- the rule's condition in words (from the header's description lines)
 );
+
+-- id_valid(id): an 18-character resident ID with 17 digits, a real birth date and the right ISO 7064 MOD 11-2
+-- check character. Kept in the database so analysts can use it too.
+CREATE MACRO id_valid(id) AS
+    coalesce(
+        regexp_full_match(id, '[0-9]{17}[0-9X]')
+        AND try_strptime(substr(id, 7, 8), '%Y%m%d') IS NOT NULL
+        AND substr('10X98765432',
+                   (list_sum(list_transform(range(17),
+                       i -> coalesce(try_cast(substr(id, i + 1, 1) AS INTEGER), 99) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i + 1])) % 11)::BIGINT + 1,
+                   1) = substr(id, 18, 1),
+        false);
+
+-- person_key_of(id): the stable key of the person whose valid ID is id.
+CREATE MACRO person_key_of(id) AS 'P' || substr(sha256('bidui-person:' || id), 1, 16);

@@ -1,0 +1,125 @@
+package rules
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	biduisql "github.com/bidui/bidui/sql"
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+func testDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := biduisql.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func mustExec(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// settleRun records a run whose rule XX-01 found the given subjects (or was skipped when ran is false).
+func settleRun(t *testing.T, db *sql.DB, run int64, day string, ran bool, subjects ...string) {
+	t.Helper()
+	asOf, _ := time.Parse(time.DateOnly, day)
+	mustExec(t, db, `INSERT INTO runs (run_id, started_at, as_of, status) VALUES (?, now(), ?::DATE, 'ok')`, run, day)
+	mustExec(t, db, `CREATE OR REPLACE TABLE rule_hits (rule VARCHAR, subject VARCHAR, person_key VARCHAR, name VARCHAR,
+		id_number VARCHAR, county VARCHAR, town VARCHAR, village VARCHAR, household_no VARCHAR, detail VARCHAR)`)
+	for _, s := range subjects {
+		mustExec(t, db, `INSERT INTO rule_hits (rule, subject, village, detail) VALUES ('XX-01', ?, NULL, 'd')`, s)
+	}
+	status := Ran
+	if !ran {
+		status = Skipped
+	}
+	if err := Settle(context.Background(), db, run, asOf, []Outcome{{Rule: Rule{Code: "XX-01"}, Status: status}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type state struct {
+	status, first, last string
+}
+
+func states(t *testing.T, db *sql.DB, run int64) map[string]state {
+	t.Helper()
+	rows, err := db.Query(`SELECT subject, status, strftime(first_seen, '%Y-%m-%d'), strftime(last_seen, '%Y-%m-%d')
+		FROM findings_history WHERE run_id = ?`, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]state{}
+	for rows.Next() {
+		var subj string
+		var s state
+		if err := rows.Scan(&subj, &s.status, &s.first, &s.last); err != nil {
+			t.Fatal(err)
+		}
+		out[subj] = s
+	}
+	return out
+}
+
+func TestFindingLifecycle(t *testing.T) {
+	db := testDB(t)
+	mustExec(t, db, `INSERT INTO rule_catalogue VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
+
+	settleRun(t, db, 1, "2023-06-01", true, "A", "B")
+	want := map[string]state{"A": {"new", "2023-06-01", "2023-06-01"}, "B": {"new", "2023-06-01", "2023-06-01"}}
+	check(t, states(t, db, 1), want)
+
+	settleRun(t, db, 2, "2023-06-02", true, "A", "B")
+	want = map[string]state{"A": {"open", "2023-06-01", "2023-06-02"}, "B": {"open", "2023-06-01", "2023-06-02"}}
+	check(t, states(t, db, 2), want)
+
+	settleRun(t, db, 3, "2023-06-03", true, "A")
+	want = map[string]state{"A": {"open", "2023-06-01", "2023-06-03"}, "B": {"resolved", "2023-06-01", "2023-06-02"}}
+	check(t, states(t, db, 3), want)
+
+	// A skipped rule neither sees nor resolves its findings.
+	settleRun(t, db, 4, "2023-06-04", false)
+	check(t, states(t, db, 4), map[string]state{})
+
+	// After the skip, A is still open (first seen on the 1st); B, resolved, comes back as new.
+	settleRun(t, db, 5, "2023-06-05", true, "A", "B")
+	want = map[string]state{"A": {"open", "2023-06-01", "2023-06-05"}, "B": {"new", "2023-06-05", "2023-06-05"}}
+	check(t, states(t, db, 5), want)
+
+	var ids int
+	if err := db.QueryRow(`SELECT count(DISTINCT finding_id) FROM findings_history`).Scan(&ids); err != nil {
+		t.Fatal(err)
+	}
+	if ids != 2 {
+		t.Errorf("%d distinct finding_ids over five runs, want 2 (one per subject)", ids)
+	}
+	var village string
+	if err := db.QueryRow(`SELECT village FROM findings_history LIMIT 1`).Scan(&village); err != nil || village != "未落村" {
+		t.Errorf("village of a finding with no location = %q, %v; want 未落村", village, err)
+	}
+}
+
+func check(t *testing.T, got, want map[string]state) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("got %v, want %v", got, want)
+		return
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %+v, want %+v", k, got[k], w)
+		}
+	}
+}

@@ -1,0 +1,274 @@
+// Package rules loads the rule catalogue (one SQL file per rule with a metadata header), runs the rules
+// against the staging tables and links of a run's database, and keeps each finding's life across runs in
+// findings_history.
+package rules
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/bidui/bidui"
+)
+
+// A Rule is one check of the catalogue: its metadata header and its query. The query selects one row per
+// finding with the columns subject, person_key, name, id_number, county, town, village, household_no and
+// detail; the runner adds everything else.
+type Rule struct {
+	Code        string // e.g. DB-01
+	Title       string
+	Severity    string // high | medium | low
+	Level       string // person | household | row
+	Needs       []bidui.Kind
+	Uses        []bidui.Kind
+	Action      string
+	Basis       string
+	Description string // the condition in words; the header's `description:` lines joined
+	File        string
+	SQL         string
+	Params      []string // the named parameters ($name) the query uses
+}
+
+// Parameters lists the named parameters a rule may use; config [policy] and the run supply them.
+var Parameters = []string{
+	"as_of", "monitoring_line", "new_assistance_since", "review_lead_days", "identify_days",
+	"dibao_cancel_months", "self_pay_poverty", "self_pay_other", "elimination_min_months",
+	"compulsory_age_min", "compulsory_age_max", "education_stages_covered",
+}
+
+// Columns are the columns every rule query must select.
+var Columns = []string{"subject", "person_key", "name", "id_number", "county", "town", "village", "household_no", "detail"}
+
+var (
+	codePattern  = regexp.MustCompile(`^[A-Z]{2}-[0-9]{2}$`)
+	paramPattern = regexp.MustCompile(`\$([a-z_][a-z0-9_]*)`)
+	severities   = map[string]bool{"high": true, "medium": true, "low": true}
+	levels       = map[string]bool{"person": true, "household": true, "row": true}
+	required     = []string{"code", "title", "severity", "level", "needs", "action", "basis"}
+	known        = map[string]bool{"code": true, "title": true, "severity": true, "level": true, "needs": true,
+		"uses": true, "action": true, "basis": true, "description": true}
+)
+
+// ParseError is one problem of a rule file, at a line.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Load parses every *.sql file at the root of fsys. It reports every problem of every file, each as
+// `file:line: message`, joined in one error; rules are returned sorted by code only when there is none.
+func Load(fsys fs.FS) ([]Rule, error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var rules []Rule
+	var errs []error
+	byCode := map[string]string{}
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r, err := Parse(name, src)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if other, dup := byCode[r.Code]; dup {
+			errs = append(errs, &ParseError{File: name, Line: 1, Msg: fmt.Sprintf("code %s already used by %s", r.Code, other)})
+			continue
+		}
+		byCode[r.Code] = name
+		rules = append(rules, r)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].Code < rules[j].Code })
+	return rules, nil
+}
+
+// Parse reads one rule file: a header of `-- key: value` comment lines, then the query. Every problem is
+// reported as a *ParseError (joined when there are several).
+func Parse(file string, src []byte) (Rule, error) {
+	r := Rule{File: file}
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	seen := map[string]int{}
+	var body strings.Builder
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	line, inHeader := 0, true
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if inHeader {
+			trimmed := strings.TrimSpace(text)
+			if trimmed == "" {
+				continue
+			}
+			if strings.HasPrefix(trimmed, "--") {
+				comment := strings.TrimSpace(strings.TrimPrefix(trimmed, "--"))
+				key, value, ok := strings.Cut(comment, ":")
+				key = strings.TrimSpace(key)
+				if !ok || !isKey(key) {
+					// A plain comment inside the header: allowed, but only after the code line.
+					if len(seen) == 0 {
+						fail(line, "rule file must start with `-- code: XX-NN`")
+					}
+					continue
+				}
+				if !known[key] {
+					fail(line, "unknown header field %q", key)
+					continue
+				}
+				value = stripNote(strings.TrimSpace(value))
+				if _, dup := seen[key]; dup && key != "description" {
+					fail(line, "field %q given twice (first on line %d)", key, seen[key])
+					continue
+				}
+				seen[key] = line
+				if err := r.set(key, value); err != nil {
+					fail(line, "%s: %v", key, err)
+				}
+				continue
+			}
+			inHeader = false
+		}
+		body.WriteString(text)
+		body.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		fail(line, "read: %v", err)
+	}
+	for _, key := range required {
+		if _, ok := seen[key]; !ok {
+			fail(1, "missing header field %q", key)
+		}
+	}
+	r.SQL = strings.TrimSpace(body.String())
+	if r.SQL == "" {
+		fail(line, "no query after the header")
+	}
+	for _, m := range paramPattern.FindAllStringSubmatch(r.SQL, -1) {
+		name := m[1]
+		if !contains(Parameters, name) {
+			fail(lineOf(src, "$"+name), "unknown parameter $%s (known: %s)", name, strings.Join(Parameters, ", "))
+			continue
+		}
+		if !contains(r.Params, name) {
+			r.Params = append(r.Params, name)
+		}
+	}
+	if len(errs) > 0 {
+		return Rule{}, errors.Join(errs...)
+	}
+	return r, nil
+}
+
+func (r *Rule) set(key, value string) error {
+	if value == "" && key != "uses" && key != "description" {
+		return errors.New("empty value")
+	}
+	switch key {
+	case "code":
+		if !codePattern.MatchString(value) {
+			return fmt.Errorf("%q is not a rule code like DB-01", value)
+		}
+		r.Code = value
+	case "title":
+		r.Title = value
+	case "severity":
+		if !severities[value] {
+			return fmt.Errorf("%q is not one of high, medium, low", value)
+		}
+		r.Severity = value
+	case "level":
+		if !levels[value] {
+			return fmt.Errorf("%q is not one of person, household, row", value)
+		}
+		r.Level = value
+	case "needs", "uses":
+		kinds, err := parseKinds(value)
+		if err != nil {
+			return err
+		}
+		if key == "needs" {
+			r.Needs = kinds
+		} else {
+			r.Uses = kinds
+		}
+	case "action":
+		r.Action = value
+	case "basis":
+		r.Basis = value
+	case "description":
+		if r.Description != "" {
+			r.Description += " "
+		}
+		r.Description += value
+	}
+	return nil
+}
+
+func parseKinds(value string) ([]bidui.Kind, error) {
+	var kinds []bidui.Kind
+	for _, f := range strings.FieldsFunc(value, func(c rune) bool { return c == ',' || c == ' ' }) {
+		k, err := bidui.ParseKind(f)
+		if err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, nil
+}
+
+// stripNote drops a trailing parenthesised note such as `(person | household | row)` that the catalogue
+// uses to document a field.
+func stripNote(v string) string {
+	if i := strings.Index(v, "   "); i > 0 && strings.HasPrefix(strings.TrimSpace(v[i:]), "(") {
+		return strings.TrimSpace(v[:i])
+	}
+	return v
+}
+
+func isKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func lineOf(src []byte, needle string) int {
+	i := bytes.Index(src, []byte(needle))
+	if i < 0 {
+		return 1
+	}
+	return bytes.Count(src[:i], []byte("\n")) + 1
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}

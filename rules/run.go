@@ -1,0 +1,155 @@
+package rules
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bidui/bidui"
+)
+
+// Outcome is what happened to one rule in a run.
+type Outcome struct {
+	Rule     Rule
+	Status   string // ran | skipped | failed
+	Reason   string // why it was skipped or failed
+	Findings int
+	Duration time.Duration
+}
+
+// Outcome statuses.
+const (
+	Ran     = "ran"
+	Skipped = "skipped"
+	Failed  = "failed"
+)
+
+// Availability says, per source kind, whether the run may use it: loaded (at least one file and none failed)
+// or why not.
+type Availability map[bidui.Kind]string
+
+// Reason returns why rule r cannot run with the kinds available, or "" when it can.
+func (a Availability) Reason(r Rule) string {
+	var missing []string
+	for _, k := range r.Needs {
+		if why := a[k]; why != "" {
+			missing = append(missing, fmt.Sprintf("%s（%s）%s", k.Label(), k, why))
+		}
+	}
+	return strings.Join(missing, "；")
+}
+
+// Run creates the rule_hits table, writes the catalogue to rule_catalogue, and runs every rule whose needed
+// kinds are available, in code order, binding params by name. A rule whose query fails is recorded as failed
+// and the others still run; the returned error is only for ctx cancellation or a database failure outside the
+// rules' own queries. Every outcome is also recorded in rule_runs under runID.
+func Run(ctx context.Context, db *sql.DB, rules []Rule, avail Availability, params map[string]any, runID int64, log *slog.Logger) ([]Outcome, error) {
+	if err := writeCatalogue(ctx, db, rules); err != nil {
+		return nil, err
+	}
+	if _, err := db.ExecContext(ctx, `CREATE OR REPLACE TABLE rule_hits (
+		rule VARCHAR, subject VARCHAR, person_key VARCHAR, name VARCHAR, id_number VARCHAR,
+		county VARCHAR, town VARCHAR, village VARCHAR, household_no VARCHAR, detail VARCHAR)`); err != nil {
+		return nil, fmt.Errorf("create rule_hits: %w", err)
+	}
+	var outcomes []Outcome
+	for _, r := range rules {
+		if err := ctx.Err(); err != nil {
+			return outcomes, err
+		}
+		o := Outcome{Rule: r}
+		if why := avail.Reason(r); why != "" {
+			o.Status, o.Reason = Skipped, "缺少数据："+why
+			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
+		} else {
+			start := time.Now()
+			n, err := runOne(ctx, db, r, params)
+			o.Duration = time.Since(start)
+			switch {
+			case ctx.Err() != nil:
+				return outcomes, ctx.Err()
+			case err != nil:
+				o.Status, o.Reason = Failed, err.Error()
+				log.Error("rule failed", "rule", r.Code, "file", r.File, "err", err)
+			default:
+				o.Status, o.Findings = Ran, n
+				log.Info("rule ran", "rule", r.Code, "findings", n, "ms", o.Duration.Milliseconds())
+			}
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO rule_runs VALUES (?, ?, ?, ?, ?, ?)`,
+			runID, r.Code, o.Status, nullable(o.Reason), int64(o.Findings), o.Duration.Milliseconds()); err != nil {
+			return outcomes, fmt.Errorf("record rule %s: %w", r.Code, err)
+		}
+		outcomes = append(outcomes, o)
+	}
+	return outcomes, nil
+}
+
+// runOne inserts the rule's findings into rule_hits, one row per subject, inside a transaction so that a
+// query failing half-way leaves nothing of it behind.
+func runOne(ctx context.Context, db *sql.DB, r Rule, params map[string]any) (int, error) {
+	var args []any
+	for _, p := range r.Params {
+		v, ok := params[p]
+		if !ok {
+			return 0, fmt.Errorf("%s: parameter $%s has no value", r.File, p)
+		}
+		args = append(args, sql.Named(p, v))
+	}
+	args = append(args, sql.Named("bidui_rule", r.Code))
+	// The rule's own query is wrapped, not edited: its columns are picked by name and subjects deduplicated.
+	q := `INSERT INTO rule_hits
+		SELECT $bidui_rule, subject, any_value(person_key), any_value(name), any_value(id_number),
+		       any_value(county), any_value(town), any_value(village), any_value(household_no),
+		       string_agg(DISTINCT detail, '；')
+		FROM (` + r.SQL + `) AS hits (` + strings.Join(Columns, ", ") + `)
+		WHERE subject IS NOT NULL
+		GROUP BY subject`
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", r.File, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
+}
+
+func writeCatalogue(ctx context.Context, db *sql.DB, rules []Rule) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM rule_catalogue`); err != nil {
+		return fmt.Errorf("clear rule_catalogue: %w", err)
+	}
+	for _, r := range rules {
+		if _, err := db.ExecContext(ctx, `INSERT INTO rule_catalogue VALUES (?, ?, ?, ?, string_split(?, ','), string_split(?, ','), ?, ?, ?)`,
+			r.Code, r.Title, r.Severity, r.Level, joinKinds(r.Needs), joinKinds(r.Uses), r.Action, r.Basis, r.Description); err != nil {
+			return fmt.Errorf("write rule_catalogue %s: %w", r.Code, err)
+		}
+	}
+	// string_split('') gives [''], not []: keep empty lists empty.
+	_, err := db.ExecContext(ctx, `UPDATE rule_catalogue SET uses = list_filter(uses, k -> k <> ''), needs = list_filter(needs, k -> k <> '')`)
+	return err
+}
+
+func joinKinds(ks []bidui.Kind) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ",")
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
