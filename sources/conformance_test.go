@@ -1,0 +1,254 @@
+package sources
+
+import (
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/bidui/bidui"
+)
+
+// A conformanceCase is one source kind's file content, written in every format by TestConformance. Its
+// rows are laid out as: two title lines (a title, a 制表 line), the header (row 3), data[0] (row 4), a
+// blank row (5), data[1] (row 6, with unreadable values), data[2] (row 7, no person key), the rest of data
+// (rows 8…), a 合计 row.
+type conformanceCase struct {
+	kind    bidui.Kind
+	header  []string
+	data    [][]any
+	rejects []string // field|reason of the value rejects of row 6, sorted
+	// query returns one row about the loaded rows, compared with want.
+	query string
+	want  string
+}
+
+// The conformance suite loads every kind once into a fresh database per format, so a case's query sees only
+// its own file.
+
+var (
+	cfID1 = testID("19800101", 121)
+	cfID2 = testID("19820305", 222)
+	cfID3 = testID("20100607", 311)
+	cfID4 = testID("19501111", 412)
+)
+
+var conformanceCases = []conformanceCase{
+	{
+		kind: bidui.KindGS,
+		header: []string{"县", "乡镇", "行政村", "户编号", "人口编号", "姓名", "身份证号码", "与户主关系", "出生日期",
+			"监测对象类别", "风险是否消除", "识别时间", "家庭年人均纯收入", "致贫/返贫风险1", "致贫/返贫风险2", "产业帮扶", "备注"},
+		data: [][]any{
+			{"某县", "某镇", "甲村", "370323001001000011", "3703230010010000111", "张三", cfID1, "户主", "1980-01-01",
+				"脱贫不稳定户", "否", "202305", "8,000", "因病", "因学", "种植", "会计"},
+			{"某县", "某镇", "甲村", "370323001001000011", "3703230010010000112", "李四", cfID2, "配偶", "1982-13-45",
+				"脱贫不稳定户", "是的吧", "2023-05", "八千", "", "", "", ""},
+			{"某县", "某镇", "甲村", "370323001001000011", "", "", "", "", "", "", "", "", "", "", "", "", "填表人：王五"},
+			{"某县", "某镇", "甲村", "370323001001000011", "3703230010010000113", "张小三", cfID3, "之子", "2010年6月7日",
+				"", "", "", "", "", "", "", ""},
+		},
+		rejects: []string{"birth_date|bad_date", "income_per_capita|bad_number", "risk_eliminated|bad_bool"},
+		query: `SELECT name, id_number, birth_date, identified_on, identified_on_precision, income_per_capita,
+			risk_eliminated, risks, measures, extra->>'备注', household_no FROM src_gs WHERE row_no = 4`,
+		want: "张三|" + cfID1 + "|1980-01-01|2023-05-01|month|8000|false|[因病 因学]|[map[category:产业帮扶 text:种植]]|会计|370323001001000011",
+	},
+	{
+		kind: bidui.KindDibao,
+		header: []string{"县(市、区)", "乡镇(街道)", "村(居)委会", "户主姓名", "户主身份证号", "成员姓名", "成员身份证号",
+			"与户主关系", "保障人数", "月保障金额", "审批日期", "保障状态"},
+		data: [][]any{
+			{"某县", "某镇", "甲村", "张三", cfID1, "张三", cfID1, "户主", "3", "¥ 1,200", "2023/5/12", "在保"},
+			{"某县", "某镇", "甲村", "张三", cfID1, "李四", cfID2, "配偶", "三", "1200", "2023/02/30", "保着"},
+			{"", "", "", "张三", cfID1, "", "", "", "", "", "", ""},
+			{"某县", "某镇", "甲村", "", "", "张小三", cfID3, "子", "3", "1200", "20230512", "停保"},
+		},
+		rejects: []string{"approved_on|bad_date", "family_size|bad_integer", "status|bad_enum"},
+		query: `SELECT string_agg(concat_ws(',', name, household_key = '` + cfID1 + `', approved_on, status, area_type,
+			monthly_amount, family_size), ';' ORDER BY row_no) FROM src_dibao`,
+		want: "张三,true,2023-05-12,active,农村,1200.0,3;李四,true,农村,1200.0;张小三,true,2023-05-12,stopped,农村,1200.0,3",
+	},
+	{
+		kind:   bidui.KindTekun,
+		header: []string{"县", "乡", "村", "姓名", "身份证号码", "供养方式", "认定日期", "状态", "停保原因"},
+		data: [][]any{
+			{"某县", "某镇", "甲村", "赵六", cfID4, "分散供养", "2021.3.1", "正常", ""},
+			{"某县", "某镇", "甲村", "钱七", cfID2, "集中供养", "2021年3月32日", "没了", ""},
+			{"", "", "", "", "", "分散供养", "", "", ""},
+		},
+		rejects: []string{"approved_on|bad_date", "status|bad_enum"},
+		query:   `SELECT name, id_number, support_mode, approved_on, status FROM src_tekun WHERE row_no = 4`,
+		want:    "赵六|" + cfID4 + "|分散供养|2021-03-01|active",
+	},
+	{
+		kind: bidui.KindMedical,
+		header: []string{"参保人姓名", "公民身份号码", "参保缴费状态", "参保险种", "参保年度", "住院自付金额", "门诊自付金额",
+			"统筹区"},
+		data: [][]any{
+			{"张三", cfID1, "参保缴费", "城乡居民基本医疗保险", "2023", "1,000.50", "200元", "某县"},
+			{"李四", cfID2, "不知道", "商业保险", "二〇二三", "", "", ""},
+			{"", "", "暂停", "", "", "", "", ""},
+			{"", cfID3, "未参保", "职工基本医疗保险", "2023", "", "５０", ""},
+		},
+		rejects: []string{"insurance_type|bad_enum", "insured_status|bad_enum", "year|bad_integer"},
+		query: `SELECT string_agg(concat_ws(',', coalesce(name, '-'), insured_status, insurance_type, year,
+			self_pay_total), ';' ORDER BY row_no) FROM src_medical`,
+		want: "张三,insured,resident,2023,1200.5;李四;-,not_insured,employee,2023,50.0",
+	},
+	{
+		kind:   bidui.KindEducation,
+		header: []string{"学生姓名", "身份证件号", "就读学校", "学段", "年级", "在校状态", "享受资助"},
+		data: [][]any{
+			{"张小三", cfID3, "某镇中学", "初中", "七年级", "在读", "雨露计划"},
+			{"李小四", cfID2, "某镇小学", "小学", "三年级", "不好说", ""},
+			{"", "", "某镇小学", "", "", "", ""},
+		},
+		rejects: []string{"enrollment|bad_enum"},
+		query:   `SELECT name, id_number, school, enrollment, aid FROM src_education WHERE row_no = 4`,
+		want:    "张小三|" + cfID3 + "|某镇中学|enrolled|雨露计划",
+	},
+	{
+		kind:   bidui.KindReview,
+		header: []string{"乡镇", "村", "户主姓名", "户主身份证号", "研判时间", "研判结果", "原因", "线索来源", "研判人"},
+		data: [][]any{
+			{"某镇", "甲村", "张三", cfID1, "2023-05-12 10:20:30", "纳入监测", "因病", "医保预警", "王五"},
+			{"某镇", "甲村", "李四", cfID2, "上周", "待定", "", "", ""},
+			{"某镇", "甲村", "", "", "2023-05-12", "不纳入", "", "", ""},
+		},
+		rejects: []string{"conclusion|bad_enum", "reviewed_on|bad_date"},
+		query:   `SELECT head_name, id_number, reviewed_on, conclusion, reason, "trigger", reviewer FROM src_review WHERE row_no = 4`,
+		want:    "张三|" + cfID1 + "|2023-05-12|include|因病|医保预警|王五",
+	},
+	{
+		kind: bidui.KindVerification,
+		header: []string{"序号", "编号", "问题类型", "户编号", "姓名", "证件号码", "核实结果", "核实说明", "核实人",
+			"核实日期"},
+		data: [][]any{
+			{"1", "DB-01-0001", "新纳入低保未研判", "370323001001000011", "张三", cfID1, "已修正", "已补研判", "王五", "2023/6/15"},
+			{"2", "DB-01-0002", "新纳入低保未研判", "370323001001000012", "李四", cfID2, "情况属实无需修正", "", "王五", "6月15日"},
+			{"3", "", "新纳入低保未研判", "", "赵六", cfID4, "其他", "", "", ""},
+		},
+		rejects: []string{"verified_on|bad_date"},
+		query: `SELECT finding_id, result, note, verifier, verified_on, extra->>'姓名', extra->>'序号'
+			FROM src_verification WHERE row_no = 4`,
+		want: "DB-01-0001|已修正|已补研判|王五|2023-06-15|张三|1",
+	},
+}
+
+// conformanceRows lays a case out as a file: titles, header, data with a blank row and a 合计 row.
+func conformanceRows(c conformanceCase) [][]any {
+	header := make([]any, len(c.header))
+	for i, h := range c.header {
+		header[i] = h
+	}
+	rows := [][]any{
+		{c.kind.Label() + "（测试）"},
+		{"制表单位：某县某镇", "", "导出时间：2023-06-01"},
+		header,
+		c.data[0],
+		make([]any, len(c.header)),
+	}
+	rows = append(rows, c.data[1:]...)
+	total := make([]any, len(c.header))
+	total[0] = "合  计"
+	total[len(total)-1] = fmt.Sprint(len(c.data))
+	return append(rows, total)
+}
+
+// conformanceFormats writes a case's rows as one input file.
+var conformanceFormats = []struct {
+	name  string
+	ext   string
+	write func(t *testing.T, path string, rows [][]any)
+}{
+	{"xlsx", ".xlsx", func(t *testing.T, path string, rows [][]any) {
+		writeXLSX(t, path, sheetData{name: "Sheet1", rows: rows, merges: [][2]string{{"A1", "F1"}}})
+	}},
+	{"csv-utf8", ".csv", func(t *testing.T, path string, rows [][]any) {
+		writeCSV(t, path, padRows(stringRows(rows)), "utf-8", ',')
+	}},
+	{"csv-utf8-bom", ".csv", func(t *testing.T, path string, rows [][]any) {
+		writeCSV(t, path, padRows(stringRows(rows)), "utf-8-bom", ',')
+	}},
+	{"csv-gb18030", ".csv", func(t *testing.T, path string, rows [][]any) {
+		writeCSV(t, path, padRows(stringRows(rows)), "gb18030", ',')
+	}},
+	{"tsv-gb18030", ".txt", func(t *testing.T, path string, rows [][]any) {
+		// Title lines written as single fields, as many tools export them.
+		s := stringRows(rows)
+		s[0] = s[0][:1]
+		writeCSV(t, path, s, "gb18030", '\t')
+	}},
+}
+
+// padRows gives every record the header's width, as Excel's CSV export does.
+func padRows(rows [][]string) [][]string {
+	width := len(rows[2])
+	for i, r := range rows {
+		for len(r) < width {
+			r = append(r, "")
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+// TestConformance runs every source kind through every format: header found under the title rows, aliases
+// mapped, blank and 合计 rows skipped, a row without a person key rejected whole, unreadable values
+// rejected one by one with the rest of their row loaded, and the counts adding up.
+func TestConformance(t *testing.T) {
+	for _, format := range conformanceFormats {
+		t.Run(format.name, func(t *testing.T) {
+			db := openDB(t)
+			for _, c := range conformanceCases {
+				t.Run(string(c.kind), func(t *testing.T) {
+					path := filepath.Join(t.TempDir(), string(c.kind)+format.ext)
+					format.write(t, path, conformanceRows(c))
+					res := only(t, loadFile(t, db, path))
+					if res.Status != bidui.FileLoaded || res.Kind != c.kind {
+						t.Fatalf("status %s kind %q err %v, want loaded %s", res.Status, res.Kind, res.Err, c.kind)
+					}
+					if res.HeaderRow != 3 {
+						t.Errorf("header row %d, want 3", res.HeaderRow)
+					}
+					wantRead := int64(len(c.data) + 2) // + blank + 合计
+					if res.RowsRead != wantRead || res.RowsSkipped != 2 || res.RowsRejected != 1 || res.RowsLoaded != wantRead-3 {
+						t.Errorf("rows read %d loaded %d skipped %d rejected %d, want %d %d 2 1",
+							res.RowsRead, res.RowsLoaded, res.RowsSkipped, res.RowsRejected, wantRead, wantRead-3)
+					}
+					// Every header of the case is either mapped or kept in extra.
+					for canonical, seen := range res.Columns {
+						if !slices.Contains(c.header, seen) {
+							t.Errorf("column %s from header %q, which the file does not have", canonical, seen)
+						}
+					}
+					got := queryStrings(t, db, `SELECT field || '|' || reason FROM rejects
+						WHERE file_id = ? AND row_no = 6 ORDER BY 1`, res.FileID)
+					if !reflect.DeepEqual(got, c.rejects) {
+						t.Errorf("rejects of row 6: %q, want %q", got, c.rejects)
+					}
+					whole := queryStrings(t, db, `SELECT row_no || '|' || coalesce("column", '∅') || '|' || reason
+						FROM rejects WHERE file_id = ? AND field IS NULL`, res.FileID)
+					if want := []string{"7|∅|no_person_key"}; !reflect.DeepEqual(whole, want) {
+						t.Errorf("whole-row rejects %q, want %q", whole, want)
+					}
+					sheet := queryOne(t, db, `SELECT DISTINCT sheet FROM rejects WHERE file_id = ?`, res.FileID)
+					if sheet != res.Sheet {
+						t.Errorf("rejects sheet %q, want %q", sheet, res.Sheet)
+					}
+					var loaded int64
+					if err := db.QueryRow(`SELECT count(*) FROM `+c.kind.Table()+` WHERE file_id = ?`, res.FileID).Scan(&loaded); err != nil {
+						t.Fatal(err)
+					}
+					if loaded != res.RowsLoaded {
+						t.Errorf("%d rows in %s, result says %d", loaded, c.kind.Table(), res.RowsLoaded)
+					}
+					// Each kind is loaded once per database, so the case's query sees only this file.
+					if got := queryOne(t, db, c.query); got != c.want {
+						t.Errorf("query:\n got %s\nwant %s", got, c.want)
+					}
+				})
+			}
+		})
+	}
+}

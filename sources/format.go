@@ -1,0 +1,121 @@
+package sources
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+)
+
+// A book is an opened input file: one or more sheets of rows.
+type book struct {
+	format   string // xlsx, xls, html, csv
+	encoding string // csv and html: the text encoding found
+	sheets   []*sheetSource
+	closeFn  func()
+}
+
+func (b *book) close() {
+	if b.closeFn != nil {
+		b.closeFn()
+	}
+}
+
+// A sheetSource is one sheet, opened when it is read.
+type sheetSource struct {
+	name string
+	// strictWidth: every record should have as many fields as the header (CSV); a spreadsheet's rows are
+	// ragged by nature.
+	strictWidth bool
+	open        func() (rowIter, error)
+}
+
+// rowIter yields the rows of a sheet with their 1-based row numbers as a spreadsheet shows them.
+type rowIter interface {
+	// next returns the next row, or io.EOF after the last.
+	next() (cells []string, rowNo int, err error)
+	close()
+}
+
+var (
+	magicZip  = []byte("PK\x03\x04")
+	magicOLE2 = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// openBook reads the file by what its bytes are, not by its name: departments save HTML and xlsx as .xls,
+// and CSV as .txt or .xls.
+func openBook(ctx context.Context, path string, data []byte) (*book, error) {
+	switch {
+	case bytes.HasPrefix(data, magicZip):
+		b, err := openXLSX(data)
+		if b == nil {
+			b = &book{}
+		}
+		b.format = "xlsx"
+		return b, err
+	case bytes.HasPrefix(data, magicOLE2):
+		b := &book{format: "xls"}
+		converted, err := convertXLS(ctx, path, data)
+		if err != nil {
+			return b, err
+		}
+		x, err := openXLSX(converted)
+		if err != nil {
+			return b, err
+		}
+		x.format = "xls"
+		return x, nil
+	}
+	text, encoding, err := decodeText(data)
+	if err != nil {
+		return &book{format: sniffTextFormat(data)}, err
+	}
+	if sniffTextFormat(data) == "html" {
+		b, err := openHTML(path, text)
+		if b != nil {
+			b.encoding = encoding
+		}
+		return b, err
+	}
+	b := openCSV(path, text)
+	b.encoding = encoding
+	return b, nil
+}
+
+// sniffTextFormat tells an HTML table saved as .xls from delimited text by its first bytes.
+func sniffTextFormat(data []byte) string {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	head = bytes.ToLower(head)
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if bytes.HasPrefix(trimmed, []byte("<")) &&
+		(bytes.Contains(head, []byte("<table")) || bytes.Contains(head, []byte("<html"))) {
+		return "html"
+	}
+	return "csv"
+}
+
+// sniffBinary returns an error saying what the file is when its first bytes are not text: a document or an
+// archive of another sort, or anything with NUL bytes.
+func sniffBinary(data []byte) error {
+	for _, m := range []struct {
+		magic []byte
+		what  string
+	}{
+		{[]byte("%PDF"), "a PDF document"},
+		{[]byte("\x1f\x8b"), "a gzip archive"},
+		{[]byte("Rar!"), "a RAR archive"},
+		{[]byte("7z\xbc\xaf"), "a 7-Zip archive"},
+		{[]byte("\x89PNG"), "a PNG image"},
+		{[]byte("\xff\xd8\xff"), "a JPEG image"},
+	} {
+		if bytes.HasPrefix(data, m.magic) {
+			return fmt.Errorf("%w: the file is %s", ErrNotTabular, m.what)
+		}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return fmt.Errorf("%w: the file holds binary data (NUL bytes)", ErrNotTabular)
+	}
+	return nil
+}

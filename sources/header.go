@@ -1,0 +1,258 @@
+package sources
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// headerScanRows is how many rows at the top of a sheet may hold title lines and the header.
+const headerScanRows = 20
+
+// A headerCandidate is one way of reading a header cell: as it stands, or joined with the label above it
+// when the header has two levels.
+type headerCandidate struct {
+	norm string // compared with the kind's headers
+	seen string // shown to people: the header as the file has it
+}
+
+// headerCell is a column's header, with its readings in the order they are tried.
+type headerCell []headerCandidate
+
+// headerMatch is the header row of a sheet and what each of its columns holds.
+type headerMatch struct {
+	spec  *kindSpec
+	index int // index of the (last) header row among the scanned rows
+	cells []headerCell
+	cols  []*field // per column: the field it fills, nil for extra
+	seen  []string // per column: the header as seen, for Columns, rejects and extra
+	found map[string]string
+	score int
+	width int // columns up to the last non-empty header cell
+}
+
+// flattenHeader reads row as a header, with parent as the row above it when the two form a two-level header
+// (a parent label such as 致贫/返贫风险 merged over child labels; columns without children span both rows).
+func flattenHeader(parent, row []string) []headerCell {
+	n := len(row)
+	if len(parent) > n {
+		n = len(parent)
+	}
+	child := make([]string, n)
+	copy(child, row)
+	for i := range child {
+		child[i] = cleanText(child[i])
+	}
+	var above []string
+	if parent != nil && isParentRow(parent, child) {
+		above = carryParent(parent, child)
+	}
+	// A child label that occurs twice (姓名 under both 户主 and 成员) is ambiguous on its own.
+	count := map[string]int{}
+	for _, c := range child {
+		if c != "" {
+			count[normalizeHeader(c)]++
+		}
+	}
+	cells := make([]headerCell, n)
+	for i, c := range child {
+		p := ""
+		if above != nil {
+			p = above[i]
+		}
+		switch {
+		case c == "" && p == "":
+		case c == "":
+			cells[i] = headerCell{{normalizeHeader(p), p}}
+		case p == "" || normalizeHeader(p) == normalizeHeader(c):
+			cells[i] = headerCell{{normalizeHeader(c), c}}
+		default:
+			joined := headerCandidate{normalizeHeader(p + c), p + "/" + c}
+			slashed := headerCandidate{normalizeHeader(p + "/" + c), p + "/" + c}
+			alone := headerCandidate{normalizeHeader(c), c}
+			if count[normalizeHeader(c)] > 1 {
+				cells[i] = headerCell{joined, slashed, {alone.norm, slashed.seen}}
+			} else {
+				cells[i] = headerCell{alone, joined, slashed}
+			}
+		}
+	}
+	return cells
+}
+
+// isParentRow tells a parent header row from a title or 制表 line: it has at least two different labels, none
+// of them a "key：value" line, and at least one column whose label spans both rows.
+func isParentRow(parent, child []string) bool {
+	labels := map[string]bool{}
+	spans := false
+	for i, p := range parent {
+		p = normalizeHeader(p)
+		if p == "" {
+			continue
+		}
+		if strings.ContainsAny(p, ":：") {
+			return false
+		}
+		labels[p] = true
+		if i >= len(child) || child[i] == "" || normalizeHeader(child[i]) == p {
+			spans = true
+		}
+	}
+	return len(labels) >= 2 && spans
+}
+
+// carryParent spreads each parent label to the right over the children it was merged above: in a file, a
+// merged cell only holds its value in its first column.
+func carryParent(parent, child []string) []string {
+	above := make([]string, len(child))
+	for i := range child {
+		if i < len(parent) {
+			above[i] = cleanText(parent[i])
+		}
+		if above[i] == "" && i > 0 && child[i] != "" && child[i-1] != "" {
+			above[i] = above[i-1]
+		}
+	}
+	return above
+}
+
+// matchHeader maps the columns of a header to the fields of spec. It returns nil when the header lacks a
+// required field.
+func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *headerMatch {
+	m := &headerMatch{spec: spec, cells: cells, cols: make([]*field, len(cells)), seen: make([]string, len(cells)),
+		found: map[string]string{}}
+	for i, cell := range cells {
+		if len(cell) == 0 {
+			continue
+		}
+		m.width = i + 1
+		m.seen[i] = cell[0].seen
+		for _, cand := range cell {
+			f := index[cand.norm]
+			if f == nil {
+				continue
+			}
+			if _, taken := m.found[f.name]; taken {
+				break // a second column for the same field is kept in extra
+			}
+			m.cols[i] = f
+			m.seen[i] = cand.seen
+			m.found[f.name] = cand.seen
+			break
+		}
+	}
+	for _, f := range spec.fields {
+		if _, ok := m.found[f.name]; f.required && !ok {
+			return nil
+		}
+	}
+	m.score = len(m.found)
+	return m
+}
+
+var kindIndexes = func() []map[string]*field {
+	idx := make([]map[string]*field, len(kinds))
+	for i, k := range kinds {
+		idx[i] = k.headerIndex()
+	}
+	return idx
+}()
+
+// detectHeader finds the header row among the first rows of a sheet and the kind it belongs to. Among rows
+// and kinds whose required headers are all present, the one that maps the most columns wins; for one kind,
+// the lowest such row (the last row of a two-level header). It returns a nil match and a nil error when no
+// row holds any kind's required headers, and an error when two kinds match equally well.
+func detectHeader(rows [][]string) (*headerMatch, error) {
+	var best *headerMatch
+	var rival *headerMatch
+	for r, row := range rows {
+		if blank(row) {
+			continue
+		}
+		var parent []string
+		if r > 0 {
+			parent = rows[r-1]
+		}
+		cells := flattenHeader(parent, row)
+		for k, spec := range kinds {
+			m := matchHeader(spec, kindIndexes[k], cells)
+			if m == nil {
+				continue
+			}
+			m.index = r
+			switch {
+			case best == nil || m.score > best.score:
+				best, rival = m, nil
+			case m.score == best.score && m.spec == best.spec:
+				best = m
+			case m.score == best.score:
+				rival = m
+			}
+		}
+	}
+	if rival != nil && rival.spec != best.spec {
+		return nil, fmt.Errorf("%w: headers match both %s and %s equally (%d columns each)",
+			ErrAmbiguousKind, rival.spec.kind, best.spec.kind, best.score)
+	}
+	return best, nil
+}
+
+// headersSeen returns the non-empty cells of the most header-like row: the one with the most known headers
+// of any kind, else the one with the most text cells.
+func headersSeen(rows [][]string) []string {
+	bestRow, bestKnown, bestText := -1, 0, 0
+	for r, row := range rows {
+		known, texts := 0, 0
+		for _, c := range row {
+			n := normalizeHeader(c)
+			if n == "" {
+				continue
+			}
+			if !isNumberLike(n) {
+				texts++
+			}
+			for _, idx := range kindIndexes {
+				if idx[n] != nil {
+					known++
+					break
+				}
+			}
+		}
+		if known > bestKnown || (known == bestKnown && texts > bestText) {
+			bestRow, bestKnown, bestText = r, known, texts
+		}
+	}
+	if bestRow < 0 {
+		return nil
+	}
+	var out []string
+	for _, c := range rows[bestRow] {
+		if c = cleanText(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isNumberLike(s string) bool {
+	return strings.Trim(s, "0123456789.-/:E+") == ""
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if cleanText(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// columnName is a column's spreadsheet letter (A, B, …, AA), which people use to find a cell.
+func columnName(i int) string {
+	name, err := excelize.ColumnNumberToName(i + 1)
+	if err != nil {
+		return fmt.Sprint(i + 1)
+	}
+	return name
+}

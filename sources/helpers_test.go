@@ -1,0 +1,256 @@
+package sources
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bidui/bidui"
+	biduisql "github.com/bidui/bidui/sql"
+	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// testID returns a valid 18-character ID for region 370323, the given birth date (YYYYMMDD) and sequence.
+func testID(birth string, seq int) string {
+	first17 := fmt.Sprintf("370323%s%03d", birth, seq)
+	c, ok := bidui.IDCheckChar(first17)
+	if !ok {
+		panic("bad test id " + first17)
+	}
+	return first17 + string(c)
+}
+
+// testIDX returns a valid ID that ends in X, searching sequences from seq on.
+func testIDX(birth string, seq int) string {
+	for ; ; seq++ {
+		if id := testID(birth, seq); strings.HasSuffix(id, "X") {
+			return id
+		}
+	}
+}
+
+// openDB returns a migrated DuckDB database in the test's temporary directory.
+func openDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", filepath.Join(t.TempDir(), "test.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := biduisql.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// loadFile loads path into db with file ids counting from 1 per database, and checks the row invariant.
+func loadFile(t *testing.T, db *sql.DB, path string) []Result {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var next int64
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(file_id), 0) FROM (
+		SELECT file_id FROM rejects UNION ALL SELECT file_id FROM src_gs UNION ALL SELECT file_id FROM src_dibao
+		UNION ALL SELECT file_id FROM src_tekun UNION ALL SELECT file_id FROM src_medical
+		UNION ALL SELECT file_id FROM src_education UNION ALL SELECT file_id FROM src_review
+		UNION ALL SELECT file_id FROM src_verification)`).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	next += 100
+	results, err := Load(ctx, conn, path, func() int64 { next++; return next })
+	if err != nil {
+		t.Fatalf("Load %s: %v", path, err)
+	}
+	checkInvariant(t, results)
+	return results
+}
+
+func checkInvariant(t *testing.T, results []Result) {
+	t.Helper()
+	for _, r := range results {
+		if r.RowsRead != r.RowsLoaded+r.RowsSkipped+r.RowsRejected {
+			t.Errorf("%s [%s]: read %d != loaded %d + skipped %d + rejected %d", r.Path, r.Sheet,
+				r.RowsRead, r.RowsLoaded, r.RowsSkipped, r.RowsRejected)
+		}
+		if (r.Status == bidui.FileLoaded) != (r.Err == nil) {
+			t.Errorf("%s [%s]: status %s with err %v", r.Path, r.Sheet, r.Status, r.Err)
+		}
+	}
+}
+
+// only returns the single Result of a one-sheet file, failing the test otherwise.
+func only(t *testing.T, results []Result) Result {
+	t.Helper()
+	if len(results) != 1 {
+		for _, r := range results {
+			t.Logf("result: sheet %q status %s kind %s err %v", r.Sheet, r.Status, r.Kind, r.Err)
+		}
+		t.Fatalf("got %d results, want 1", len(results))
+	}
+	return results[0]
+}
+
+// queryStrings runs a query and returns its rows as strings joined with "|" (NULL as ∅).
+func queryStrings(t *testing.T, db *sql.DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(cols))
+		for i, v := range vals {
+			switch v := v.(type) {
+			case nil:
+				parts[i] = "∅"
+			case time.Time:
+				parts[i] = v.Format("2006-01-02")
+			default:
+				parts[i] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func queryOne(t *testing.T, db *sql.DB, q string, args ...any) string {
+	t.Helper()
+	got := queryStrings(t, db, q, args...)
+	if len(got) != 1 {
+		t.Fatalf("%s: %d rows, want 1: %q", q, len(got), got)
+	}
+	return got[0]
+}
+
+// A cell of a test workbook: a string is written as text; num writes a numeric cell with exactly the given
+// raw value (as Excel itself stores it, e.g. "3.70323198001011E+17"); any other value goes through
+// excelize's SetCellValue.
+type num string
+
+// sheetData is one sheet of a test workbook.
+type sheetData struct {
+	name   string
+	rows   [][]any
+	merges [][2]string // merged areas, e.g. {"A1", "F1"}
+}
+
+func writeXLSX(t *testing.T, path string, sheets ...sheetData) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, sh := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", sh.name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(sh.name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range sh.rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				var err error
+				switch v := v.(type) {
+				case nil:
+					continue
+				case num:
+					err = f.SetCellDefault(sh.name, cell, string(v))
+				case string:
+					if v == "" {
+						continue
+					}
+					err = f.SetCellStr(sh.name, cell, v)
+				default:
+					err = f.SetCellValue(sh.name, cell, v)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, m := range sh.merges {
+			if err := f.MergeCell(sh.name, m[0], m[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeCSV writes rows as CSV in the given encoding ("utf-8", "utf-8-bom", "gb18030") and separator.
+func writeCSV(t *testing.T, path string, rows [][]string, encoding string, sep rune) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Comma = sep
+	w.UseCRLF = true
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	switch encoding {
+	case "utf-8":
+	case "utf-8-bom":
+		data = append([]byte("\xef\xbb\xbf"), data...)
+	case "gb18030":
+		var err error
+		data, err = simplifiedchinese.GB18030.NewEncoder().Bytes(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatalf("unknown encoding %s", encoding)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stringRows turns workbook rows into CSV rows (num cells become their raw text, as Excel's CSV export
+// writes a number).
+func stringRows(rows [][]any) [][]string {
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		out[i] = make([]string, len(row))
+		for j, v := range row {
+			switch v := v.(type) {
+			case nil:
+			case num:
+				out[i][j] = string(v)
+			default:
+				out[i][j] = fmt.Sprint(v)
+			}
+		}
+	}
+	return out
+}

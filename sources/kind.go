@@ -1,0 +1,169 @@
+package sources
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bidui/bidui"
+)
+
+// fieldType says how a cell is normalised and which staging columns it fills.
+type fieldType int
+
+const (
+	typeText    fieldType = iota // VARCHAR, trimmed
+	typeID                       // <name>_raw (or id_raw) VARCHAR + <name> VARCHAR, see normalizeID
+	typeDate                     // DATE + <name>_precision
+	typeBool                     // BOOLEAN
+	typeNumber                   // DOUBLE
+	typeInteger                  // INTEGER
+	typeEnum                     // VARCHAR from an enumeration
+	typeRisk                     // one or more elements of the VARCHAR[] column risks
+	typeMeasure                  // one element of the STRUCT(category, text)[] column measures
+)
+
+// A field is one canonical column of a source kind and the headers that name it in department files.
+type field struct {
+	name     string   // canonical name; the staging column it fills (see fieldType for the exceptions)
+	headers  []string // as spec/sources.md lists them: canonical header first, then aliases
+	required bool     // a sheet is of this kind only when it has every required field
+	typ      fieldType
+	enum     *enumeration // typeEnum only
+	rawCol   string       // typeID only: the column that keeps the cell as found
+	category string       // typeMeasure only: the measure's category as the contract names it
+	def      string       // the value of a blank cell, or of a missing column (typeText, typeEnum)
+}
+
+// A kindSpec describes one source kind: its fields, which of them identify a person, and what is computed
+// from a whole row after every field has been normalised.
+type kindSpec struct {
+	kind   bidui.Kind
+	fields []field
+	// keys are the fields of which at least one must be set for a row to be usable at all.
+	keys []string
+	// outputs are the staging columns the kind fills beyond its fields (computed ones).
+	outputs []string
+	// newFinisher returns the per-sheet hook that completes a normalised row (household keys, totals,
+	// defaults). It may be nil.
+	newFinisher func(s *sheetInfo) func(rec record)
+}
+
+// sheetInfo is what a finisher may know about the sheet it completes rows of.
+type sheetInfo struct {
+	sha12 string          // first 12 hex digits of the file's SHA-256
+	sheet string          // sheet name
+	has   map[string]bool // fields the sheet has a column for
+	rowNo int             // the spreadsheet row of the record being finished
+}
+
+// A record is one normalised row: staging column -> value (string, bool, float64, int32, time.Time, []string,
+// []any); a missing column is NULL.
+type record map[string]any
+
+// kinds lists every kind the importer recognises, in bidui.Kinds order.
+var kinds = []*kindSpec{gsKind, dibaoKind, tekunKind, medicalKind, educationKind, reviewKind, verificationKind}
+
+// text, id, date, … build fields; the alias lists come straight from the contract.
+func text(name string, headers ...string) field { return field{name: name, headers: headers} }
+
+func id(name, rawCol string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeID, rawCol: rawCol}
+}
+
+func date(name string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeDate}
+}
+
+func yesNo(name string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeBool}
+}
+
+func number(name string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeNumber}
+}
+
+func integer(name string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeInteger}
+}
+
+func enumField(name string, e *enumeration, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeEnum, enum: e}
+}
+
+func required(f field) field { f.required = true; return f }
+
+func withDefault(f field, v string) field { f.def = v; return f }
+
+// columns returns the staging columns that the kind's rows fill, provenance and extra included.
+func (k *kindSpec) columns() []string {
+	cols := []string{"file_id", "sheet", "row_no"}
+	seen := map[string]bool{}
+	add := func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			cols = append(cols, c)
+		}
+	}
+	for _, f := range k.fields {
+		switch f.typ {
+		case typeID:
+			add(f.rawCol)
+			add(f.name)
+		case typeDate:
+			add(f.name)
+			add(f.name + "_precision")
+		case typeRisk:
+			add("risks")
+		case typeMeasure:
+			add("measures")
+		default:
+			add(f.name)
+		}
+	}
+	for _, c := range k.outputs {
+		add(c)
+	}
+	add("extra")
+	return cols
+}
+
+// headerIndex maps every normalised header of the kind to its field.
+func (k *kindSpec) headerIndex() map[string]*field {
+	idx := map[string]*field{}
+	for i := range k.fields {
+		f := &k.fields[i]
+		for _, h := range f.headers {
+			n := normalizeHeader(h)
+			if other, dup := idx[n]; dup && other != f {
+				panic(fmt.Sprintf("sources: kind %s: header %q names both %s and %s", k.kind, h, other.name, f.name))
+			}
+			idx[n] = f
+		}
+	}
+	return idx
+}
+
+// normalizeHeader is the form in which headers are compared: full-width folded, no white space inside, and
+// without the * that templates put before required columns.
+func normalizeHeader(h string) string {
+	h = squeeze(fold(h))
+	h = strings.Trim(h, "*")
+	return h
+}
+
+// risks and measures of the 全国系统 are lists built from several columns.
+func riskField(name string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeRisk}
+}
+
+func measureField(category string) field {
+	return field{name: "measures." + category, headers: []string{category}, typ: typeMeasure, category: category}
+}
+
+// splitRisks splits a risk cell on the separators offices use between several risks in one cell.
+func splitRisks(s string) []string {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return strings.ContainsRune("、,，;；/", r) || isSpace(r)
+	})
+	return parts
+}

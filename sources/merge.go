@@ -1,0 +1,216 @@
+package sources
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// A mergeRange is a merged cell area; its value is stored only in its top-left cell.
+type mergeRange struct {
+	row1, col1, row2, col2 int // 1-based, inclusive
+}
+
+// mergeFiller gives every cell of a merged area the value of its top-left cell while rows stream by: a
+// parent header merged over its children labels each of them, a 户主姓名 merged down a household's member
+// rows belongs to each member.
+type mergeFiller struct {
+	pending []mergeRange // sorted by row1, not yet reached
+	active  []activeMerge
+}
+
+type activeMerge struct {
+	mergeRange
+	value string
+}
+
+func newMergeFiller(ranges []mergeRange) *mergeFiller {
+	sort.Slice(ranges, func(i, j int) bool { return ranges[i].row1 < ranges[j].row1 })
+	return &mergeFiller{pending: ranges}
+}
+
+func (m *mergeFiller) fill(rowNo int, cells []string) []string {
+	if m == nil {
+		return cells
+	}
+	for len(m.pending) > 0 && m.pending[0].row1 <= rowNo {
+		r := m.pending[0]
+		m.pending = m.pending[1:]
+		if r.row1 < rowNo {
+			continue // a row the iterator never showed; nothing to carry
+		}
+		v := ""
+		if r.col1-1 < len(cells) {
+			v = cells[r.col1-1]
+		}
+		if v != "" {
+			m.active = append(m.active, activeMerge{r, v})
+		}
+	}
+	kept := m.active[:0]
+	for _, a := range m.active {
+		if a.row2 < rowNo {
+			continue
+		}
+		kept = append(kept, a)
+		for len(cells) < a.col2 {
+			cells = append(cells, "")
+		}
+		for c := a.col1; c <= a.col2; c++ {
+			if cells[c-1] == "" {
+				cells[c-1] = a.value
+			}
+		}
+	}
+	m.active = kept
+	return cells
+}
+
+// sheetMerges reads the merged areas of every sheet straight from the package: excelize's GetMergeCells
+// parses the whole worksheet into memory, which for a county-sized sheet costs more than reading its rows.
+// A workbook whose merges cannot be read is read without them.
+func sheetMerges(data []byte) map[string][]mergeRange {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		files[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	wbPath := "xl/workbook.xml"
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Type   string `xml:"Type,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if readXML(files["_rels/.rels"], &rels) == nil {
+		for _, r := range rels.Rel {
+			if strings.HasSuffix(r.Type, "/officeDocument") {
+				wbPath = strings.TrimPrefix(r.Target, "/")
+			}
+		}
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if readXML(files[wbPath], &wb) != nil {
+		return nil
+	}
+	rels.Rel = nil
+	dir := path.Dir(wbPath)
+	if readXML(files[path.Join(dir, "_rels", path.Base(wbPath)+".rels")], &rels) != nil {
+		return nil
+	}
+	targets := map[string]string{}
+	for _, r := range rels.Rel {
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join(dir, t)
+		}
+		targets[r.ID] = t
+	}
+	out := map[string][]mergeRange{}
+	for _, s := range wb.Sheets {
+		if f := files[targets[s.RID]]; f != nil {
+			out[s.Name] = scanMerges(f)
+		}
+	}
+	return out
+}
+
+func readXML(f *zip.File, v any) error {
+	if f == nil {
+		return io.ErrUnexpectedEOF
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return xml.NewDecoder(rc).Decode(v)
+}
+
+// scanMerges finds the <mergeCell ref="A1:C2"/> elements of a worksheet by scanning its bytes in chunks,
+// without parsing the rows.
+func scanMerges(f *zip.File) []mergeRange {
+	rc, err := f.Open()
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	const tail = 256 // enough to hold one mergeCell element across a chunk boundary
+	var out []mergeRange
+	buf := make([]byte, 0, 1<<20+tail)
+	chunk := make([]byte, 1<<20)
+	for {
+		n, err := rc.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		eof := err != nil
+		limit := len(buf)
+		if !eof {
+			limit = len(buf) - tail // an element starting later may be cut; it is seen in the next round
+		}
+		i := 0
+		for i < limit {
+			j := bytes.Index(buf[i:], []byte("mergeCell"))
+			if j < 0 || i+j >= limit {
+				break
+			}
+			i += j + len("mergeCell")
+			if r, ok := parseMergeRef(buf[i:]); ok {
+				out = append(out, r)
+			}
+		}
+		if eof {
+			return out
+		}
+		if limit < 0 {
+			limit = 0
+		}
+		buf = append(buf[:0], buf[limit:]...)
+	}
+}
+
+func parseMergeRef(b []byte) (mergeRange, bool) {
+	if len(b) == 0 || (b[0] != ' ' && b[0] != '\t' && b[0] != '\n' && b[0] != '\r') {
+		return mergeRange{}, false // mergeCells, the container
+	}
+	end := bytes.IndexByte(b, '>')
+	if end < 0 {
+		return mergeRange{}, false
+	}
+	attrs := b[:end]
+	k := bytes.Index(attrs, []byte(`ref="`))
+	if k < 0 {
+		return mergeRange{}, false
+	}
+	ref := attrs[k+5:]
+	q := bytes.IndexByte(ref, '"')
+	if q < 0 {
+		return mergeRange{}, false
+	}
+	from, to, ok := strings.Cut(string(ref[:q]), ":")
+	if !ok {
+		return mergeRange{}, false
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(from)
+	c2, r2, err2 := excelize.CellNameToCoordinates(to)
+	if err1 != nil || err2 != nil || r2 < r1 || c2 < c1 {
+		return mergeRange{}, false
+	}
+	return mergeRange{row1: r1, col1: c1, row2: r2, col2: c2}, true
+}

@@ -1,0 +1,324 @@
+package sources
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// Reject reasons, as stored in rejects.reason. A value reject leaves its field NULL and the row loaded; a row
+// reject (no_person_key, wrong_column_count) keeps the whole row out of the staging table.
+const (
+	ReasonIDExcelRounded   = "id_excel_rounded"   // an ID that Excel turned into a float: its last digits are gone
+	ReasonBadDate          = "bad_date"           // not a date in any form the contract lists
+	ReasonBadBool          = "bad_bool"           // not a yes/no value
+	ReasonBadNumber        = "bad_number"         // not an amount
+	ReasonBadInteger       = "bad_integer"        // not a whole number (year, family size)
+	ReasonBadEnum          = "bad_enum"           // a word the enumeration does not know
+	ReasonNoPersonKey      = "no_person_key"      // row reject: neither an ID nor a name (for verification: no 编号)
+	ReasonWrongColumnCount = "wrong_column_count" // row reject: a CSV record with another number of fields than its header
+)
+
+// Date precisions, stored in the X_precision column next to every DATE column X.
+const (
+	PrecisionDay   = "day"
+	PrecisionMonth = "month"
+)
+
+// fold maps full-width letters, digits and punctuation to their ASCII forms (and the ideographic space to a
+// plain space), so that "３７０３２３" and "370323" compare equal.
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return width.Fold.String(s)
+		}
+	}
+	return s
+}
+
+// squeeze removes every white-space character, including line breaks, NBSP and the ideographic space.
+func squeeze(s string) string {
+	if strings.IndexFunc(s, isSpace) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u00a0' || r == '\u3000' || r == '\u200b' || r == '\ufeff'
+}
+
+// cleanText trims a cell the way a person reading it would: surrounding white space (including NBSP and the
+// ideographic space) does not count.
+func cleanText(s string) string {
+	return strings.TrimFunc(s, isSpace)
+}
+
+// unwrapExcelText strips the two tricks people use to keep Excel from reading a long number as a number:
+// the formula wrapper ="…" and a leading apostrophe.
+func unwrapExcelText(s string) string {
+	if strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) && len(s) >= 3 {
+		s = s[2 : len(s)-1]
+	} else if strings.HasPrefix(s, "=") && len(s) > 1 && isDigits(s[1:]) {
+		s = s[1:]
+	}
+	s = strings.TrimPrefix(s, "'")
+	s = strings.TrimPrefix(s, "‘") // the curly quote that Chinese input methods type for '
+	return s
+}
+
+var scientific = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?E[+]?[0-9]+$`)
+
+// normalizeID returns the normalised form of an ID cell, or "" and a reject reason when the cell held an ID
+// that cannot be recovered. An empty cell gives "", "". Any other text that is not shaped like an ID is
+// returned normalised (matching decides what it is), never rejected: a passport number or a typo is evidence.
+func normalizeID(raw string) (id, reason string) {
+	s := unwrapExcelText(cleanText(raw))
+	s = strings.ToUpper(squeeze(fold(s)))
+	s = strings.Trim(s, `"`)
+	if s == "" {
+		return "", ""
+	}
+	if scientific.MatchString(s) {
+		return "", ReasonIDExcelRounded
+	}
+	// A numeric cell that a tool wrote as a float with a zero fraction still holds every digit.
+	if i := strings.IndexByte(s, '.'); i >= 15 && isDigits(s[:i]) && strings.Trim(s[i+1:], "0") == "" {
+		s = s[:i]
+	}
+	// 残疾人证号 is the ID followed by two (category, grade) or four characters.
+	if (len(s) == 20 || len(s) == 22) && isDigits(s[:17]) && (isDigit(s[17]) || s[17] == 'X') {
+		s = s[:18]
+	}
+	return s, ""
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// placeholder reports whether a cell holds one of the marks that offices put in an empty numeric or date cell.
+func placeholder(s string) bool {
+	switch s {
+	case "-", "--", "—", "——", "/", "\\":
+		return true
+	}
+	return false
+}
+
+// excelEpoch is day 0 of Excel's 1900 date system as it works after its fictitious 1900-02-29 (serial 60).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+var (
+	dateYMD     = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$`)
+	dateYM      = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})$`)
+	dateChinese = regexp.MustCompile(`^([0-9]{4})年([0-9]{1,2})月(?:([0-9]{1,2})[日号]?)?$`)
+	timeOfDay   = regexp.MustCompile(`^[0-9]{1,2}(:[0-9]{1,2}){1,2}(\.[0-9]+)?$`)
+	serialDate  = regexp.MustCompile(`^[0-9]{1,7}(\.[0-9]+)?$`)
+)
+
+// parseDate reads a date cell in any of the forms of the source contract. It returns the date (the 1st of
+// the month for month precision), its precision, and ok = false when the cell is not blank but unreadable.
+// A blank cell gives a zero time, "" and ok = true.
+func parseDate(raw string) (t time.Time, precision string, ok bool) {
+	s := squeezeDate(cleanText(fold(raw)))
+	if s == "" || placeholder(s) {
+		return time.Time{}, "", true
+	}
+	// A datetime: keep the date, when what follows it is a time of day.
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		if rest := strings.TrimSpace(s[i+1:]); timeOfDay.MatchString(rest) {
+			s = s[:i]
+		} else {
+			return time.Time{}, "", false
+		}
+	}
+	if m := dateYMD.FindStringSubmatch(s); m != nil {
+		return ymd(m[1], m[2], m[3])
+	}
+	if m := dateChinese.FindStringSubmatch(s); m != nil {
+		if m[3] == "" {
+			return ymd(m[1], m[2], "")
+		}
+		return ymd(m[1], m[2], m[3])
+	}
+	if m := dateYM.FindStringSubmatch(s); m != nil {
+		return ymd(m[1], m[2], "")
+	}
+	if isDigits(s) && len(s) == 8 {
+		return ymd(s[:4], s[4:6], s[6:])
+	}
+	if isDigits(s) && len(s) == 6 {
+		return ymd(s[:4], s[4:], "")
+	}
+	if serialDate.MatchString(s) {
+		return excelSerial(s)
+	}
+	return time.Time{}, "", false
+}
+
+// squeezeDate removes spaces inside a date except the one between a date and a time of day.
+func squeezeDate(s string) string {
+	if i := strings.IndexFunc(s, isSpace); i > 0 && strings.Contains(s[i:], ":") {
+		head, tail := s[:i], cleanText(s[i:])
+		return squeeze(head) + " " + squeeze(tail)
+	}
+	return squeeze(s)
+}
+
+func ymd(ys, ms, ds string) (time.Time, string, bool) {
+	y, _ := strconv.Atoi(ys)
+	m, _ := strconv.Atoi(ms)
+	precision := PrecisionMonth
+	d := 1
+	if ds != "" {
+		d, _ = strconv.Atoi(ds)
+		precision = PrecisionDay
+	}
+	if y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, "", false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2023-02-30 rolls over in time.Date
+		return time.Time{}, "", false
+	}
+	return t, precision, true
+}
+
+// excelSerial reads an Excel 1900-system serial day number, as a date cell's raw value holds it (the time of
+// day in the fraction is dropped). A bare four-digit year is not taken for a serial: 2023 is a year, not
+// 1905-07-15.
+func excelSerial(s string) (time.Time, string, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	day := math.Floor(f)
+	if isDigits(s) && day >= 1800 && day <= 2200 {
+		return time.Time{}, "", false
+	}
+	switch {
+	case day < 1 || day > 2958465: // 9999-12-31
+		return time.Time{}, "", false
+	case day == 60: // 1900-02-29, which never was
+		return time.Time{}, "", false
+	case day < 60:
+		day++ // before Excel's phantom leap day the epoch is one day later
+	}
+	return excelEpoch.AddDate(0, 0, int(day)), PrecisionDay, true
+}
+
+// parseBool reads a yes/no cell. It returns ok = false for a non-blank cell it cannot read, and set = false
+// for a blank one (NULL: a blank is not a no).
+func parseBool(raw string) (v, set, ok bool) {
+	s := strings.ToUpper(squeeze(fold(cleanText(raw))))
+	if s == "" {
+		return false, false, true
+	}
+	switch s {
+	case "是", "√", "✓", "✔", "☑", "1", "1.0", "Y", "YES", "有", "TRUE", "T", "对":
+		return true, true, true
+	case "否", "×", "✗", "✘", "X", "☐", "0", "0.0", "N", "NO", "无", "没有", "FALSE", "F", "错":
+		return false, true, true
+	}
+	// 已消除 / 未消除, 已参加 / 未参加, 不是: the prefix carries the answer.
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '已':
+		return true, true, true
+	case '未', '不', '没', '非':
+		return false, true, true
+	}
+	return false, false, false
+}
+
+// parseNumber reads an amount: thousands separators, 元, ¥, full-width digits and spaces are allowed. It
+// returns set = false for a blank cell and ok = false for an unreadable one.
+func parseNumber(raw string) (v float64, set, ok bool) {
+	s := squeeze(fold(cleanText(raw)))
+	if s == "" || placeholder(s) {
+		return 0, false, true
+	}
+	s = strings.NewReplacer(",", "", "，", "", "元", "", "¥", "", "￥", "", "RMB", "").Replace(s)
+	if s == "" {
+		return 0, false, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false, false
+	}
+	return f, true, true
+}
+
+// parseInteger reads a whole number (a year, a number of people); a unit after it (年, 年度, 人, 口) is
+// allowed. It returns set = false for a blank cell and ok = false for an unreadable one or one that does not
+// fit an INTEGER column.
+func parseInteger(raw string) (v int32, set, ok bool) {
+	s := squeeze(fold(cleanText(raw)))
+	if s == "" || placeholder(s) {
+		return 0, false, true
+	}
+	for _, unit := range []string{"年度", "年", "人", "口"} {
+		s = strings.TrimSuffix(s, unit)
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32 {
+		return 0, false, false
+	}
+	return int32(f), true, true
+}
+
+// An enumeration maps the words offices write to the values the staging tables hold.
+type enumeration struct {
+	exact    map[string]string // normalised word -> value
+	prefixes [][2]string       // checked in order after exact: prefix -> value
+}
+
+// lookup returns the value of a cell, set = false for a blank one and ok = false for an unknown word.
+func (e *enumeration) lookup(raw string) (v string, set, ok bool) {
+	s := squeeze(fold(cleanText(raw)))
+	if s == "" {
+		return "", false, true
+	}
+	if v, found := e.exact[s]; found {
+		return v, true, true
+	}
+	for _, p := range e.prefixes {
+		if strings.HasPrefix(s, p[0]) {
+			return p[1], true, true
+		}
+	}
+	return "", false, false
+}
+
+// enum builds an enumeration from value -> words.
+func enum(words map[string][]string, prefixes ...[2]string) *enumeration {
+	e := &enumeration{exact: map[string]string{}, prefixes: prefixes}
+	for v, ws := range words {
+		for _, w := range ws {
+			e.exact[squeeze(fold(w))] = v
+		}
+	}
+	return e
+}

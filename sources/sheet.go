@@ -1,0 +1,482 @@
+package sources
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bidui/bidui"
+)
+
+// A rejectRow is one row of the rejects table (file_id is the sink's).
+type rejectRow struct {
+	sheet  string
+	rowNo  int
+	column string // header as seen; "" for a whole-row reject
+	field  string // canonical column; "" for a whole-row reject
+	value  string
+	reason string
+}
+
+// A sink takes the normalised rows and the rejects of one sheet.
+type sink interface {
+	put(rec record) error
+	reject(r rejectRow) error
+}
+
+// A stager gives each recognised sheet a sink and decides what a failed sheet leaves behind.
+type stager interface {
+	// id returns the file_id for the next Result (0 when nothing is written).
+	id() int64
+	// stage runs fill with a sink for res's kind; fill's *FileError means the sheet failed and whatever it
+	// put must go, and stage returns it after taking those rows back out. Any other error is a database
+	// failure or ctx cancellation.
+	stage(ctx context.Context, res *Result, spec *kindSpec, fill func(sink) error) error
+}
+
+// sinkError marks an error from a sink: a database failure, not a problem with the file.
+type sinkError struct{ err error }
+
+func (e *sinkError) Error() string { return e.err.Error() }
+func (e *sinkError) Unwrap() error { return e.err }
+
+// checkStager writes nothing: Check only counts.
+type checkStager struct{}
+
+func (checkStager) id() int64 { return 0 }
+
+func (checkStager) stage(_ context.Context, _ *Result, _ *kindSpec, fill func(sink) error) error {
+	return fill(nopSink{})
+}
+
+type nopSink struct{}
+
+func (nopSink) put(record) error       { return nil }
+func (nopSink) reject(rejectRow) error { return nil }
+
+// processSheet reads one sheet into res and through st. It reports isEmpty for a sheet without a single
+// non-blank cell (res is then not to be reported on its own). Its error is only ctx cancellation or a
+// database failure.
+func processSheet(ctx context.Context, fc *fileContext, sh *sheetSource, res *Result, st stager) (isEmpty bool, err error) {
+	failed := func(e *FileError) (bool, error) {
+		res.Status = bidui.FileFailed
+		res.Err = e
+		res.FileID = st.id()
+		return false, nil
+	}
+	it, err := sh.open()
+	if err != nil {
+		return failed(&FileError{Path: fc.path, Sheet: sh.name, Err: err})
+	}
+	defer it.close()
+
+	// The first rows: title lines, 制表 lines and the header.
+	var top [][]string
+	var topNos []int
+	eof := false
+	for len(top) < headerScanRows {
+		cells, rowNo, err := it.next()
+		if errors.Is(err, io.EOF) {
+			eof = true
+			break
+		}
+		if err != nil {
+			return failed(&FileError{Path: fc.path, Sheet: sh.name, Row: rowNo, Err: err})
+		}
+		top = append(top, cells)
+		topNos = append(topNos, rowNo)
+	}
+	empty := true
+	for _, row := range top {
+		if !blank(row) {
+			empty = false
+			break
+		}
+	}
+	if empty && eof {
+		return true, nil
+	}
+	hm, err := detectHeader(top)
+	if err != nil {
+		return failed(&FileError{Path: fc.path, Sheet: sh.name, Err: err})
+	}
+	if hm == nil {
+		res.Status = bidui.FileUnrecognised
+		res.HeadersSeen = headersSeen(top)
+		what := "none of its first %d rows holds the required headers of any source kind"
+		if len(res.HeadersSeen) > 0 {
+			what += "; headers seen: " + strings.Join(res.HeadersSeen, ", ")
+		}
+		res.Err = &FileError{Path: fc.path, Sheet: sh.name, Err: fmt.Errorf("%w: "+what, ErrNoKind, headerScanRows)}
+		res.FileID = st.id()
+		return false, nil
+	}
+	res.Kind = hm.spec.kind
+	res.HeaderRow = topNos[hm.index]
+	res.Columns = hm.found
+	res.FileID = st.id()
+
+	p := newRowParser(fc, sh, hm, res)
+	err = st.stage(ctx, res, hm.spec, func(s sink) error {
+		p.sink = s
+		for i := hm.index + 1; i < len(top); i++ {
+			if err := p.row(top[i], topNos[i]); err != nil {
+				return err
+			}
+		}
+		for n := 0; !eof; n++ {
+			if n%512 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			cells, rowNo, err := it.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return &FileError{Path: fc.path, Sheet: sh.name, Row: rowNo, Err: err}
+			}
+			if err := p.row(cells, rowNo); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var ferr *FileError
+	switch {
+	case errors.As(err, &ferr):
+		// The stager has already taken the sheet's rows back out.
+		res.Status = bidui.FileFailed
+		res.Err = ferr
+		res.RowsLoaded, res.RowsSkipped, res.RowsRejected = 0, 0, 0
+		res.RowsRead = 0
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	res.Status = bidui.FileLoaded
+	return false, nil
+}
+
+// rowParser turns the data rows of a recognised sheet into records and rejects.
+type rowParser struct {
+	fc      *fileContext
+	sheet   *sheetSource
+	hm      *headerMatch
+	res     *Result
+	sink    sink
+	info    *sheetInfo
+	finish  func(rec record)
+	extraK  []string // per column beyond the header too: the key of its cells in extra
+	idCol   int      // the person's ID column, -1 when none
+	hasList map[string]bool
+	blanks  int64 // blank rows not yet counted: they count only when a row with data follows
+}
+
+func newRowParser(fc *fileContext, sh *sheetSource, hm *headerMatch, res *Result) *rowParser {
+	p := &rowParser{fc: fc, sheet: sh, hm: hm, res: res, idCol: -1, hasList: map[string]bool{}}
+	has := map[string]bool{}
+	for i, f := range hm.cols {
+		if f == nil {
+			continue
+		}
+		has[f.name] = true
+		switch f.typ {
+		case typeRisk:
+			p.hasList["risks"] = true
+		case typeMeasure:
+			p.hasList["measures"] = true
+		case typeID:
+			if f.name == "id_number" {
+				p.idCol = i
+			}
+		}
+	}
+	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has}
+	if hm.spec.newFinisher != nil {
+		p.finish = hm.spec.newFinisher(p.info)
+	}
+	// Keys of extra: the header as seen; a header that occurs twice, or a column without a header, is told
+	// apart by its spreadsheet column letter.
+	count := map[string]int{}
+	for i := range hm.cols {
+		if hm.seen[i] != "" {
+			count[hm.seen[i]]++
+		}
+	}
+	p.extraK = make([]string, len(hm.cols))
+	for i, f := range hm.cols {
+		switch {
+		case f != nil:
+		case hm.seen[i] == "":
+			p.extraK[i] = "列" + columnName(i)
+		case count[hm.seen[i]] > 1:
+			p.extraK[i] = hm.seen[i] + "(列" + columnName(i) + ")"
+		default:
+			p.extraK[i] = hm.seen[i]
+		}
+	}
+	return p
+}
+
+// row handles one data row: skipped, rejected whole, or loaded with a reject per unreadable value.
+func (p *rowParser) row(cells []string, rowNo int) error {
+	if blank(cells) {
+		p.blanks++
+		return nil
+	}
+	p.res.RowsRead += p.blanks + 1
+	p.res.RowsSkipped += p.blanks
+	p.blanks = 0
+	if p.isTotal(cells) {
+		p.res.RowsSkipped++
+		return nil
+	}
+	if p.sheet.strictWidth && !p.widthOK(cells) {
+		return p.rejectRow(cells, rowNo, ReasonWrongColumnCount)
+	}
+	rec := record{}
+	var rejects []rejectRow
+	bad := func(i int, f *field, raw, reason string) {
+		rejects = append(rejects, rejectRow{sheet: p.sheet.name, rowNo: rowNo, column: p.hm.seen[i], field: f.name,
+			value: raw, reason: reason})
+	}
+	for l := range p.hasList {
+		rec[l] = []any{}
+	}
+	for i, f := range p.hm.cols {
+		if f == nil {
+			continue
+		}
+		raw := ""
+		if i < len(cells) {
+			raw = cells[i]
+		}
+		p.normalize(rec, i, f, raw, bad)
+	}
+	for _, f := range p.hm.spec.fields {
+		if _, set := rec[f.name]; !set && f.def != "" {
+			if _, rejected := p.rejected(rejects, f.name); !rejected {
+				rec[f.name] = f.def
+			}
+		}
+	}
+	if !p.hasKey(rec) {
+		return p.rejectRow(cells, rowNo, ReasonNoPersonKey)
+	}
+	if extra := p.extra(cells); extra != "" {
+		// The appender JSON-encodes what it is given for a JSON column: a string would be stored as a JSON
+		// string, a RawMessage is stored as the object it is.
+		rec["extra"] = json.RawMessage(extra)
+	}
+	rec["sheet"] = p.sheet.name
+	rec["row_no"] = int32(rowNo)
+	if p.finish != nil {
+		p.info.rowNo = rowNo
+		p.finish(rec)
+	}
+	if err := p.sink.put(rec); err != nil {
+		return &sinkError{err}
+	}
+	for _, r := range rejects {
+		if err := p.sink.reject(r); err != nil {
+			return &sinkError{err}
+		}
+	}
+	p.res.RowsLoaded++
+	return nil
+}
+
+func (p *rowParser) rejected(rejects []rejectRow, name string) (rejectRow, bool) {
+	for _, r := range rejects {
+		if r.field == name {
+			return r, true
+		}
+	}
+	return rejectRow{}, false
+}
+
+// normalize sets the staging columns that column i fills.
+func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(int, *field, string, string)) {
+	trimmed := cleanText(raw)
+	switch f.typ {
+	case typeText:
+		if v := cleanText(unwrapExcelText(trimmed)); v != "" {
+			if codeField(f.name) && scientific.MatchString(strings.ToUpper(squeeze(fold(v)))) {
+				bad(i, f, trimmed, ReasonIDExcelRounded)
+				return
+			}
+			rec[f.name] = v
+		}
+	case typeID:
+		if trimmed == "" {
+			return
+		}
+		rec[f.rawCol] = trimmed
+		v, reason := normalizeID(trimmed)
+		if reason != "" {
+			bad(i, f, trimmed, reason)
+		} else if v != "" {
+			rec[f.name] = v
+		}
+	case typeDate:
+		t, precision, ok := parseDate(trimmed)
+		switch {
+		case !ok:
+			bad(i, f, trimmed, ReasonBadDate)
+		case precision != "":
+			rec[f.name] = t
+			rec[f.name+"_precision"] = precision
+		}
+	case typeBool:
+		v, set, ok := parseBool(trimmed)
+		if !ok {
+			bad(i, f, trimmed, ReasonBadBool)
+		} else if set {
+			rec[f.name] = v
+		}
+	case typeNumber:
+		v, set, ok := parseNumber(trimmed)
+		if !ok {
+			bad(i, f, trimmed, ReasonBadNumber)
+		} else if set {
+			rec[f.name] = v
+		}
+	case typeInteger:
+		v, set, ok := parseInteger(trimmed)
+		if !ok {
+			bad(i, f, trimmed, ReasonBadInteger)
+		} else if set {
+			rec[f.name] = v
+		}
+	case typeEnum:
+		v, set, ok := f.enum.lookup(trimmed)
+		if !ok {
+			bad(i, f, trimmed, ReasonBadEnum)
+		} else if set {
+			rec[f.name] = v
+		}
+	case typeRisk:
+		list := rec["risks"].([]any)
+		for _, r := range splitRisks(fold(trimmed)) {
+			if !containsAny(list, r) {
+				list = append(list, r)
+			}
+		}
+		rec["risks"] = list
+	case typeMeasure:
+		if trimmed != "" {
+			rec["measures"] = append(rec["measures"].([]any), map[string]any{"category": f.category, "text": trimmed})
+		}
+	}
+}
+
+// codeField: household and person numbers are long digit strings that Excel rounds like IDs.
+func codeField(name string) bool { return name == "household_no" || name == "person_no" }
+
+func containsAny(list []any, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *rowParser) hasKey(rec record) bool {
+	for _, k := range p.hm.spec.keys {
+		if v, _ := rec[k].(string); v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// isTotal recognises a 合计/总计/小计 row: the word opens one of the row's first cells with text, or stands
+// anywhere in a row without an ID (a person's row may mention 合计 in a remark).
+func (p *rowParser) isTotal(cells []string) bool {
+	seen := 0
+	for _, c := range cells {
+		n := normalizeHeader(c)
+		if n == "" {
+			continue
+		}
+		seen++
+		if strings.HasPrefix(n, "合计") || strings.HasPrefix(n, "总计") || strings.HasPrefix(n, "小计") {
+			if seen <= 3 {
+				return true
+			}
+			if p.idCol < 0 || p.idCol >= len(cells) || strings.IndexFunc(cells[p.idCol], func(r rune) bool { return r >= '0' && r <= '9' }) < 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// widthOK: a CSV record must have a field for every header; fields beyond the header may only be empty.
+func (p *rowParser) widthOK(cells []string) bool {
+	if len(cells) < p.hm.width {
+		return false
+	}
+	for _, c := range cells[p.hm.width:] {
+		if cleanText(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *rowParser) rejectRow(cells []string, rowNo int, reason string) error {
+	p.res.RowsRejected++
+	var parts []string
+	for _, c := range cells {
+		if c = cleanText(c); c != "" {
+			parts = append(parts, c)
+		}
+	}
+	value := strings.Join(parts, " | ")
+	if r := []rune(value); len(r) > 200 {
+		value = string(r[:200]) + "…"
+	}
+	if err := p.sink.reject(rejectRow{sheet: p.sheet.name, rowNo: rowNo, value: value, reason: reason}); err != nil {
+		return &sinkError{err}
+	}
+	return nil
+}
+
+// extra returns the non-empty cells of the columns no field takes, as a JSON object in column order.
+func (p *rowParser) extra(cells []string) string {
+	var b strings.Builder
+	for i, c := range cells {
+		if i < len(p.hm.cols) && p.hm.cols[i] != nil {
+			continue
+		}
+		if c = cleanText(c); c == "" {
+			continue
+		}
+		key := "列" + columnName(i)
+		if i < len(p.extraK) {
+			key = p.extraK[i]
+		}
+		if b.Len() == 0 {
+			b.WriteByte('{')
+		} else {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		v, _ := json.Marshal(c)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	b.WriteByte('}')
+	return b.String()
+}

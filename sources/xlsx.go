@@ -1,0 +1,58 @@
+package sources
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// rawCells makes excelize return what a cell stores rather than what its number format shows: an 18-digit
+// ID stored as a number comes back with all its digits (the formatted getters round it to 15), a date cell
+// comes back as its serial number, and nothing is written back into the workbook.
+var rawCells = excelize.Options{RawCellValue: true}
+
+// openXLSX opens a workbook; every sheet becomes a sheetSource, read with the streaming row iterator.
+func openXLSX(data []byte) (*book, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), rawCells)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
+	}
+	merges := sheetMerges(data)
+	b := &book{format: "xlsx", closeFn: func() { _ = f.Close() }}
+	for _, name := range f.GetSheetList() {
+		name := name
+		b.sheets = append(b.sheets, &sheetSource{name: name, open: func() (rowIter, error) {
+			rows, err := f.Rows(name)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
+			}
+			return &xlsxRows{rows: rows, merges: newMergeFiller(merges[name])}, nil
+		}})
+	}
+	return b, nil
+}
+
+type xlsxRows struct {
+	rows   *excelize.Rows
+	n      int
+	merges *mergeFiller
+}
+
+func (x *xlsxRows) next() ([]string, int, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return nil, x.n + 1, fmt.Errorf("%w: %v", ErrUnreadable, err)
+		}
+		return nil, 0, io.EOF
+	}
+	x.n++
+	cells, err := x.rows.Columns(rawCells)
+	if err != nil {
+		return nil, x.n, fmt.Errorf("%w: %v", ErrUnreadable, err)
+	}
+	return x.merges.fill(x.n, cells), x.n, nil
+}
+
+func (x *xlsxRows) close() { _ = x.rows.Close() }
