@@ -37,6 +37,13 @@ var location = map[bidui.Kind]string{
 	bidui.KindReview:    "NULL, town, village, NULL",
 }
 
+// nameColumn is each kind's person name. A review row's ID may be any member's while its name is the
+// head's, so it names nobody for certain.
+var nameColumn = map[bidui.Kind]string{
+	bidui.KindGS: "name", bidui.KindDibao: "name", bidui.KindTekun: "name",
+	bidui.KindMedical: "name", bidui.KindEducation: "name", bidui.KindReview: "NULL",
+}
+
 // Link fills persons and links from the staging tables: one person per valid ID number, and one link per
 // source row that carries it. Person attributes come from gs first, then the other kinds in the order of
 // bidui.Kinds. It replaces whatever persons and links held.
@@ -44,8 +51,8 @@ func Link(ctx context.Context, db *sql.DB) (*Stats, error) {
 	var rows []string
 	for i, k := range personKinds {
 		rows = append(rows, fmt.Sprintf(
-			`SELECT '%s' AS kind, %d AS priority, file_id, row_no, id_number, name, %s FROM %s WHERE id_valid(id_number)`,
-			k, i, location[k], k.Table()))
+			`SELECT '%s' AS kind, %d AS priority, file_id, row_no, id_number, %s, %s FROM %s WHERE id_valid(id_number)`,
+			k, i, nameColumn[k], location[k], k.Table()))
 	}
 	union := strings.Join(rows, "\nUNION ALL\n")
 	stmts := []string{

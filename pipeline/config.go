@@ -1,0 +1,262 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is everything a run needs to know: where its inputs, database and outputs are, its reference date,
+// and the policy parameters the rules read. Build it with DefaultConfig, then LoadConfigFile, then flags, then
+// Validate.
+type Config struct {
+	Inbox  string `toml:"inbox"`
+	DB     string `toml:"db"`
+	Out    string `toml:"out"`
+	AsOf   Date   `toml:"as_of"` // zero: today, in the run's local time zone
+	Policy Policy `toml:"policy"`
+	Export Export `toml:"export"`
+}
+
+// Policy holds the rule parameters of rules.md; their TOML keys are the parameter names.
+type Policy struct {
+	MonitoringLine         float64  `toml:"monitoring_line"`
+	NewAssistanceSince     Date     `toml:"new_assistance_since"`
+	ReviewLeadDays         int      `toml:"review_lead_days"`
+	IdentifyDays           int      `toml:"identify_days"`
+	DibaoCancelMonths      int      `toml:"dibao_cancel_months"`
+	SelfPayPoverty         float64  `toml:"self_pay_poverty"`
+	SelfPayOther           float64  `toml:"self_pay_other"`
+	EliminationMinMonths   int      `toml:"elimination_min_months"`
+	CompulsoryAge          []int    `toml:"compulsory_age"`
+	EducationStagesCovered []string `toml:"education_stages_covered"`
+}
+
+// Export holds the options of the written workbooks.
+type Export struct {
+	MaskIDs bool `toml:"mask_ids"`
+}
+
+// DefaultConfig returns the configuration of `bidui run` with no config file and no flags: ./inbox,
+// ./bidui.duckdb, ./out, as_of today, and the default policy of rules.md.
+func DefaultConfig() Config {
+	return Config{
+		Inbox: "inbox",
+		DB:    "bidui.duckdb",
+		Out:   "out",
+		Policy: Policy{
+			MonitoringLine:         8000,
+			NewAssistanceSince:     MustDate("2022-01-01"),
+			ReviewLeadDays:         30,
+			IdentifyDays:           15,
+			DibaoCancelMonths:      12,
+			SelfPayPoverty:         5000,
+			SelfPayOther:           20000,
+			EliminationMinMonths:   6,
+			CompulsoryAge:          []int{7, 15},
+			EducationStagesCovered: []string{"学前", "小学", "初中", "高中", "中职"},
+		},
+	}
+}
+
+// ConfigError is a configuration problem; Key names the offending key (flag or TOML key) when there is one.
+type ConfigError struct {
+	File string // the config file, or "" for flags and defaults
+	Key  string
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString("config")
+	if e.File != "" {
+		b.WriteString(" " + e.File)
+	}
+	if e.Key != "" {
+		b.WriteString(": " + e.Key)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// LoadConfigFile decodes the TOML file at path over c. An unknown key, or a value of the wrong type, is a
+// *ConfigError naming the key.
+func (c *Config) LoadConfigFile(path string) error {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return &ConfigError{File: path, Msg: err.Error()}
+	}
+	// Lists replace the defaults instead of being appended to.
+	c.Policy.CompulsoryAge = nil
+	c.Policy.EducationStagesCovered = nil
+	def := DefaultConfig().Policy
+	md, err := toml.Decode(string(body), c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			key := perr.LastKey
+			if perr.Position.Line > 0 {
+				return &ConfigError{File: fmt.Sprintf("%s:%d", path, perr.Position.Line), Key: key, Msg: perr.Message}
+			}
+			return &ConfigError{File: path, Key: key, Msg: perr.Message}
+		}
+		// Type mismatches come back as plain errors that name the key only in their text.
+		if m := lastKeyRE.FindStringSubmatch(err.Error()); m != nil {
+			msg := err.Error()
+			if i := strings.Index(msg, "): "); i >= 0 {
+				msg = msg[i+3:]
+			}
+			return &ConfigError{File: path, Key: m[1], Msg: msg}
+		}
+		return &ConfigError{File: path, Msg: err.Error()}
+	}
+	if !md.IsDefined("policy", "compulsory_age") {
+		c.Policy.CompulsoryAge = def.CompulsoryAge
+	}
+	if !md.IsDefined("policy", "education_stages_covered") {
+		c.Policy.EducationStagesCovered = def.EducationStagesCovered
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return &ConfigError{File: path, Key: keys[0], Msg: "unknown key" + plural(keys)}
+	}
+	return nil
+}
+
+// lastKeyRE finds the key in the toml package's `toml: line 2 (last key "policy.x"): …` messages.
+var lastKeyRE = regexp.MustCompile(`\(last key "([^"]+)"\)`)
+
+func plural(keys []string) string {
+	if len(keys) == 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (also unknown: %s)", strings.Join(keys[1:], ", "))
+}
+
+// Validate checks every value and returns a *ConfigError naming the first bad key.
+func (c *Config) Validate() error {
+	bad := func(key, format string, args ...any) error {
+		return &ConfigError{Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case strings.TrimSpace(c.Inbox) == "":
+		return bad("inbox", "must not be empty")
+	case strings.TrimSpace(c.DB) == "":
+		return bad("db", "must not be empty")
+	case strings.TrimSpace(c.Out) == "":
+		return bad("out", "must not be empty")
+	}
+	p := c.Policy
+	switch {
+	case p.MonitoringLine <= 0:
+		return bad("policy.monitoring_line", "must be > 0, got %v", p.MonitoringLine)
+	case p.NewAssistanceSince.IsZero():
+		return bad("policy.new_assistance_since", "must be a date")
+	case p.ReviewLeadDays < 0:
+		return bad("policy.review_lead_days", "must be >= 0, got %d", p.ReviewLeadDays)
+	case p.IdentifyDays < 0:
+		return bad("policy.identify_days", "must be >= 0, got %d", p.IdentifyDays)
+	case p.DibaoCancelMonths <= 0:
+		return bad("policy.dibao_cancel_months", "must be > 0, got %d", p.DibaoCancelMonths)
+	case p.SelfPayPoverty <= 0:
+		return bad("policy.self_pay_poverty", "must be > 0, got %v", p.SelfPayPoverty)
+	case p.SelfPayOther <= 0:
+		return bad("policy.self_pay_other", "must be > 0, got %v", p.SelfPayOther)
+	case p.EliminationMinMonths < 0:
+		return bad("policy.elimination_min_months", "must be >= 0, got %d", p.EliminationMinMonths)
+	case len(p.CompulsoryAge) != 2 || p.CompulsoryAge[0] < 0 || p.CompulsoryAge[0] > p.CompulsoryAge[1]:
+		return bad("policy.compulsory_age", "must be [min, max] with 0 <= min <= max, got %v", p.CompulsoryAge)
+	case len(p.EducationStagesCovered) == 0:
+		return bad("policy.education_stages_covered", "must list at least one stage")
+	}
+	for _, s := range p.EducationStagesCovered {
+		if strings.TrimSpace(s) == "" || strings.Contains(s, ",") {
+			return bad("policy.education_stages_covered", "bad stage %q", s)
+		}
+	}
+	return nil
+}
+
+// Params returns the policy as the named SQL parameters rules bind: dates as YYYY-MM-DD text (rules cast them
+// with ::DATE), lists split into scalars or joined with commas.
+func (c *Config) Params(asOf time.Time) map[string]any {
+	p := c.Policy
+	return map[string]any{
+		"as_of":                    asOf.Format(time.DateOnly),
+		"monitoring_line":          p.MonitoringLine,
+		"new_assistance_since":     p.NewAssistanceSince.String(),
+		"review_lead_days":         int64(p.ReviewLeadDays),
+		"identify_days":            int64(p.IdentifyDays),
+		"dibao_cancel_months":      int64(p.DibaoCancelMonths),
+		"self_pay_poverty":         p.SelfPayPoverty,
+		"self_pay_other":           p.SelfPayOther,
+		"elimination_min_months":   int64(p.EliminationMinMonths),
+		"compulsory_age_min":       int64(p.CompulsoryAge[0]),
+		"compulsory_age_max":       int64(p.CompulsoryAge[1]),
+		"education_stages_covered": strings.Join(p.EducationStagesCovered, ","),
+	}
+}
+
+// Date is a calendar date without a time zone. In TOML it is a local date (2022-01-01) or a string
+// ("2022-01-01").
+type Date struct{ t time.Time }
+
+// ParseDate parses YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+// MustDate is ParseDate for constants; it panics on a bad date.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// Time returns d as midnight UTC.
+func (d Date) Time() time.Time { return d.t }
+
+// String returns d as YYYY-MM-DD, or "" when unset.
+func (d Date) String() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+// UnmarshalTOML accepts a TOML local date or a date string.
+func (d *Date) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		if h, m, s := v.Clock(); h != 0 || m != 0 || s != 0 {
+			return fmt.Errorf("want a date, got a date-time %s", v.Format(time.RFC3339))
+		}
+		*d = Date{time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)}
+		return nil
+	case string:
+		p, err := ParseDate(v)
+		if err != nil {
+			return err
+		}
+		*d = p
+		return nil
+	}
+	return fmt.Errorf("want a date, got %T", v)
+}

@@ -1,0 +1,631 @@
+// Package pipeline runs one nightly reconciliation: configuration, the run lock, building the new database
+// next to the published one, the stages in order (import, match, rules, report), run history, and the atomic
+// publish that swaps the new database in only when every stage succeeded.
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/match"
+	"github.com/bidui/bidui/report"
+	"github.com/bidui/bidui/rules"
+	"github.com/bidui/bidui/sources"
+	biduisql "github.com/bidui/bidui/sql"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+)
+
+// Stage names, as logged and shown in progress.
+const (
+	StageImport  = "import"
+	StageMatch   = "match"
+	StageRules   = "rules"
+	StageReport  = "report"
+	StagePublish = "publish"
+)
+
+// Progress receives progress of a run for a terminal display. Implementations must be cheap; a nil Progress
+// shows nothing.
+type Progress interface {
+	// Step says that stage has done done of total items, the latest being item.
+	Step(stage string, done, total int, item string)
+	// Clear removes whatever the display shows, before the summary is printed.
+	Clear()
+}
+
+// Options are the parts of a run that are not configuration.
+type Options struct {
+	Log      *slog.Logger     // nil: discard
+	Progress Progress         // nil: none
+	Version  string           // stamped into runs.version
+	Now      func() time.Time // nil: time.Now
+
+	// AtStage, when set, is called as each stage starts, after it is logged. Tests use it to freeze the
+	// process at a known point (see cmd/bidui's BIDUI_STOP_AT_STAGE).
+	AtStage func(stage string)
+}
+
+// ErrPartial marks a run that completed and published, but with failed files or skipped rules; the summary
+// says which. The command maps it to exit code 3.
+var ErrPartial = errors.New("run completed with problems")
+
+// Run performs one run with cfg (already validated). On success it returns the summary and a nil error, or
+// ErrPartial when files failed or rules were skipped (the database is published all the same). On any other
+// error the published database and output folder are as they were; a *LockError (wrapping ErrLocked) means
+// another run holds the lock and nothing was touched.
+func Run(ctx context.Context, cfg Config, opt Options) (*Summary, error) {
+	r, err := newRunner(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := acquireLock(r.dbPath+".lock", fmt.Sprintf("pid %d since %s", os.Getpid(), r.now().Format(time.RFC3339)))
+	if err != nil {
+		return nil, err
+	}
+	defer lk.release()
+	r.cleanStale()
+	defer r.removeTemp()
+	sum, err := r.run(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("run stopped: %w", ctx.Err())
+		}
+		r.log.Error("run failed; the published database is unchanged", "db", r.dbPath, "err", err)
+		return nil, err
+	}
+	if sum.Status != statusOK {
+		return sum, ErrPartial
+	}
+	return sum, nil
+}
+
+const (
+	statusOK      = "ok"
+	statusPartial = "partial"
+	statusRunning = "running"
+)
+
+type runner struct {
+	cfg     Config
+	opt     Options
+	log     *slog.Logger
+	dbPath  string // the published database
+	tmpPath string // the database being built
+	asOf    time.Time
+	outDir  string // out/<as_of>
+	tmpOut  string // where this run writes its outputs until publish
+	db      *sql.DB
+	runID   int64
+	nextID  int64
+	started time.Time
+}
+
+func newRunner(cfg Config, opt Options) (*runner, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	dbPath, err := filepath.Abs(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{cfg: cfg, opt: opt, log: opt.Log, dbPath: dbPath}
+	r.started = r.now()
+	if cfg.AsOf.IsZero() {
+		y, m, d := r.started.Date()
+		r.asOf = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	} else {
+		r.asOf = cfg.AsOf.Time()
+	}
+	r.outDir = filepath.Join(cfg.Out, r.asOf.Format(time.DateOnly))
+	r.tmpPath = filepath.Join(filepath.Dir(dbPath), fmt.Sprintf(".%s.tmp-%d", filepath.Base(dbPath), os.Getpid()))
+	r.tmpOut = filepath.Join(cfg.Out, fmt.Sprintf(".%s.tmp-%d", r.asOf.Format(time.DateOnly), os.Getpid()))
+	return r, nil
+}
+
+// stageStarted logs the start of a stage (the line tests and operators watch for) and calls Options.AtStage.
+func (r *runner) stageStarted(stage string, attrs ...any) {
+	r.log.Info("stage started", append([]any{"stage", stage}, attrs...)...)
+	if r.opt.AtStage != nil {
+		r.opt.AtStage(stage)
+	}
+}
+
+func (r *runner) now() time.Time { return r.opt.Now() }
+
+func (r *runner) progress(stage string, done, total int, item string) {
+	if r.opt.Progress != nil {
+		r.opt.Progress.Step(stage, done, total, item)
+	}
+}
+
+// cleanStale removes what earlier runs that died left behind: their temporary databases and output folders.
+// Only a lock holder calls it, so nothing it removes is in use.
+func (r *runner) cleanStale() {
+	pattern := filepath.Join(filepath.Dir(r.dbPath), "."+filepath.Base(r.dbPath)+".tmp-*")
+	stale, _ := filepath.Glob(pattern)
+	outs, _ := filepath.Glob(filepath.Join(r.cfg.Out, ".*.tmp-*"))
+	for _, p := range append(stale, outs...) {
+		r.log.Warn("removing what an interrupted run left", "path", p)
+		_ = os.RemoveAll(p)
+	}
+}
+
+func (r *runner) removeTemp() {
+	if r.db != nil {
+		_ = r.db.Close()
+	}
+	for _, p := range []string{r.tmpPath, r.tmpPath + ".wal", r.tmpOut} {
+		_ = os.RemoveAll(p)
+	}
+}
+
+func (r *runner) run(ctx context.Context) (*Summary, error) {
+	r.log.Info("run started", "db", r.dbPath, "inbox", r.cfg.Inbox, "as_of", r.asOf.Format(time.DateOnly))
+	var err error
+	if err = os.MkdirAll(filepath.Dir(r.dbPath), 0o755); err != nil {
+		return nil, err
+	}
+	r.db, err = sql.Open("duckdb", r.tmpPath)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", r.tmpPath, err)
+	}
+	if err := biduisql.Migrate(ctx, r.db); err != nil {
+		return nil, err
+	}
+	if err := r.carryHistory(ctx); err != nil {
+		return nil, err
+	}
+	sum := &Summary{RunID: r.runID, AsOf: r.asOf.Format(time.DateOnly), DB: r.dbPath, OutDir: r.outDir}
+	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
+		r.runID, r.started.UTC(), sum.AsOf, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
+		return nil, fmt.Errorf("record run: %w", err)
+	}
+
+	avail, err := r.importStage(ctx, sum)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.matchStage(ctx, sum); err != nil {
+		return nil, err
+	}
+	if err := r.rulesStage(ctx, sum, avail); err != nil {
+		return nil, err
+	}
+	if err := r.reportStage(ctx, sum); err != nil {
+		return nil, err
+	}
+	if err := r.finish(ctx, sum); err != nil {
+		return nil, err
+	}
+	if err := r.publish(ctx); err != nil {
+		return nil, err
+	}
+	r.log.Info("run finished", "run_id", r.runID, "status", sum.Status, "db", r.dbPath, "out", r.outDir)
+	return sum, nil
+}
+
+// historyTables are copied from the published database into the new one; their columns only grow, so the
+// columns both have are copied.
+var historyTables = []string{"runs", "files", "rule_runs", "findings_history"}
+
+// carryHistory attaches the published database read-only and copies the run history into the new one. A
+// published database written by a newer bidui (a higher schema version) is refused rather than truncated.
+func (r *runner) carryHistory(ctx context.Context) error {
+	r.runID, r.nextID = 1, 1
+	if _, err := os.Stat(r.dbPath); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	// The published file is always checkpointed; a WAL beside it was left by someone who opened it for
+	// writing outside bidui, and must not be replayed into what we read or publish.
+	if err := r.moveStaleWAL(); err != nil {
+		return err
+	}
+	// A path cannot be a bound parameter of ATTACH; quoting it as a literal is the only way.
+	if _, err := r.db.ExecContext(ctx, fmt.Sprintf(`ATTACH %s AS prev (READ_ONLY)`, quoteLiteral(r.dbPath))); err != nil {
+		if strings.Contains(err.Error(), "lock") {
+			return fmt.Errorf("attach published database %s read-only: another process holds it open for writing "+
+				"(open it read-only: duckdb -readonly, or bidui sql): %w", r.dbPath, err)
+		}
+		return fmt.Errorf("attach published database %s read-only: %w", r.dbPath, err)
+	}
+	defer r.db.ExecContext(context.WithoutCancel(ctx), `DETACH prev`)
+	var prevVersion int
+	if err := r.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM prev.schema_migrations`).Scan(&prevVersion); err != nil {
+		return fmt.Errorf("published database %s: not a bidui database: %w", r.dbPath, err)
+	}
+	if latest := biduisql.LatestVersion(); prevVersion > latest {
+		return fmt.Errorf("published database %s has schema version %d, newer than this bidui (%d): upgrade bidui", r.dbPath, prevVersion, latest)
+	}
+	for _, t := range historyTables {
+		cols, err := commonColumns(ctx, r.db, t)
+		if err != nil {
+			return err
+		}
+		if len(cols) == 0 {
+			continue
+		}
+		list := strings.Join(cols, ", ")
+		if _, err := r.db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO main.%s (%s) SELECT %s FROM prev.%s`, t, list, list, t)); err != nil {
+			return fmt.Errorf("carry %s from the published database: %w", t, err)
+		}
+	}
+	if err := r.db.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM runs`).Scan(&r.runID); err != nil {
+		return err
+	}
+	return r.db.QueryRowContext(ctx, `SELECT coalesce(max(file_id), 0) + 1 FROM files`).Scan(&r.nextID)
+}
+
+// commonColumns lists, quoted, the columns of table t that both the new (main) and the published (prev)
+// database have.
+func commonColumns(ctx context.Context, db *sql.DB, t string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT m.column_name FROM duckdb_columns() m
+		JOIN duckdb_columns() p ON p.table_name = m.table_name AND p.column_name = m.column_name
+		WHERE m.database_name = current_database() AND p.database_name = 'prev' AND m.schema_name = 'main' AND p.schema_name = 'main'
+		  AND m.table_name = ?
+		ORDER BY m.column_index`, t)
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", t, err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, `"`+strings.ReplaceAll(c, `"`, `""`)+`"`)
+	}
+	return cols, rows.Err()
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// inboxFiles lists the regular files of the inbox in name order, leaving out hidden files and the lock files
+// Excel and WPS leave beside open workbooks (~$name.xlsx).
+func inboxFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	var paths []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || !e.Type().IsRegular() {
+			continue
+		}
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+// importStage loads every inbox file and records it in files. It returns, per kind, why rules may not use
+// it ("" when they may).
+func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availability, error) {
+	paths, err := inboxFiles(r.cfg.Inbox)
+	if err != nil {
+		return nil, err
+	}
+	r.stageStarted(StageImport, "files", len(paths))
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	loaded := map[bidui.Kind]bool{}
+	failed := map[bidui.Kind][]string{}
+	for i, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.progress(StageImport, i, len(paths), filepath.Base(p))
+		results, err := sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w", p, err)
+		}
+		for _, res := range results {
+			if err := r.recordFile(ctx, conn, res, sum); err != nil {
+				return nil, err
+			}
+			switch res.Status {
+			case bidui.FileLoaded:
+				loaded[res.Kind] = true
+			case bidui.FileFailed:
+				if res.Kind != "" {
+					failed[res.Kind] = append(failed[res.Kind], filepath.Base(res.Path))
+				}
+			}
+		}
+	}
+	r.progress(StageImport, len(paths), len(paths), "")
+	avail := rules.Availability{}
+	for _, k := range bidui.Kinds {
+		switch {
+		case len(failed[k]) > 0:
+			avail[k] = "导入失败：" + strings.Join(failed[k], "、")
+		case !loaded[k]:
+			avail[k] = "收件箱中没有该类文件"
+		}
+	}
+	return avail, nil
+}
+
+func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Result, sum *Summary) error {
+	var cols any
+	if len(res.Columns) > 0 {
+		b, err := json.Marshal(res.Columns)
+		if err != nil {
+			return err
+		}
+		cols = string(b)
+	}
+	var errText string
+	if res.Err != nil {
+		errText = res.Err.Error()
+	}
+	if res.FileID == 0 {
+		res.FileID = r.nextID
+		r.nextID++
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO files (run_id, file_id, path, sha256, format, encoding, kind, sheet,
+		header_row, columns, rows_read, rows_loaded, rows_skipped, rows_rejected, status, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.runID, res.FileID, res.Path, nullable(res.SHA256), nullable(res.Format), nullable(res.Encoding), nullable(string(res.Kind)),
+		nullable(res.Sheet), nullableInt(res.HeaderRow), cols, res.RowsRead, res.RowsLoaded, res.RowsSkipped, res.RowsRejected,
+		res.Status, nullable(errText)); err != nil {
+		return fmt.Errorf("record file %s: %w", res.Path, err)
+	}
+	var rejects int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE file_id = ?`, res.FileID).Scan(&rejects); err != nil {
+		return err
+	}
+	fs := FileSummary{Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet, Status: res.Status, Read: res.RowsRead,
+		Loaded: res.RowsLoaded, Skipped: res.RowsSkipped, Rejected: res.RowsRejected, Rejects: rejects, Error: errText}
+	sum.Files = append(sum.Files, fs)
+	attrs := []any{"path", res.Path, "sheet", res.Sheet, "kind", res.Kind, "status", res.Status,
+		"read", res.RowsRead, "loaded", res.RowsLoaded, "skipped", res.RowsSkipped, "rejected", res.RowsRejected, "rejected_values", rejects}
+	switch res.Status {
+	case bidui.FileLoaded, bidui.FileCarried:
+		r.log.Info("file imported", attrs...)
+	case bidui.FileUnrecognised:
+		sum.Problems = append(sum.Problems, errText)
+		r.log.Warn("sheet not recognised", append(attrs, "err", errText)...)
+	default:
+		sum.Problems = append(sum.Problems, errText)
+		r.log.Error("file failed", append(attrs, "err", errText)...)
+	}
+	return nil
+}
+
+func (r *runner) matchStage(ctx context.Context, sum *Summary) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r.stageStarted(StageMatch)
+	r.progress(StageMatch, 0, 1, "")
+	st, err := match.Link(ctx, r.db)
+	if err != nil {
+		return err
+	}
+	sum.Persons, sum.Links = st.Persons, st.ByMethod
+	sum.Unlinked = map[string]int64{}
+	for k, n := range st.Unlinked {
+		sum.Unlinked[string(k)] = n
+	}
+	r.log.Info("persons linked", "persons", st.Persons, "links", st.ByMethod, "unlinked", sum.Unlinked)
+	r.progress(StageMatch, 1, 1, "")
+	return nil
+}
+
+func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Availability) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r.stageStarted(StageRules)
+	catalogue, err := rules.Load(biduisql.Rules())
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	r.progress(StageRules, 0, len(catalogue), "")
+	outcomes, err := rules.Run(ctx, r.db, catalogue, avail, r.cfg.Params(r.asOf), r.runID, r.log)
+	if err != nil {
+		return err
+	}
+	if err := rules.Settle(ctx, r.db, r.runID, r.asOf, outcomes); err != nil {
+		return err
+	}
+	r.progress(StageRules, len(catalogue), len(catalogue), "")
+	counts, err := countByRule(ctx, r.db, r.runID)
+	if err != nil {
+		return err
+	}
+	for _, o := range outcomes {
+		rs := counts[o.Rule.Code]
+		rs.Code, rs.Title, rs.Status, rs.Reason = o.Rule.Code, o.Rule.Title, o.Status, o.Reason
+		sum.Rules = append(sum.Rules, rs)
+		if o.Status != rules.Ran {
+			sum.Problems = append(sum.Problems, fmt.Sprintf("%s %s: %s", o.Rule.Code, o.Status, o.Reason))
+		}
+	}
+	sum.Villages, err = countByVillage(ctx, r.db, r.runID)
+	return err
+}
+
+func countByRule(ctx context.Context, db *sql.DB, runID int64) (map[string]RuleSummary, error) {
+	rows, err := db.QueryContext(ctx, `SELECT rule,
+		count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'open'),
+		count(*) FILTER (WHERE status = 'resolved'), count(*) FILTER (WHERE status = 'waived')
+		FROM findings_history WHERE run_id = ? GROUP BY rule`, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]RuleSummary{}
+	for rows.Next() {
+		var rs RuleSummary
+		if err := rows.Scan(&rs.Code, &rs.New, &rs.Open, &rs.Resolved, &rs.Waived); err != nil {
+			return nil, err
+		}
+		out[rs.Code] = rs
+	}
+	return out, rows.Err()
+}
+
+func countByVillage(ctx context.Context, db *sql.DB, runID int64) ([]VillageSummary, error) {
+	rows, err := db.QueryContext(ctx, `SELECT coalesce(town, ?), coalesce(village, ?),
+		count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'open'),
+		count(*) FILTER (WHERE status = 'resolved'), count(*) FILTER (WHERE status = 'waived')
+		FROM findings_history WHERE run_id = ? GROUP BY ALL ORDER BY ALL`, bidui.Unplaced, bidui.Unplaced, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []VillageSummary
+	for rows.Next() {
+		var v VillageSummary
+		if err := rows.Scan(&v.Town, &v.Village, &v.New, &v.Open, &v.Resolved, &v.Waived); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// reportStage writes the workbooks into a temporary folder beside out/<as_of>; publish moves it in place.
+func (r *runner) reportStage(ctx context.Context, sum *Summary) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r.stageStarted(StageReport)
+	r.progress(StageReport, 0, 1, "")
+	w, err := report.WriteVillageWorkbooks(ctx, r.db, r.tmpOut, report.Options{MaskIDs: r.cfg.Export.MaskIDs})
+	if err != nil {
+		return fmt.Errorf("write workbooks: %w", err)
+	}
+	for _, v := range w.Villages {
+		rel, err := filepath.Rel(r.tmpOut, v.Path)
+		if err != nil {
+			return err
+		}
+		sum.Written = append(sum.Written, filepath.Join(r.outDir, rel))
+	}
+	r.progress(StageReport, 1, 1, "")
+	return nil
+}
+
+// finish records the run's outcome in runs and checkpoints the new database so that it is one
+// self-contained file.
+func (r *runner) finish(ctx context.Context, sum *Summary) error {
+	sum.Status = statusOK
+	if len(sum.Problems) > 0 {
+		sum.Status = statusPartial
+	}
+	b, err := json.Marshal(sum)
+	if err != nil {
+		return err
+	}
+	if _, err := r.db.ExecContext(ctx, `UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?`,
+		r.now().UTC(), sum.Status, string(b), r.runID); err != nil {
+		return fmt.Errorf("record run: %w", err)
+	}
+	if _, err := r.db.ExecContext(ctx, `DROP TABLE IF EXISTS rule_hits`); err != nil {
+		return err
+	}
+	if _, err := r.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	err = r.db.Close()
+	r.db = nil
+	if err != nil {
+		return fmt.Errorf("close new database: %w", err)
+	}
+	if _, err := os.Stat(r.tmpPath + ".wal"); err == nil {
+		return fmt.Errorf("new database %s still has a WAL after checkpoint and close", r.tmpPath)
+	}
+	return nil
+}
+
+// publish renames the new database over the published one and the new output folder over out/<as_of>. The
+// database rename is the commit point: before it a failure leaves everything as it was.
+func (r *runner) publish(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r.stageStarted(StagePublish)
+	// A WAL beside the published name belongs to the old file; DuckDB would replay it into the new one.
+	if err := r.moveStaleWAL(); err != nil {
+		return err
+	}
+	if err := os.Rename(r.tmpPath, r.dbPath); err != nil {
+		return fmt.Errorf("publish %s: %w", r.dbPath, err)
+	}
+	syncDir(filepath.Dir(r.dbPath))
+	// The outputs follow the database. Failing here leaves a published database whose workbooks are in the
+	// temporary folder: say where, rather than fail a run whose database is already swapped in.
+	if _, err := os.Stat(r.tmpOut); err != nil {
+		return nil
+	}
+	old := r.outDir + fmt.Sprintf(".old-%d", os.Getpid())
+	if _, err := os.Stat(r.outDir); err == nil {
+		if err := os.Rename(r.outDir, old); err != nil {
+			r.log.Error("could not replace the output folder; new workbooks are in the temporary folder", "tmp", r.tmpOut, "err", err)
+			return nil
+		}
+	}
+	if err := os.Rename(r.tmpOut, r.outDir); err != nil {
+		r.log.Error("could not move new workbooks in place", "tmp", r.tmpOut, "err", err)
+		return nil
+	}
+	_ = os.RemoveAll(old)
+	return nil
+}
+
+// moveStaleWAL renames a WAL file beside the published database out of the way, keeping it for inspection.
+func (r *runner) moveStaleWAL() error {
+	wal := r.dbPath + ".wal"
+	if _, err := os.Stat(wal); err != nil {
+		return nil
+	}
+	stale := fmt.Sprintf("%s.stale-%d", wal, r.now().UnixNano())
+	if err := os.Rename(wal, stale); err != nil {
+		return fmt.Errorf("move stale WAL aside: %w", err)
+	}
+	r.log.Warn("moved aside a WAL beside the published database: it was opened for writing outside bidui", "path", stale)
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullableInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}

@@ -1,0 +1,118 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// site makes an empty inbox and returns a config that uses it and a database and out folder beside it.
+func site(t *testing.T) Config {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.Inbox = filepath.Join(dir, "inbox")
+	cfg.DB = filepath.Join(dir, "bidui.duckdb")
+	cfg.Out = filepath.Join(dir, "out")
+	cfg.AsOf = MustDate("2023-06-10")
+	if err := os.MkdirAll(cfg.Inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func execSQL(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// TestHistoryFromOlderSchema: a database published by an older bidui, whose tables have fewer columns,
+// gives its history to the new one column by column.
+func TestHistoryFromOlderSchema(t *testing.T) {
+	cfg := site(t)
+	execSQL(t, cfg.DB,
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)`,
+		`INSERT INTO schema_migrations VALUES (1, 'core', now())`,
+		`CREATE TABLE runs (run_id BIGINT, started_at TIMESTAMP, as_of DATE, status VARCHAR)`,
+		`INSERT INTO runs VALUES (41, TIMESTAMP '2023-06-01 02:00:00', DATE '2023-06-01', 'ok')`)
+	sum, err := Run(context.Background(), cfg, Options{})
+	if err != nil && !errors.Is(err, ErrPartial) {
+		t.Fatal(err)
+	}
+	if sum.RunID != 42 {
+		t.Errorf("run id %d, want 42 (after the published 41)", sum.RunID)
+	}
+	db, err := sql.Open("duckdb", cfg.DB+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM runs WHERE run_id IN (41, 42)`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("runs 41 and 42: %d, %v", n, err)
+	}
+}
+
+// TestRefusesNewerSchema: a database written by a newer bidui is left alone, not truncated.
+func TestRefusesNewerSchema(t *testing.T) {
+	cfg := site(t)
+	execSQL(t, cfg.DB,
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)`,
+		`INSERT INTO schema_migrations VALUES (999, 'future', now())`)
+	before, _ := os.ReadFile(cfg.DB)
+	_, err := Run(context.Background(), cfg, Options{})
+	if err == nil || !strings.Contains(err.Error(), "newer than this bidui") {
+		t.Fatalf("err = %v", err)
+	}
+	after, _ := os.ReadFile(cfg.DB)
+	if string(before) != string(after) {
+		t.Error("the published database changed")
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(cfg.DB), ".bidui.duckdb.tmp-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestStaleWALMovedAside: a WAL beside the published name (left by someone who opened it for writing) must not
+// be replayed into the new database: the run moves it aside.
+func TestStaleWALMovedAside(t *testing.T) {
+	cfg := site(t)
+	if _, err := Run(context.Background(), cfg, Options{}); err != nil && !errors.Is(err, ErrPartial) {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg.DB+".wal", []byte("not a wal of the new file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), cfg, Options{}); err != nil && !errors.Is(err, ErrPartial) {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cfg.DB + ".wal"); err == nil {
+		t.Error("the stale WAL is still beside the published database")
+	}
+	aside, _ := filepath.Glob(cfg.DB + ".wal.stale-*")
+	if len(aside) != 1 {
+		t.Errorf("stale WAL moved aside: %v", aside)
+	}
+	db, err := sql.Open("duckdb", cfg.DB+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM runs`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("runs: %d, %v", n, err)
+	}
+}

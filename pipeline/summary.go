@@ -1,0 +1,54 @@
+package pipeline
+
+// Summary is what a run did, for the end-of-run report, `bidui runs` and the runs.summary column.
+type Summary struct {
+	RunID    int64            `json:"run_id"`
+	AsOf     string           `json:"as_of"`
+	Status   string           `json:"status"` // ok | partial
+	DB       string           `json:"db"`
+	OutDir   string           `json:"out_dir"`
+	Files    []FileSummary    `json:"files"`
+	Persons  int64            `json:"persons"`
+	Links    map[string]int64 `json:"links_by_method"`
+	Unlinked map[string]int64 `json:"unlinked_by_kind,omitempty"`
+	Rules    []RuleSummary    `json:"rules"`
+	Villages []VillageSummary `json:"villages"`
+	Written  []string         `json:"written"`
+	Problems []string         `json:"problems,omitempty"` // why the run is partial
+}
+
+// FileSummary is one sheet of one input file.
+type FileSummary struct {
+	Path     string `json:"path"`
+	Kind     string `json:"kind,omitempty"`
+	Sheet    string `json:"sheet,omitempty"`
+	Status   string `json:"status"`
+	Read     int64  `json:"rows_read"`
+	Loaded   int64  `json:"rows_loaded"`
+	Skipped  int64  `json:"rows_skipped"`
+	Rejected int64  `json:"rows_rejected"`
+	Rejects  int64  `json:"rejected_values"`
+	Error    string `json:"error,omitempty"`
+}
+
+// RuleSummary is one rule's outcome and its findings by status.
+type RuleSummary struct {
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Status   string `json:"status"` // ran | skipped | failed
+	Reason   string `json:"reason,omitempty"`
+	New      int64  `json:"new"`
+	Open     int64  `json:"open"`
+	Resolved int64  `json:"resolved"`
+	Waived   int64  `json:"waived"`
+}
+
+// VillageSummary counts one village's findings by status.
+type VillageSummary struct {
+	Town     string `json:"town"`
+	Village  string `json:"village"`
+	New      int64  `json:"new"`
+	Open     int64  `json:"open"`
+	Resolved int64  `json:"resolved"`
+	Waived   int64  `json:"waived"`
+}
