@@ -1,0 +1,124 @@
+// Command bidui reconciles departmental datasets about rural residents against the national anti-poverty-return
+// monitoring system export. See `bidui help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/bidui/bidui/pipeline"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes of outputs.md.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitPartial = 3
+	exitLocked  = 75
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	code := exitCode(err)
+	if err != nil && code != exitPartial {
+		fmt.Fprintln(os.Stderr, "bidui:", err)
+	}
+	os.Exit(code)
+}
+
+// usageError is a mistake on the command line; it exits with code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+func exitCode(err error) int {
+	var ue *usageError
+	var ce *pipeline.ConfigError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue), errors.As(err, &ce):
+		return exitUsage
+	case errors.Is(err, pipeline.ErrLocked):
+		return exitLocked
+	case errors.Is(err, pipeline.ErrPartial):
+		return exitPartial
+	}
+	return exitFailed
+}
+
+// command is one subcommand: its name, a one-line description, and its entry point.
+type command struct {
+	name  string
+	short string
+	run   func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what a subcommand may use of the process: streams, not globals.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run the nightly reconciliation on the inbox", runRun},
+		{"import", "load files into the database without running rules", runImport},
+		{"check", "dry run: say what each file is and what would load, writing nothing", runCheck},
+		{"rules", "list the rules", runRules},
+		{"sql", "run a read-only query against the published database", runSQL},
+		{"runs", "show the run history", runRuns},
+		{"demo", "generate a synthetic town, run on it, say where the results are", runDemo},
+		{"fixtures", "generate synthetic test data with an answer key", runFixtures},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Run executes the command line args (without the program name). It is main without os.Exit, for tests.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	printUsage(stderr)
+	return usagef("unknown command %q", args[0])
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "bidui (比对) reconciles departmental data against the 全国系统 export.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: bidui <command> [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.short)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run `bidui <command> -h` for a command's flags and examples.")
+}
+
+func runVersion(_ context.Context, e *env, _ []string) error {
+	fmt.Fprintln(e.stdout, "bidui", version)
+	return nil
+}

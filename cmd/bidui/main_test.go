@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bidui/bidui/fixtures"
+	"github.com/xuri/excelize/v2"
+)
+
+// binary is the bidui command built once for the tests that need separate processes.
+var binary string
+
+func TestMain(m *testing.M) {
+	if db := os.Getenv("BIDUI_TEST_READER"); db != "" {
+		os.Exit(reader(db))
+	}
+	dir, err := os.MkdirTemp("", "bidui-test-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "bidui")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build bidui: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// reader is a separate process that holds the database open read-only, the way an analyst's DuckDB CLI or
+// DBeaver does: it prints the number of runs it sees, then again after each line it reads on stdin.
+func reader(path string) int {
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	defer conn.Close()
+	sc := bufio.NewScanner(os.Stdin)
+	for {
+		var runs, findings int
+		if err := conn.QueryRowContext(context.Background(),
+			`SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM findings)`).Scan(&runs, &findings); err != nil {
+			fmt.Println("error", err)
+			return 1
+		}
+		fmt.Printf("runs=%d findings=%d\n", runs, findings)
+		if !sc.Scan() {
+			return 0
+		}
+	}
+}
+
+// site is a folder laid out as a town office keeps it: inbox/, bidui.duckdb, out/.
+type site struct {
+	dir, inbox, db, out string
+	town                *fixtures.Town
+}
+
+func newSite(t *testing.T, households int) *site {
+	t.Helper()
+	dir := t.TempDir()
+	s := &site{dir: dir, inbox: filepath.Join(dir, "inbox"), db: filepath.Join(dir, "bidui.duckdb"), out: filepath.Join(dir, "out")}
+	town, err := fixtures.WriteTown(dir, fixtures.TownOptions{Seed: 7, AsOf: time.Date(2023, 6, 10, 0, 0, 0, 0, time.UTC), Households: households})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.town = town
+	return s
+}
+
+func (s *site) args(extra ...string) []string {
+	return append([]string{"run", "--inbox", s.inbox, "--db", s.db, "--out", s.out, "--as-of", "2023-06-10"}, extra...)
+}
+
+// command returns the real binary set up to run in the site, with JSON logs on stderr.
+func (s *site) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = s.dir
+	return cmd
+}
+
+// runBinary runs the binary to the end and returns its exit code, stdout and stderr.
+func (s *site) runBinary(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := s.command(args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, stdout.String(), stderr.String()
+	case errors.As(err, &ee):
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	}
+	t.Fatalf("run %v: %v", args, err)
+	return -1, "", ""
+}
+
+// startUntil starts the binary with JSON logs and returns once it has logged the start of stage; the
+// process is then stopped with SIGSTOP, frozen in the middle of that stage, so that the test can act on a
+// run that is certainly in progress.
+func (s *site) startUntil(t *testing.T, stage string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := s.command(append(args, "--json")...)
+	cmd.Env = append(cmd.Environ(), "BIDUI_STOP_AT_STAGE="+stage)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGCONT)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		var line struct{ Msg, Stage string }
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "stage started" && line.Stage == stage {
+			// The process stops itself right after this line (BIDUI_STOP_AT_STAGE); wait until it has.
+			waitStopped(t, cmd.Process.Pid)
+			go io.Copy(io.Discard, stderr) // keep the pipe drained once the process goes on
+			return cmd
+		}
+	}
+	t.Fatalf("the run never logged the start of stage %s", stage)
+	return nil
+}
+
+// waitStopped waits until process pid is in the stopped state (T in /proc/pid/stat).
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	for range 500 {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The state follows the parenthesised command name.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && len(b) > i+2 && b[i+2] == 'T' {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("process %d did not stop", pid)
+}
+
+func fileHash(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// tree lists every path under dir with its size and modification time, to show that nothing was touched.
+func tree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, ".bidui.duckdb.tmp-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func queryInt(t *testing.T, db, q string) int {
+	t.Helper()
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"sql", "--db", db, "--format", "csv", q}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("bidui sql %q: %v", q, err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var n int
+	if _, err := fmt.Sscan(lines[len(lines)-1], &n); err != nil {
+		t.Fatalf("bidui sql %q: output %q", q, out.String())
+	}
+	return n
+}
+
+// TestDemo is `make demo` in-process: it must print DB-01 findings and write village workbooks that open.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"demo", dir}, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "DB-01") {
+		t.Fatalf("summary does not mention DB-01:\n%s", out)
+	}
+	db := filepath.Join(dir, "bidui.duckdb")
+	n := queryInt(t, db, "SELECT count(*) FROM findings WHERE rule = 'DB-01'")
+	if n == 0 {
+		t.Fatalf("no DB-01 findings; summary:\n%s", out)
+	}
+	workbooks, err := filepath.Glob(filepath.Join(dir, "out", "2023-06-10", "*", "*.xlsx"))
+	if err != nil || len(workbooks) == 0 {
+		t.Fatalf("no village workbooks under %s (%v)", filepath.Join(dir, "out"), err)
+	}
+	rows := 0
+	for _, p := range workbooks {
+		if !strings.Contains(out, p) {
+			t.Errorf("summary does not say where %s is", p)
+		}
+		f, err := excelize.OpenFile(p)
+		if err != nil {
+			t.Fatalf("open %s: %v", p, err)
+		}
+		sheetRows, err := f.GetRows("问题清单")
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if len(sheetRows) < 2 || sheetRows[0][1] != "编号" {
+			t.Fatalf("%s: unexpected sheet %v", p, sheetRows)
+		}
+		rows += len(sheetRows) - 1
+	}
+	if rows != n {
+		t.Errorf("workbooks hold %d finding rows, the findings view %d", rows, n)
+	}
+}
+
+// TestDemoFindingsMatchAnswerKey compares the DB-01 findings of a run with the generator's answer key.
+func TestDemoFindingsMatchAnswerKey(t *testing.T) {
+	s := newSite(t, 0)
+	if err := Run(context.Background(), s.args(), nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"sql", "--db", s.db, "--format", "json", "SELECT subject FROM findings WHERE rule = 'DB-01' ORDER BY subject"}, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct{ Subject string }
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range rows {
+		got[r.Subject] = true
+	}
+	want := map[string]bool{}
+	for _, k := range s.town.DB01 {
+		want[k] = true
+		if !got[k] {
+			t.Errorf("DB-01 missed household %s (in the answer key)", mask(k))
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("DB-01 flagged household %s (not in the answer key)", mask(k))
+		}
+	}
+	for _, k := range s.town.DB01NearMiss {
+		if got[k] {
+			t.Errorf("DB-01 flagged near miss %s", mask(k))
+		}
+	}
+}
+
+// mask keeps test output free of whole ID numbers.
+func mask(id string) string {
+	if len(id) < 10 {
+		return id
+	}
+	return id[:6] + strings.Repeat("*", len(id)-10) + id[len(id)-4:]
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/bidui/bidui/pipeline"
+)
+
+const runUsage = `
+Usage: bidui run [--config bidui.toml] [--inbox DIR] [--db FILE] [--out DIR] [--as-of YYYY-MM-DD] [--json]
+
+Reconciles every file in the inbox: imports them, links rows to persons, runs the rules, writes one
+correction workbook per village under out/<as-of>/, and publishes the new database atomically. A run that
+fails leaves the published database as it was.
+
+Exit codes: 0 success; 1 the run failed; 2 usage or config error; 3 completed, but some files failed or
+rules were skipped; 75 another run holds the lock.
+
+Examples:
+  bidui run
+  bidui run --inbox /srv/bidui/inbox --db /srv/bidui/bidui.duckdb --out /srv/bidui/out
+  bidui run --as-of 2023-06-10 --json 2>run.log
+`
+
+// runFlags are the flags of `bidui run`, also used by `bidui demo`.
+type runFlags struct {
+	dbFlags
+	logFlags
+	inbox, out, asOf string
+}
+
+func (f *runFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.inbox, "inbox", "", "folder of input files (default from config, else inbox)")
+	fs.StringVar(&f.out, "out", "", "folder for the workbooks (default from config, else out)")
+	fs.StringVar(&f.asOf, "as-of", "", "reference date YYYY-MM-DD (default from config, else today)")
+}
+
+func runRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "run", runUsage)
+	var f runFlags
+	f.dbFlags.register(fs)
+	f.logFlags.register(fs)
+	f.register(fs)
+	if done, err := parseFlags(fs, args); done || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("run: unexpected argument %q (see bidui run -h)", fs.Arg(0))
+	}
+	cfg, err := f.load(fs, func(c *pipeline.Config) error {
+		set := map[string]bool{}
+		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+		if set["inbox"] {
+			c.Inbox = f.inbox
+		}
+		if set["out"] {
+			c.Out = f.out
+		}
+		if set["as-of"] {
+			d, err := pipeline.ParseDate(f.asOf)
+			if err != nil {
+				return &pipeline.ConfigError{Key: "--as-of", Msg: err.Error()}
+			}
+			c.AsOf = d
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return execRun(ctx, e, cfg, f.logFlags)
+}
+
+// execRun runs the pipeline and prints its summary: text on stdout, or JSON with --json.
+func execRun(ctx context.Context, e *env, cfg pipeline.Config, lf logFlags) error {
+	log, frames := lf.logger(e.stderr)
+	opt := pipeline.Options{Log: log, Version: version}
+	if stage := os.Getenv("BIDUI_STOP_AT_STAGE"); stage != "" {
+		// Fault injection for the crash tests: stop this process (SIGSTOP) as the stage starts, so that a
+		// test can kill it at a known point. Not for operators.
+		opt.AtStage = func(s string) {
+			if s == stage {
+				// Directed at this thread, the stop takes effect before the kill call returns to the
+				// stage; sent to the process it could land a few instructions later.
+				runtime.LockOSThread()
+				_ = syscall.Tgkill(os.Getpid(), syscall.Gettid(), syscall.SIGSTOP)
+				runtime.UnlockOSThread()
+			}
+		}
+	}
+	var prog *termProgress
+	if frames {
+		prog = newTermProgress(e.stderr)
+		opt.Progress = prog
+	}
+	sum, err := pipeline.Run(ctx, cfg, opt)
+	if prog != nil {
+		prog.Clear()
+	}
+	if err != nil && !errors.Is(err, pipeline.ErrPartial) {
+		return err
+	}
+	if lf.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		printSummary(e.stdout, sum)
+	}
+	return err
+}
+
+// printSummary writes the end-of-run report: files by kind, links by method, findings by rule, skipped rules
+// and the paths written.
+func printSummary(w io.Writer, s *pipeline.Summary) {
+	status := "完成"
+	if s.Status != "ok" {
+		status = "完成（有问题，见下）"
+	}
+	fmt.Fprintf(w, "bidui 第 %d 次运行 %s，基准日 %s\n\n", s.RunID, status, s.AsOf)
+
+	fmt.Fprintln(w, "导入文件")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  类型\t文件\t工作表\t状态\t读取\t载入\t跳过\t拒收行\t问题值\t")
+	files := append([]pipeline.FileSummary(nil), s.Files...)
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Kind < files[j].Kind })
+	for _, f := range files {
+		kind := f.Kind
+		if kind == "" {
+			kind = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, f.Status,
+			f.Read, f.Loaded, f.Skipped, f.Rejected, f.Rejects)
+	}
+	tw.Flush()
+	for _, f := range files {
+		if f.Error != "" {
+			fmt.Fprintf(w, "  ! %s\n", f.Error)
+		}
+	}
+
+	fmt.Fprintf(w, "\n人员匹配：%d 人", s.Persons)
+	var methods []string
+	for m := range s.Links {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	for _, m := range methods {
+		fmt.Fprintf(w, "；%s %d 行", m, s.Links[m])
+	}
+	if len(s.Unlinked) > 0 {
+		var parts []string
+		for k, n := range s.Unlinked {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "；未匹配 %s 行", strings.Join(parts, "，"))
+	}
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "\n问题（按规则）")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  规则\t标题\t状态\t新增\t持续\t已消除\t已核实\t")
+	for _, r := range s.Rules {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", r.Code, r.Title, r.Status, r.New, r.Open, r.Resolved, r.Waived)
+	}
+	tw.Flush()
+	for _, r := range s.Rules {
+		if r.Reason != "" {
+			fmt.Fprintf(w, "  ! %s %s：%s\n", r.Code, r.Status, r.Reason)
+		}
+	}
+
+	if len(s.Villages) > 0 {
+		fmt.Fprintln(w, "\n问题（按村）")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  乡镇\t村\t新增\t持续\t已消除\t已核实\t")
+		for _, v := range s.Villages {
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%d\t\n", v.Town, v.Village, v.New, v.Open, v.Resolved, v.Waived)
+		}
+		tw.Flush()
+	}
+
+	fmt.Fprintf(w, "\n数据库：%s\n", s.DB)
+	fmt.Fprintf(w, "输出：%s（%d 个村级工作簿）\n", s.OutDir, len(s.Written))
+	for _, p := range s.Written {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
+}

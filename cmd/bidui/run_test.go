@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// publish runs once so that the site has a published database.
+func (s *site) publish(t *testing.T) {
+	t.Helper()
+	if code, _, stderr := s.runBinary(t, s.args()...); code != 0 {
+		t.Fatalf("first run exited %d:\n%s", code, stderr)
+	}
+}
+
+// TestReaderKeepsSnapshotWhileRunPublishes holds the published database open read-only in another process
+// while a run publishes: the run succeeds, the reader keeps reading its snapshot, a new reader sees the new run.
+func TestReaderKeepsSnapshotWhileRunPublishes(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+
+	rd := s.command()
+	rd.Path = os.Args[0] // this test binary, as the reader process
+	rd.Args = []string{os.Args[0], "-test.run=^$"}
+	rd.Env = append(os.Environ(), "BIDUI_TEST_READER="+s.db)
+	stdin, err := rd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := rd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Wait()
+	defer stdin.Close()
+	lines := bufio.NewScanner(stdout)
+	next := func() string {
+		t.Helper()
+		if !lines.Scan() {
+			t.Fatalf("reader stopped: %v", lines.Err())
+		}
+		return lines.Text()
+	}
+	before := next()
+	if !strings.HasPrefix(before, "runs=1 ") {
+		t.Fatalf("reader before the run: %q", before)
+	}
+
+	if code, _, stderr := s.runBinary(t, s.args()...); code != 0 {
+		t.Fatalf("run while a reader holds the database exited %d:\n%s", code, stderr)
+	}
+
+	io.WriteString(stdin, "again\n")
+	if after := next(); after != before {
+		t.Errorf("the reader's snapshot changed under it: %q, then %q", before, after)
+	}
+	if n := queryInt(t, s.db, "SELECT count(*) FROM runs"); n != 2 {
+		t.Errorf("a new reader sees %d runs, want 2", n)
+	}
+	if n := queryInt(t, s.db, "SELECT count(*) FROM findings WHERE status = 'open'"); n == 0 {
+		t.Errorf("second run: no findings with status open")
+	}
+}
+
+// TestKilledRunLeavesPublishedDatabase kills a run (SIGKILL) in the middle of each stage: the published
+// database is unchanged and the next run succeeds.
+func TestKilledRunLeavesPublishedDatabase(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	for _, stage := range []string{"import", "match", "rules", "report", "publish"} {
+		t.Run(stage, func(t *testing.T) {
+			before := fileHash(t, s.db)
+			cmd := s.startUntil(t, stage, s.args()...)
+			if len(tempFiles(t, s.dir)) == 0 {
+				t.Fatalf("no temporary database while stage %s runs", stage)
+			}
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+			if after := fileHash(t, s.db); after != before {
+				t.Fatalf("killed in stage %s: the published database changed", stage)
+			}
+			if _, err := os.Stat(s.db + ".wal"); err == nil {
+				t.Errorf("killed in stage %s: a WAL appeared beside the published database", stage)
+			}
+			code, _, stderr := s.runBinary(t, s.args()...)
+			if code != 0 {
+				t.Fatalf("run after the kill exited %d:\n%s", code, stderr)
+			}
+			if left := tempFiles(t, s.dir); len(left) != 0 {
+				t.Errorf("temporary files left after a good run: %v", left)
+			}
+		})
+	}
+	// One published run, and one more per stage: the killed ones left no trace in the history.
+	if n := queryInt(t, s.db, "SELECT count(*) FROM runs"); n != 6 {
+		t.Errorf("runs = %d, want 6", n)
+	}
+}
+
+// TestSecondRunExitsLocked starts a run, freezes it mid-import, and starts a second: it exits 75 at once
+// without touching anything; the first then completes.
+func TestSecondRunExitsLocked(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	first := s.startUntil(t, "import", s.args()...)
+	before := tree(t, s.dir)
+	code, _, stderr := s.runBinary(t, s.args()...)
+	if code != 75 {
+		t.Fatalf("second run exited %d, want 75:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "another bidui run holds the lock") {
+		t.Errorf("second run's message does not say why:\n%s", stderr)
+	}
+	if after := tree(t, s.dir); after != before {
+		t.Errorf("the second run touched files:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if err := first.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+}
+
+// TestInterruptedRunLeavesPublishedDatabase sends SIGINT to a run in the middle of a stage: it stops at the
+// next safe point with exit code 1, removes its temporary files, and the published database is unchanged.
+func TestInterruptedRunLeavesPublishedDatabase(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	before := fileHash(t, s.db)
+	cmd := s.startUntil(t, "import", s.args()...)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("interrupted run exited %d (%v), want 1", code, err)
+	}
+	if after := fileHash(t, s.db); after != before {
+		t.Error("the interrupted run changed the published database")
+	}
+	if left := tempFiles(t, s.dir); len(left) != 0 {
+		t.Errorf("the interrupted run left temporary files: %v", left)
+	}
+}
+
+// TestSQLIsReadOnly: bidui sql answers queries and refuses every kind of write.
+func TestSQLIsReadOnly(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	before := fileHash(t, s.db)
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"sql", "--db", s.db, "SELECT count(*) FROM findings"}, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "count_star()") || !strings.Contains(out.String(), "(1 rows)") {
+		t.Errorf("table output:\n%s", out.String())
+	}
+	copyTo := filepath.Join(s.dir, "leak.csv")
+	for _, q := range []string{
+		"INSERT INTO runs (run_id, started_at, as_of, status) VALUES (99, now(), current_date, 'ok')",
+		"DELETE FROM findings_history",
+		"CREATE TABLE x (a INT)",
+		"COPY (SELECT * FROM findings) TO '" + copyTo + "'",
+		"ATTACH '" + filepath.Join(s.dir, "other.duckdb") + "' AS other",
+	} {
+		err := Run(context.Background(), []string{"sql", "--db", s.db, q}, nil, io.Discard, io.Discard)
+		if err == nil {
+			t.Errorf("bidui sql accepted a write: %s", q)
+		}
+	}
+	if _, err := os.Stat(copyTo); err == nil {
+		t.Error("COPY … TO wrote a file")
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, "other.duckdb")); err == nil {
+		t.Error("ATTACH created a database")
+	}
+	if fileHash(t, s.db) != before {
+		t.Error("bidui sql changed the database")
+	}
+	for _, format := range []string{"csv", "json"} {
+		out.Reset()
+		if err := Run(context.Background(), []string{"sql", "--db", s.db, "--format", format, "SELECT finding_id, first_seen FROM findings LIMIT 1"}, nil, &out, io.Discard); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if !strings.Contains(out.String(), "2023-06-10") {
+			t.Errorf("%s output does not show the date as a date:\n%s", format, out.String())
+		}
+	}
+}
+
+// TestExitCodes covers the exit codes of outputs.md that the other tests do not.
+func TestExitCodes(t *testing.T) {
+	s := newSite(t, 0)
+	if code, _, _ := s.runBinary(t, "run", "--bogus"); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "bad.toml"), []byte("[policy]\nmonitoring_line = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := s.runBinary(t, append(s.args(), "--config", "bad.toml")...)
+	if code != 2 || !strings.Contains(stderr, "policy.monitoring_line") {
+		t.Errorf("bad config: exit %d, stderr %q; want 2 naming the key", code, stderr)
+	}
+	if code, _, stderr := s.runBinary(t, "run", "--inbox", filepath.Join(s.dir, "missing"), "--db", s.db); code != 1 {
+		t.Errorf("missing inbox: exit %d, want 1:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(s.db); err == nil {
+		t.Error("a failed first run published a database")
+	}
+	// Without the review ledger DB-01 cannot run: the run completes, publishes, and exits 3.
+	matches, _ := filepath.Glob(filepath.Join(s.inbox, "研判台账*"))
+	for _, m := range matches {
+		os.Remove(m)
+	}
+	code, stdout, stderr := s.runBinary(t, s.args()...)
+	if code != 3 {
+		t.Fatalf("run without review ledger: exit %d, want 3:\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "DB-01 skipped") {
+		t.Errorf("summary does not say DB-01 was skipped:\n%s", stdout)
+	}
+	if n := queryInt(t, s.db, "SELECT count(*) FROM findings WHERE rule = 'DB-01'"); n != 0 {
+		t.Errorf("DB-01 produced %d findings from a missing source", n)
+	}
+}
