@@ -231,6 +231,9 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
+	if strings.ContainsAny(stderr.String(), "\r\x1b") {
+		t.Errorf("progress frames without a terminal:\n%q", stderr.String())
+	}
 	if !strings.Contains(out, "DB-01") {
 		t.Fatalf("summary does not mention DB-01:\n%s", out)
 	}
@@ -310,4 +313,33 @@ func mask(id string) string {
 		return id
 	}
 	return id[:6] + strings.Repeat("*", len(id)-10) + id[len(id)-4:]
+}
+
+// TestProgressFramesOnTerminal runs the binary under script(1), which gives it a pseudo-terminal: the run
+// draws self-overwriting progress frames there, and none with --json.
+func TestProgressFramesOnTerminal(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Fatal("script(1) from util-linux (Debian: bsdutils, always installed) is needed for this test")
+	}
+	s := newSite(t, 0)
+	for _, tc := range []struct {
+		json   bool
+		frames bool
+	}{{false, true}, {true, false}} {
+		args := s.args()
+		if tc.json {
+			args = append(args, "--json")
+		}
+		line := binary
+		for _, a := range args {
+			line += " '" + a + "'"
+		}
+		out, err := exec.Command("script", "-qec", line, "/dev/null").CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
+		}
+		if got := bytes.Contains(out, []byte("\r\x1b[K[")); got != tc.frames {
+			t.Errorf("--json=%v on a terminal: progress frames %v, want %v:\n%q", tc.json, got, tc.frames, out)
+		}
+	}
 }
