@@ -21,6 +21,10 @@ type Config struct {
 	AsOf   Date   `toml:"as_of"` // zero: today, in the run's local time zone
 	Policy Policy `toml:"policy"`
 	Export Export `toml:"export"`
+
+	// Reparse makes the run parse every inbox file, even those whose bytes the published database already
+	// holds (flag --reparse; not a config key).
+	Reparse bool `toml:"-"`
 }
 
 // Policy holds the rule parameters of rules.md; their TOML keys are the parameter names.

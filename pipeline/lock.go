@@ -34,7 +34,7 @@ type lock struct {
 
 // acquireLock takes the lock at path without waiting. It returns a *LockError when another process holds it.
 func acquireLock(path, holder string) (*lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}

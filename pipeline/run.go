@@ -109,6 +109,13 @@ type runner struct {
 	runID   int64
 	nextID  int64
 	started time.Time
+
+	// prevRun is the latest run of the published database (0 without one); it stays attached as prev
+	// through the import stage so that unchanged files can be carried over instead of parsed again.
+	prevRun      int64
+	prevVersion  string
+	prevAttached bool
+	prevSchema   int // the published database's schema version
 }
 
 func newRunner(cfg Config, opt Options) (*runner, error) {
@@ -186,6 +193,10 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
 		return nil, err
 	}
+	// The database holds personal data: owner only, whatever the umask (the rename keeps the mode).
+	if err := os.Chmod(r.tmpPath, 0o600); err != nil {
+		return nil, err
+	}
 	if err := r.carryHistory(ctx); err != nil {
 		return nil, err
 	}
@@ -197,6 +208,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 
 	avail, err := r.importStage(ctx, sum)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.detachPrev(ctx); err != nil {
 		return nil, err
 	}
 	if err := r.matchStage(ctx, sum); err != nil {
@@ -242,11 +256,12 @@ func (r *runner) carryHistory(ctx context.Context) error {
 		}
 		return fmt.Errorf("attach published database %s read-only: %w", r.dbPath, err)
 	}
-	defer r.db.ExecContext(context.WithoutCancel(ctx), `DETACH prev`)
+	r.prevAttached = true
 	var prevVersion int
 	if err := r.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM prev.schema_migrations`).Scan(&prevVersion); err != nil {
 		return fmt.Errorf("published database %s: not a bidui database: %w", r.dbPath, err)
 	}
+	r.prevSchema = prevVersion
 	if latest := biduisql.LatestVersion(); prevVersion > latest {
 		return fmt.Errorf("published database %s has schema version %d, newer than this bidui (%d): upgrade bidui", r.dbPath, prevVersion, latest)
 	}
@@ -266,7 +281,31 @@ func (r *runner) carryHistory(ctx context.Context) error {
 	if err := r.db.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM runs`).Scan(&r.runID); err != nil {
 		return err
 	}
-	return r.db.QueryRowContext(ctx, `SELECT coalesce(max(file_id), 0) + 1 FROM files`).Scan(&r.nextID)
+	if err := r.db.QueryRowContext(ctx, `SELECT coalesce(max(file_id), 0) + 1 FROM files`).Scan(&r.nextID); err != nil {
+		return err
+	}
+	if r.prevSchema != biduisql.LatestVersion() {
+		return nil // an older database gives its history, never its rows
+	}
+	var version sql.NullString
+	err := r.db.QueryRowContext(ctx, `SELECT run_id, version FROM prev.runs ORDER BY run_id DESC LIMIT 1`).Scan(&r.prevRun, &version)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("published database %s: latest run: %w", r.dbPath, err)
+	}
+	r.prevVersion = version.String
+	return nil
+}
+
+// detachPrev detaches the published database once nothing more is read from it.
+func (r *runner) detachPrev(ctx context.Context) error {
+	if !r.prevAttached {
+		return nil
+	}
+	r.prevAttached = false
+	if _, err := r.db.ExecContext(ctx, `DETACH prev`); err != nil {
+		return fmt.Errorf("detach the published database: %w", err)
+	}
+	return nil
 }
 
 // commonColumns lists, quoted, the columns of table t that both the new (main) and the published (prev)
@@ -334,16 +373,22 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 			return nil, err
 		}
 		r.progress(StageImport, i, len(paths), filepath.Base(p))
-		results, err := sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
+		results, err := r.carryFile(ctx, conn, p)
 		if err != nil {
-			return nil, fmt.Errorf("import %s: %w", p, err)
+			return nil, err
+		}
+		if results == nil {
+			results, err = sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
+			if err != nil {
+				return nil, fmt.Errorf("import %s: %w", p, err)
+			}
 		}
 		for _, res := range results {
 			if err := r.recordFile(ctx, conn, res, sum); err != nil {
 				return nil, err
 			}
 			switch res.Status {
-			case bidui.FileLoaded:
+			case bidui.FileLoaded, bidui.FileCarried:
 				loaded[res.Kind] = true
 			case bidui.FileFailed:
 				if res.Kind != "" {

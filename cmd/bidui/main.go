@@ -27,6 +27,9 @@ const (
 )
 
 func main() {
+	// Everything bidui writes (database, lock, workbooks, CSV) is personal data: owner only, whatever the
+	// umask of the shell or service that started it.
+	syscall.Umask(0o077)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

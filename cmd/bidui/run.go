@@ -19,11 +19,12 @@ import (
 )
 
 const runUsage = `
-Usage: bidui run [--config bidui.toml] [--inbox DIR] [--db FILE] [--out DIR] [--as-of YYYY-MM-DD] [--json]
+Usage: bidui run [--config bidui.toml] [--inbox DIR] [--db FILE] [--out DIR] [--as-of YYYY-MM-DD] [--reparse] [--json]
 
 Reconciles every file in the inbox: imports them, links rows to persons, runs the rules, writes one
 correction workbook per village under out/<as-of>/, and publishes the new database atomically. A run that
-fails leaves the published database as it was.
+fails leaves the published database as it was. A file whose bytes are unchanged since the last run (same
+sha256, same bidui version) is not parsed again: its rows are carried over (--reparse turns this off).
 
 Exit codes: 0 success; 1 the run failed; 2 usage or config error; 3 completed, but some files failed or
 rules were skipped; 75 another run holds the lock.
@@ -39,12 +40,14 @@ type runFlags struct {
 	dbFlags
 	logFlags
 	inbox, out, asOf string
+	reparse          bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.inbox, "inbox", "", "folder of input files (default from config, else inbox)")
 	fs.StringVar(&f.out, "out", "", "folder for the workbooks (default from config, else out)")
 	fs.StringVar(&f.asOf, "as-of", "", "reference date YYYY-MM-DD (default from config, else today)")
+	fs.BoolVar(&f.reparse, "reparse", false, "parse every inbox file again, even those unchanged since the last run")
 }
 
 func runRun(ctx context.Context, e *env, args []string) error {
@@ -68,6 +71,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		if set["out"] {
 			c.Out = f.out
 		}
+		c.Reparse = f.reparse
 		if set["as-of"] {
 			d, err := pipeline.ParseDate(f.asOf)
 			if err != nil {

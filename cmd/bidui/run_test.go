@@ -239,3 +239,37 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("DB-01 produced %d findings from a missing source", n)
 	}
 }
+
+// TestWrittenFilesAreOwnerOnly runs the binary with a permissive umask (000): the database, the lock and
+// every output file and folder are still readable by the owner only.
+func TestWrittenFilesAreOwnerOnly(t *testing.T) {
+	s := newSite(t, 0)
+	old := syscall.Umask(0)
+	code, _, stderr := s.runBinary(t, s.args()...)
+	syscall.Umask(old)
+	if code != 0 {
+		t.Fatalf("run exited %d:\n%s", code, stderr)
+	}
+	checked := 0
+	for _, root := range []string{s.db, s.db + ".lock", s.out} {
+		err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			if p == s.out {
+				return nil // the folder given on the command line may be shared; what is inside is not
+			}
+			checked++
+			if perm := info.Mode().Perm(); perm&0o077 != 0 {
+				t.Errorf("%s has mode %v, want no access for group and others", p, perm)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if checked < 4 {
+		t.Fatalf("checked only %d paths", checked)
+	}
+}

@@ -1,0 +1,128 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/sources"
+	biduisql "github.com/bidui/bidui/sql"
+)
+
+// carryFile carries an inbox file over from the published database when the latest published run, made by
+// this same version of bidui and schema, read a file with the same bytes (sha256) and every sheet of it loaded or was
+// unrecognised: its source rows and rejects are copied under new file ids, and its files rows say
+// "carried". It returns nil results when the file must be parsed.
+//
+// The version must match because a newer importer may read the same bytes differently; Config.Reparse turns
+// carrying off altogether.
+func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]sources.Result, error) {
+	if !r.prevAttached || r.prevRun == 0 || r.cfg.Reparse || r.prevVersion != r.opt.Version ||
+		r.prevSchema != biduisql.LatestVersion() {
+		return nil, nil
+	}
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", path, err)
+	}
+	rows, err := conn.QueryContext(ctx, `
+		SELECT file_id, format, encoding, kind, sheet, header_row, CAST(columns AS VARCHAR), rows_read, rows_loaded, rows_skipped,
+		       rows_rejected, status, error
+		FROM prev.files WHERE run_id = ? AND sha256 = ? ORDER BY file_id`, r.prevRun, sum)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: look for it in the published database: %w", path, err)
+	}
+	type prevSheet struct {
+		id  int64
+		res sources.Result
+	}
+	var prev []prevSheet
+	for rows.Next() {
+		var (
+			p                                 prevSheet
+			format, enc, kind, sheet, columns sql.NullString
+			errText                           sql.NullString
+			header                            sql.NullInt64
+		)
+		if err := rows.Scan(&p.id, &format, &enc, &kind, &sheet, &header, &columns, &p.res.RowsRead, &p.res.RowsLoaded,
+			&p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.res.Path, p.res.SHA256, p.res.Format, p.res.Encoding = path, sum, format.String, enc.String
+		p.res.Kind, p.res.Sheet, p.res.HeaderRow = bidui.Kind(kind.String), sheet.String, int(header.Int64)
+		if columns.Valid {
+			if err := json.Unmarshal([]byte(columns.String), &p.res.Columns); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("import %s: columns of the published file row: %w", path, err)
+			}
+		}
+		if errText.Valid {
+			p.res.Err = carriedError(errText.String)
+		}
+		prev = append(prev, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(prev) == 0 {
+		return nil, nil
+	}
+	for _, p := range prev {
+		switch p.res.Status {
+		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised:
+		default:
+			return nil, nil // a failure is worth trying again
+		}
+	}
+	results := make([]sources.Result, 0, len(prev))
+	for _, p := range prev {
+		res := p.res
+		res.FileID = r.nextID
+		r.nextID++
+		if res.Status != bidui.FileUnrecognised {
+			res.Status = bidui.FileCarried
+			if err := copyRows(ctx, conn, res.Kind.Table(), p.id, res.FileID); err != nil {
+				return nil, fmt.Errorf("import %s: carry rows: %w", path, err)
+			}
+		}
+		if err := copyRows(ctx, conn, "rejects", p.id, res.FileID); err != nil {
+			return nil, fmt.Errorf("import %s: carry rejects: %w", path, err)
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// copyRows copies the rows of table with file_id from into the new database under file_id to. The tables have
+// the same columns: carrying requires the same bidui version.
+func copyRows(ctx context.Context, conn *sql.Conn, table string, from, to int64) error {
+	q := fmt.Sprintf(`INSERT INTO %s SELECT * REPLACE (CAST(? AS BIGINT) AS file_id) FROM prev.%s WHERE file_id = ?`, table, table)
+	_, err := conn.ExecContext(ctx, q, to, from)
+	return err
+}
+
+// carriedError is the recorded error text of a carried sheet (an unrecognised one says why).
+type carriedError string
+
+func (e carriedError) Error() string { return string(e) }
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

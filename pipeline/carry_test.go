@@ -1,0 +1,148 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/fixtures"
+)
+
+// TestUnchangedFilesAreCarried: a second run on the same inbox parses nothing again, yet holds the same rows
+// and raises the same findings; a changed file, another bidui version or --reparse parse again.
+func TestUnchangedFilesAreCarried(t *testing.T) {
+	cfg := site(t)
+	town, err := fixtures.WriteTown(filepath.Dir(cfg.Inbox), fixtures.TownOptions{Seed: 3, AsOf: cfg.AsOf.Time(), Households: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Inbox = town.Inbox
+	ctx := context.Background()
+	run := func(version string, reparse bool) (*Summary, snapshot) {
+		t.Helper()
+		c := cfg
+		c.Reparse = reparse
+		sum, err := Run(ctx, c, Options{Version: version})
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+		return sum, takeSnapshot(t, cfg.DB, sum.RunID)
+	}
+	first, snap1 := run("v1", false)
+	if got := statuses(first); !allAre(got, bidui.FileLoaded) {
+		t.Fatalf("first run file statuses %v, want all loaded", got)
+	}
+	second, snap2 := run("v1", false)
+	if got := statuses(second); !allAre(got, bidui.FileCarried) {
+		t.Fatalf("second run file statuses %v, want all carried", got)
+	}
+	if snap2.rows != snap1.rows || snap2.rejects != snap1.rejects {
+		t.Errorf("carried rows %+v, parsed rows %+v", snap2, snap1)
+	}
+	if !slices.Equal(snap2.findings, snap1.findings) {
+		t.Errorf("findings after carrying %v, before %v", snap2.findings, snap1.findings)
+	}
+
+	// One more byte makes the roster a new file: it is parsed, the others are still carried.
+	roster := filepath.Join(town.Inbox, "民政_农村低保名册.csv")
+	b, err := os.ReadFile(roster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(roster, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third, snap3 := run("v1", false)
+	for _, f := range third.Files {
+		want := bidui.FileCarried
+		if filepath.Base(f.Path) == filepath.Base(roster) {
+			want = bidui.FileLoaded
+		}
+		if f.Status != want {
+			t.Errorf("after changing the roster: %s is %s, want %s", filepath.Base(f.Path), f.Status, want)
+		}
+	}
+	if snap3.rows != snap1.rows || !slices.Equal(snap3.findings, snap1.findings) {
+		t.Errorf("after changing the roster: %+v, want %+v", snap3, snap1)
+	}
+
+	if got := statuses(must(run("v2", false))); !allAre(got, bidui.FileLoaded) {
+		t.Errorf("another version: file statuses %v, want all parsed again", got)
+	}
+	if got := statuses(must(run("v2", true))); !allAre(got, bidui.FileLoaded) {
+		t.Errorf("--reparse: file statuses %v, want all parsed again", got)
+	}
+}
+
+func must(sum *Summary, _ snapshot) *Summary { return sum }
+
+func statuses(sum *Summary) []string {
+	var s []string
+	for _, f := range sum.Files {
+		s = append(s, f.Status)
+	}
+	return s
+}
+
+func allAre(s []string, want string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	for _, x := range s {
+		if x != want {
+			return false
+		}
+	}
+	return true
+}
+
+// snapshot is what a run left in the database that carrying must not change.
+type snapshot struct {
+	rows     string // per kind: rows in the source table, in kind order
+	rejects  int
+	findings []string // finding_id|status of the run, sorted
+}
+
+func takeSnapshot(t *testing.T, path string, runID int64) snapshot {
+	t.Helper()
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var s snapshot
+	var counts []string
+	for _, k := range bidui.Kinds {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM ` + k.Table()).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		counts = append(counts, string(k)+"="+strconv.Itoa(n))
+	}
+	s.rows = strings.Join(counts, " ")
+	if err := db.QueryRow(`SELECT count(*) FROM rejects`).Scan(&s.rejects); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT finding_id FROM findings_history WHERE run_id = ? AND status <> 'resolved' ORDER BY 1`, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		s.findings = append(s.findings, id)
+	}
+	if len(s.findings) == 0 {
+		t.Fatal("no findings: the test would prove nothing")
+	}
+	return s
+}
