@@ -273,3 +273,39 @@ func TestWrittenFilesAreOwnerOnly(t *testing.T) {
 		t.Fatalf("checked only %d paths", checked)
 	}
 }
+
+// TestLogsHoldNoIDNumbers scans everything a run prints — JSON logs at info level, the summary, and the
+// check command's report — for any ID number the run read.
+func TestLogsHoldNoIDNumbers(t *testing.T) {
+	s := newSite(t, 0)
+	code, stdout, stderr := s.runBinary(t, s.args("--json")...)
+	if code != 0 {
+		t.Fatalf("run exited %d:\n%s", code, stderr)
+	}
+	_, text, textErr := s.runBinary(t, s.args()...)
+	inbox, err := filepath.Glob(filepath.Join(s.inbox, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, check, checkErr := s.runBinary(t, append([]string{"check"}, inbox...)...)
+	printed := stdout + stderr + text + textErr + check + checkErr
+
+	var ids []string
+	for _, k := range []string{"gs", "dibao", "review"} {
+		var out bytes.Buffer
+		q := "SELECT DISTINCT id_raw FROM src_" + k + " WHERE length(id_raw) >= 15"
+		if err := Run(context.Background(), []string{"sql", "--db", s.db, "--format", "csv", q}, nil, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, strings.Split(strings.TrimSpace(out.String()), "\n")[1:]...)
+	}
+	if len(ids) < 100 {
+		t.Fatalf("only %d ID numbers to look for", len(ids))
+	}
+	for _, id := range ids {
+		if strings.Contains(printed, id) {
+			t.Errorf("an ID number read from the inbox appears in the run's output")
+			break
+		}
+	}
+}
