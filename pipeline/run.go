@@ -51,9 +51,10 @@ type Options struct {
 	Version  string           // stamped into runs.version
 	Now      func() time.Time // nil: time.Now
 
-	// AtStage, when set, is called as each stage starts, after it is logged. Tests use it to freeze the
-	// process at a known point (see cmd/bidui's BIDUI_STOP_AT_STAGE).
-	AtStage func(stage string)
+	// AtPoint, when set, is called at each named point of a run: as each stage starts (after it is logged;
+	// the point is the stage's name) and at finer points within, named "<stage>/<what>" (Points lists
+	// them). Tests use it to freeze the process at a known point and kill it (cmd/bidui's BIDUI_STOP_AT).
+	AtPoint func(point string)
 }
 
 // ErrPartial marks a run that completed and published, but with failed files or skipped rules; the summary
@@ -143,12 +144,29 @@ func newRunner(cfg Config, opt Options) (*runner, error) {
 	return r, nil
 }
 
-// stageStarted logs the start of a stage (the line tests and operators watch for) and calls Options.AtStage.
+// stageStarted logs the start of a stage (the line tests and operators watch for) and passes its point.
 func (r *runner) stageStarted(stage string, attrs ...any) {
 	r.log.Info("stage started", append([]any{"stage", stage}, attrs...)...)
-	if r.opt.AtStage != nil {
-		r.opt.AtStage(stage)
+	r.point(stage)
+}
+
+// point passes a named point of the run (see Options.AtPoint), logging it at debug level first.
+func (r *runner) point(name string) {
+	if r.opt.AtPoint != nil {
+		r.log.Debug("point", "point", name)
+		r.opt.AtPoint(name)
 	}
+}
+
+// Points lists the named points of a run on an inbox of files files, in the order a run passes them.
+func Points(files int) []string {
+	p := []string{"setup/migrated", "setup/history", StageImport}
+	for i := 1; i <= files; i++ {
+		p = append(p, fmt.Sprintf("%s/file-%d", StageImport, i))
+	}
+	return append(p, StageImport+"/done", StageMatch, StageMatch+"/done", StageRules, StageRules+"/ran",
+		StageRules+"/settled", StageReport, StageReport+"/done", "finish/recorded", "finish/checkpointed",
+		"finish/closed", StagePublish, StagePublish+"/renamed", StagePublish+"/old-out-aside", StagePublish+"/done")
 }
 
 func (r *runner) now() time.Time { return r.opt.Now() }
@@ -165,7 +183,8 @@ func (r *runner) cleanStale() {
 	pattern := filepath.Join(filepath.Dir(r.dbPath), "."+filepath.Base(r.dbPath)+".tmp-*")
 	stale, _ := filepath.Glob(pattern)
 	outs, _ := filepath.Glob(filepath.Join(r.cfg.Out, ".*.tmp-*"))
-	for _, p := range append(stale, outs...) {
+	olds, _ := filepath.Glob(filepath.Join(r.cfg.Out, ".*.old-*"))
+	for _, p := range append(append(stale, outs...), olds...) {
 		r.log.Warn("removing what an interrupted run left", "path", p)
 		_ = os.RemoveAll(p)
 	}
@@ -197,9 +216,11 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := os.Chmod(r.tmpPath, 0o600); err != nil {
 		return nil, err
 	}
+	r.point("setup/migrated")
 	if err := r.carryHistory(ctx); err != nil {
 		return nil, err
 	}
+	r.point("setup/history")
 	sum := &Summary{RunID: r.runID, AsOf: r.asOf.Format(time.DateOnly), DB: r.dbPath, OutDir: r.outDir}
 	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
 		r.runID, r.started.UTC(), sum.AsOf, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
@@ -373,6 +394,7 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 			return nil, err
 		}
 		r.progress(StageImport, i, len(paths), filepath.Base(p))
+		r.point(fmt.Sprintf("%s/file-%d", StageImport, i+1))
 		results, err := r.carryFile(ctx, conn, p)
 		if err != nil {
 			return nil, err
@@ -398,6 +420,7 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 	}
 	r.progress(StageImport, len(paths), len(paths), "")
+	r.point(StageImport + "/done")
 	avail := rules.Availability{}
 	for _, k := range bidui.Kinds {
 		switch {
@@ -474,6 +497,7 @@ func (r *runner) matchStage(ctx context.Context, sum *Summary) error {
 	}
 	r.log.Info("persons linked", "persons", st.Persons, "links", st.ByMethod, "unlinked", sum.Unlinked)
 	r.progress(StageMatch, 1, 1, "")
+	r.point(StageMatch + "/done")
 	return nil
 }
 
@@ -491,9 +515,11 @@ func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Avail
 	if err != nil {
 		return err
 	}
+	r.point(StageRules + "/ran")
 	if err := rules.Settle(ctx, r.db, r.runID, r.asOf, outcomes); err != nil {
 		return err
 	}
+	r.point(StageRules + "/settled")
 	r.progress(StageRules, len(catalogue), len(catalogue), "")
 	counts, err := countByRule(ctx, r.db, r.runID)
 	if err != nil {
@@ -570,6 +596,7 @@ func (r *runner) reportStage(ctx context.Context, sum *Summary) error {
 		sum.Written = append(sum.Written, filepath.Join(r.outDir, rel))
 	}
 	r.progress(StageReport, 1, 1, "")
+	r.point(StageReport + "/done")
 	return nil
 }
 
@@ -588,17 +615,20 @@ func (r *runner) finish(ctx context.Context, sum *Summary) error {
 		r.now().UTC(), sum.Status, string(b), r.runID); err != nil {
 		return fmt.Errorf("record run: %w", err)
 	}
+	r.point("finish/recorded")
 	if _, err := r.db.ExecContext(ctx, `DROP TABLE IF EXISTS rule_hits`); err != nil {
 		return err
 	}
 	if _, err := r.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
+	r.point("finish/checkpointed")
 	err = r.db.Close()
 	r.db = nil
 	if err != nil {
 		return fmt.Errorf("close new database: %w", err)
 	}
+	r.point("finish/closed")
 	if _, err := os.Stat(r.tmpPath + ".wal"); err == nil {
 		return fmt.Errorf("new database %s still has a WAL after checkpoint and close", r.tmpPath)
 	}
@@ -620,23 +650,27 @@ func (r *runner) publish(ctx context.Context) error {
 		return fmt.Errorf("publish %s: %w", r.dbPath, err)
 	}
 	syncDir(filepath.Dir(r.dbPath))
+	r.point(StagePublish + "/renamed")
 	// The outputs follow the database. Failing here leaves a published database whose workbooks are in the
 	// temporary folder: say where, rather than fail a run whose database is already swapped in.
 	if _, err := os.Stat(r.tmpOut); err != nil {
 		return nil
 	}
-	old := r.outDir + fmt.Sprintf(".old-%d", os.Getpid())
+	// Hidden, so that the next run's cleanStale removes it if this one dies before it does.
+	old := filepath.Join(r.cfg.Out, fmt.Sprintf(".%s.old-%d", filepath.Base(r.outDir), os.Getpid()))
 	if _, err := os.Stat(r.outDir); err == nil {
 		if err := os.Rename(r.outDir, old); err != nil {
 			r.log.Error("could not replace the output folder; new workbooks are in the temporary folder", "tmp", r.tmpOut, "err", err)
 			return nil
 		}
 	}
+	r.point(StagePublish + "/old-out-aside")
 	if err := os.Rename(r.tmpOut, r.outDir); err != nil {
 		r.log.Error("could not move new workbooks in place", "tmp", r.tmpOut, "err", err)
 		return nil
 	}
 	_ = os.RemoveAll(old)
+	r.point(StagePublish + "/done")
 	return nil
 }
 

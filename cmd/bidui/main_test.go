@@ -123,17 +123,15 @@ func (s *site) runBinary(t *testing.T, args ...string) (int, string, string) {
 	return -1, "", ""
 }
 
-// startUntil starts the binary with JSON logs and returns once it has logged the start of stage; the
-// process is then stopped with SIGSTOP, frozen in the middle of that stage, so that the test can act on a
-// run that is certainly in progress.
-func (s *site) startUntil(t *testing.T, stage string, args ...string) *exec.Cmd {
+// startUntil starts the binary with JSON logs and returns once it has stopped itself at the named point of
+// the run (pipeline.Points; a stage's name is the point where it starts), frozen there with SIGSTOP, so that
+// the test can act on a run that is certainly at that point.
+func (s *site) startUntil(t *testing.T, point string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := s.command(append(args, "--json")...)
-	cmd.Env = append(cmd.Environ(), "BIDUI_STOP_AT_STAGE="+stage)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd.Env = append(cmd.Environ(), "BIDUI_STOP_AT="+point)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -142,35 +140,34 @@ func (s *site) startUntil(t *testing.T, stage string, args ...string) *exec.Cmd 
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		var line struct{ Msg, Stage string }
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "stage started" && line.Stage == stage {
-			// The process stops itself right after this line (BIDUI_STOP_AT_STAGE); wait until it has.
-			waitStopped(t, cmd.Process.Pid)
-			go io.Copy(io.Discard, stderr) // keep the pipe drained once the process goes on
-			return cmd
-		}
+	if !waitStopped(cmd.Process.Pid) {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("the run never stopped at %s:\n%s", point, stderr.String())
 	}
-	t.Fatalf("the run never logged the start of stage %s", stage)
-	return nil
+	return cmd
 }
 
-// waitStopped waits until process pid is in the stopped state (T in /proc/pid/stat).
-func waitStopped(t *testing.T, pid int) {
-	t.Helper()
-	for range 500 {
+// waitStopped waits until process pid is in the stopped state (T in /proc/pid/stat); false when it ended
+// (a zombie) or did not stop within a minute.
+func waitStopped(pid int) bool {
+	for range 6000 {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 		if err != nil {
-			t.Fatal(err)
+			return false
 		}
 		// The state follows the parenthesised command name.
-		if i := bytes.LastIndexByte(b, ')'); i >= 0 && len(b) > i+2 && b[i+2] == 'T' {
-			return
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && len(b) > i+2 {
+			switch b[i+2] {
+			case 'T':
+				return true
+			case 'Z', 'X':
+				return false
+			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("process %d did not stop", pid)
+	return false
 }
 
 func fileHash(t *testing.T, path string) string {
@@ -200,13 +197,40 @@ func tree(t *testing.T, dir string) string {
 	return b.String()
 }
 
+// tempFiles lists what a run leaves only while it runs: the temporary database, its WAL, the temporary and
+// the set-aside output folders.
 func tempFiles(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := filepath.Glob(filepath.Join(dir, ".bidui.duckdb.tmp-*"))
+	var all []string
+	for _, pattern := range []string{".bidui.duckdb.tmp-*", "out/.*.tmp-*", "out/.*.old-*"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, m...)
+	}
+	return all
+}
+
+// workbooks lists the village workbooks of the latest run's output folder.
+func (s *site) workbooks(t *testing.T) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(s.out, "2023-06-10", "*", "*.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// queryLines runs q with bidui sql and returns the first column of every row.
+func queryLines(t *testing.T, db, q string) []string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"sql", "--db", db, "--format", "csv", q}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("bidui sql %q: %v", q, err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	return lines[1:]
 }
 
 func queryInt(t *testing.T, db, q string) int {

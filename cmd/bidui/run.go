@@ -91,11 +91,11 @@ func runRun(ctx context.Context, e *env, args []string) error {
 func execRun(ctx context.Context, e *env, cfg pipeline.Config, lf logFlags) error {
 	log, frames := lf.logger(e.stderr)
 	opt := pipeline.Options{Log: log, Version: version}
-	if stage := os.Getenv("BIDUI_STOP_AT_STAGE"); stage != "" {
-		// Fault injection for the crash tests: stop this process (SIGSTOP) as the stage starts, so that a
-		// test can kill it at a known point. Not for operators.
-		opt.AtStage = func(s string) {
-			if s == stage {
+	if stop := os.Getenv("BIDUI_STOP_AT"); stop != "" {
+		// Fault injection for the crash tests: stop this process (SIGSTOP) at the named point of the run
+		// (pipeline.Points), so that a test can kill it there. Not for operators.
+		opt.AtPoint = func(p string) {
+			if p == stop {
 				// Directed at this thread, the stop takes effect before the kill call returns to the
 				// stage; sent to the process it could land a few instructions later.
 				runtime.LockOSThread()

@@ -7,9 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/bidui/bidui/pipeline"
 )
 
 // publish runs once so that the site has a published database.
@@ -72,40 +75,71 @@ func TestReaderKeepsSnapshotWhileRunPublishes(t *testing.T) {
 	}
 }
 
-// TestKilledRunLeavesPublishedDatabase kills a run (SIGKILL) in the middle of each stage: the published
-// database is unchanged and the next run succeeds.
+// TestKilledRunLeavesPublishedDatabase kills a run (SIGKILL) at every named point of a run
+// (pipeline.Points: in every stage, around the checkpoint and on both sides of the final rename). Killed before
+// the rename, the published database is byte for byte what it was; killed after, it is the new one. Either way
+// it opens, no WAL appears beside it, and the next uninterrupted run succeeds, cleans up, and raises exactly
+// the findings of a run that was never interrupted.
 func TestKilledRunLeavesPublishedDatabase(t *testing.T) {
 	s := newSite(t, 0)
 	s.publish(t)
-	for _, stage := range []string{"import", "match", "rules", "report", "publish"} {
-		t.Run(stage, func(t *testing.T) {
+	s.publish(t) // a second uninterrupted run: the reference for every run after a kill
+	want := queryLines(t, s.db, "SELECT finding_id || '|' || status FROM findings ORDER BY 1")
+	if len(want) == 0 {
+		t.Fatal("no findings to compare")
+	}
+	inbox, err := os.ReadDir(s.inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := pipeline.Points(len(inbox))
+	committed := false
+	runs := 2
+	for _, point := range points {
+		if point == pipeline.StagePublish+"/renamed" {
+			committed = true // from here on the killed run has published its database
+		}
+		t.Run(strings.ReplaceAll(point, "/", "_"), func(t *testing.T) {
 			before := fileHash(t, s.db)
-			cmd := s.startUntil(t, stage, s.args()...)
-			if len(tempFiles(t, s.dir)) == 0 {
-				t.Fatalf("no temporary database while stage %s runs", stage)
-			}
+			cmd := s.startUntil(t, point, s.args()...)
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
 			_ = cmd.Wait()
-			if after := fileHash(t, s.db); after != before {
-				t.Fatalf("killed in stage %s: the published database changed", stage)
+			after := fileHash(t, s.db)
+			switch {
+			case !committed && after != before:
+				t.Fatalf("killed at %s: the published database changed", point)
+			case committed && after == before:
+				t.Fatalf("killed at %s, after the rename: the published database is still the old one", point)
+			}
+			if committed {
+				runs++
+			}
+			if n := queryInt(t, s.db, "SELECT count(*) FROM runs"); n != runs {
+				t.Errorf("killed at %s: the published database has %d runs, want %d", point, n, runs)
 			}
 			if _, err := os.Stat(s.db + ".wal"); err == nil {
-				t.Errorf("killed in stage %s: a WAL appeared beside the published database", stage)
+				t.Errorf("killed at %s: a WAL appeared beside the published database", point)
 			}
 			code, _, stderr := s.runBinary(t, s.args()...)
 			if code != 0 {
-				t.Fatalf("run after the kill exited %d:\n%s", code, stderr)
+				t.Fatalf("run after the kill at %s exited %d:\n%s", point, code, stderr)
 			}
+			runs++
 			if left := tempFiles(t, s.dir); len(left) != 0 {
 				t.Errorf("temporary files left after a good run: %v", left)
 			}
+			if got := queryLines(t, s.db, "SELECT finding_id || '|' || status FROM findings ORDER BY 1"); !slices.Equal(got, want) {
+				t.Errorf("findings after the kill at %s and a rerun:\n%v\nwant\n%v", point, got, want)
+			}
+			if n := len(s.workbooks(t)); n == 0 {
+				t.Errorf("no workbooks after the kill at %s and a rerun", point)
+			}
 		})
 	}
-	// One published run, and one more per stage: the killed ones left no trace in the history.
-	if n := queryInt(t, s.db, "SELECT count(*) FROM runs"); n != 6 {
-		t.Errorf("runs = %d, want 6", n)
+	if len(points) < 20 {
+		t.Errorf("only %d kill points", len(points))
 	}
 }
 
