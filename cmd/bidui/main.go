@@ -30,6 +30,9 @@ func main() {
 	// Everything bidui writes (database, lock, workbooks, CSV) is personal data: owner only, whatever the
 	// umask of the shell or service that started it.
 	syscall.Umask(0o077)
+	// Past a file-size limit (ulimit -f) a write must fail with EFBIG, which the run reports and recovers
+	// from, instead of the default SIGXFSZ killing the process mid-write.
+	signal.Ignore(syscall.SIGXFSZ)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

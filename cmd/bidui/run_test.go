@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -341,5 +343,33 @@ func TestLogsHoldNoIDNumbers(t *testing.T) {
 			t.Errorf("an ID number read from the inbox appears in the run's output")
 			break
 		}
+	}
+}
+
+// TestFileSizeLimit runs with a file-size limit (ulimit -f) too small for the new database: the run fails
+// with a clear message and exit 1, the published database is unchanged, and nothing is left behind.
+func TestFileSizeLimit(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	before := fileHash(t, s.db)
+	line := "ulimit -f 1024; exec " + binary
+	for _, a := range s.args() {
+		line += " '" + a + "'"
+	}
+	cmd := exec.Command("bash", "-c", line)
+	cmd.Dir = s.dir
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("run under ulimit -f: %v, want exit 1:\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "File too large") || !strings.Contains(string(out), "the published database is unchanged") {
+		t.Errorf("the message does not say what happened:\n%s", out)
+	}
+	if after := fileHash(t, s.db); after != before {
+		t.Error("the published database changed")
+	}
+	if left := tempFiles(t, s.dir); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
