@@ -98,3 +98,57 @@ func UpgradeID15(id string) (string, bool) {
 	}
 	return first17 + string(c), true
 }
+
+// provinces maps the first two digits of an address code (GB/T 2260) to the province-level division.
+var provinces = map[string]string{
+	"11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古",
+	"21": "辽宁", "22": "吉林", "23": "黑龙江",
+	"31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西", "37": "山东",
+	"41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
+	"50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏",
+	"61": "陕西", "62": "甘肃", "63": "青海", "64": "宁夏", "65": "新疆",
+	"71": "台湾", "81": "香港", "82": "澳门",
+}
+
+// IDProvince returns the province-level division named by the address code of an 18- or 15-character ID,
+// and false when the first two digits name none. It cannot tell whether the county part (digits 3-6) was
+// ever issued: that needs the full GB/T 2260 register, which changes every year.
+func IDProvince(id string) (string, bool) {
+	if len(id) != 18 && len(id) != 15 {
+		return "", false
+	}
+	p, ok := provinces[id[:2]]
+	if !ok || !allDigits(id[2:6]) {
+		return "", false
+	}
+	return p, true
+}
+
+// CheckID says what is wrong with an 18-character ID, in the order a clerk would look: "" when it is
+// valid (ValidID), else one of "length", "characters", "birth_date", "check_digit".
+func CheckID(id string) string {
+	switch {
+	case len(id) != 18:
+		return "length"
+	case !allDigits(id[:17]) || !(isDigit(id[17]) || id[17] == 'X'):
+		return "characters"
+	}
+	if _, ok := IDBirthDate(id); !ok {
+		return "birth_date"
+	}
+	if c, _ := IDCheckChar(id[:17]); c != id[17] {
+		return "check_digit"
+	}
+	return ""
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -77,3 +77,76 @@ func TestIDBirthDateAndSex(t *testing.T) {
 		t.Errorf("sex %q", s)
 	}
 }
+
+func TestCheckID(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"11010519491231002X", ""},
+		{"440524188001010014", ""},
+		{"11010519491231002x", "characters"}, // the importer upper-cases; the bare function does not
+		{"110105194912310021", "check_digit"},
+		{"110105194902300025", "birth_date"}, // 30 February
+		{"370323190002290011", "birth_date"}, // 1900 is not a leap year
+		{"1101051949123100", "length"},
+		{"3.70323198001011E+17", "length"},
+		{"11010A19491231002X", "characters"},
+	}
+	for _, tt := range tests {
+		if got := CheckID(tt.id); got != tt.want {
+			t.Errorf("CheckID(%q) = %q, want %q", tt.id, got, tt.want)
+		}
+		if (tt.want == "") != ValidID(tt.id) {
+			t.Errorf("CheckID(%q) = %q disagrees with ValidID", tt.id, tt.want)
+		}
+	}
+}
+
+func TestIDProvince(t *testing.T) {
+	tests := []struct {
+		id, want string
+		ok       bool
+	}{
+		{"11010519491231002X", "北京", true},
+		{"440524188001010014", "广东", true},
+		{"370323800101123", "山东", true}, // 15-digit form
+		{"99010519491231002X", "", false},
+		{"30010519491231002X", "", false},
+		{"3701", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := IDProvince(tt.id)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("IDProvince(%q) = %q, %v; want %q, %v", tt.id, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// 15-digit IDs were issued before 1999 to people born in the 1900s: the year is always 19YY, including
+// 1900 itself, whose 29 February does not exist.
+func TestUpgradeID15Century(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		year int
+		ok   bool
+	}{
+		{"370323000101121", 1900, true},
+		{"370323991231122", 1999, true},
+		{"370323960229123", 1996, true},
+		{"370323000229123", 0, false},
+		{"370323970229123", 0, false},
+	} {
+		got, ok := UpgradeID15(tt.in)
+		if ok != tt.ok {
+			t.Errorf("UpgradeID15(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if d, _ := IDBirthDate(got); d.Year() != tt.year {
+			t.Errorf("UpgradeID15(%q) = %q born %d, want %d", tt.in, got, d.Year(), tt.year)
+		}
+		if IDSex(got) != IDSex(tt.in) || got[:6] != tt.in[:6] || got[8:17] != tt.in[6:15] {
+			t.Errorf("UpgradeID15(%q) = %q does not keep region, date and sequence", tt.in, got)
+		}
+	}
+}
