@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -229,8 +230,15 @@ func queryLines(t *testing.T, db, q string) []string {
 	if err := Run(context.Background(), []string{"sql", "--db", db, "--format", "csv", q}, nil, &out, io.Discard); err != nil {
 		t.Fatalf("bidui sql %q: %v", q, err)
 	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	return lines[1:]
+	records, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatalf("bidui sql %q: %v", q, err)
+	}
+	var col []string
+	for _, r := range records[1:] {
+		col = append(col, r[0])
+	}
+	return col
 }
 
 func queryInt(t *testing.T, db, q string) int {
