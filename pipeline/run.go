@@ -117,6 +117,10 @@ type runner struct {
 	prevVersion  string
 	prevAttached bool
 	prevSchema   int // the published database's schema version
+
+	sum        *Summary  // the summary being built, once the run is recorded
+	stage      string    // the stage running now
+	stageStart time.Time // when it started
 }
 
 func newRunner(cfg Config, opt Options) (*runner, error) {
@@ -146,8 +150,18 @@ func newRunner(cfg Config, opt Options) (*runner, error) {
 
 // stageStarted logs the start of a stage (the line tests and operators watch for) and passes its point.
 func (r *runner) stageStarted(stage string, attrs ...any) {
+	r.endStage()
+	r.stage, r.stageStart = stage, r.now()
 	r.log.Info("stage started", append([]any{"stage", stage}, attrs...)...)
 	r.point(stage)
+}
+
+// endStage records how long the running stage took.
+func (r *runner) endStage() {
+	if r.stage != "" && r.sum != nil {
+		r.sum.Stages = append(r.sum.Stages, StageTime{Stage: r.stage, Seconds: r.now().Sub(r.stageStart).Seconds()})
+	}
+	r.stage = ""
 }
 
 // point passes a named point of the run (see Options.AtPoint), logging it at debug level first.
@@ -222,6 +236,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	r.point("setup/history")
 	sum := &Summary{RunID: r.runID, AsOf: r.asOf.Format(time.DateOnly), DB: r.dbPath, OutDir: r.outDir}
+	r.sum = sum
 	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
 		r.runID, r.started.UTC(), sum.AsOf, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
@@ -249,6 +264,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := r.publish(ctx); err != nil {
 		return nil, err
 	}
+	r.endStage()
 	r.log.Info("run finished", "run_id", r.runID, "status", sum.Status, "db", r.dbPath, "out", r.outDir)
 	return sum, nil
 }
@@ -603,6 +619,8 @@ func (r *runner) reportStage(ctx context.Context, sum *Summary) error {
 // finish records the run's outcome in runs and checkpoints the new database so that it is one
 // self-contained file.
 func (r *runner) finish(ctx context.Context, sum *Summary) error {
+	r.endStage()
+	r.stage, r.stageStart = "finish", r.now() // timed like a stage: the checkpoint can take a while
 	sum.Status = statusOK
 	if len(sum.Problems) > 0 {
 		sum.Status = statusPartial

@@ -14,6 +14,7 @@ type Summary struct {
 	Rules    []RuleSummary    `json:"rules"`
 	Villages []VillageSummary `json:"villages"`
 	Written  []string         `json:"written"`
+	Stages   []StageTime      `json:"stages"` // in the order they ran; publish is missing from runs.summary
 	Problems []string         `json:"problems,omitempty"` // why the run is partial
 }
 
@@ -51,4 +52,10 @@ type VillageSummary struct {
 	Open     int64  `json:"open"`
 	Resolved int64  `json:"resolved"`
 	Waived   int64  `json:"waived"`
+}
+
+// StageTime is how long one stage of a run took.
+type StageTime struct {
+	Stage   string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
 }

@@ -199,6 +199,13 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		tw.Flush()
 	}
 
+	if len(s.Stages) > 0 {
+		var parts []string
+		for _, st := range s.Stages {
+			parts = append(parts, fmt.Sprintf("%s %.1fs", st.Stage, st.Seconds))
+		}
+		fmt.Fprintf(w, "\n用时：%s\n", strings.Join(parts, "，"))
+	}
 	fmt.Fprintf(w, "\n数据库：%s\n", s.DB)
 	fmt.Fprintf(w, "输出：%s（%d 个村级工作簿）\n", s.OutDir, len(s.Written))
 	for _, p := range s.Written {
