@@ -6,7 +6,7 @@ BIN     := bin/bidui
 # The test suite must stay under ten minutes on two cores; large tiers belong to `make bench`.
 TESTFLAGS ?= -timeout 15m
 
-.PHONY: build test demo bench lint clean
+.PHONY: build test demo bench bench-city bench-go lint clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/bidui
@@ -18,7 +18,16 @@ test:
 demo: build
 	$(BIN) demo bidui-demo
 
-bench:
+# The whole run against the floor (DuckDB read_csv, excelize streaming read) on the county fixtures, cached in
+# .bench/; writes BENCH.md. Not part of `make test`.
+bench: build
+	$(GO) run ./cmd/bidui-bench --size county --reps 5 --out BENCH.md
+
+bench-city: build
+	$(GO) run ./cmd/bidui-bench --size city --reps 3 --csv-only --out BENCH-city.md
+
+# The Go micro-benchmarks of the packages (importers, matching, rules).
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
 
 lint:
@@ -26,4 +35,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin bidui-demo bench.txt
+	rm -rf bin bidui-demo bench.txt .bench
