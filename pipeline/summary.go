@@ -14,7 +14,7 @@ type Summary struct {
 	Rules    []RuleSummary    `json:"rules"`
 	Villages []VillageSummary `json:"villages"`
 	Written  []string         `json:"written"`
-	Stages   []StageTime      `json:"stages"` // in the order they ran; publish is missing from runs.summary
+	Stages   []StageTime      `json:"stages"`             // in the order they ran; publish is missing from runs.summary
 	Problems []string         `json:"problems,omitempty"` // why the run is partial
 }
 

@@ -82,7 +82,7 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"run", "run the nightly reconciliation on the inbox", runRun},
-		{"import", "load files into the database without running rules", runImport},
+		{"import", "load files into the database without running rules", runImportFiles},
 		{"check", "dry run: say what each file is and what would load, writing nothing", runCheck},
 		{"rules", "list the rules", runRules},
 		{"sql", "run a read-only query against the published database", runSQL},

@@ -137,47 +137,11 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	}
 	fmt.Fprintf(w, "bidui 第 %d 次运行 %s，基准日 %s\n\n", s.RunID, status, s.AsOf)
 
-	fmt.Fprintln(w, "导入文件")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  类型\t文件\t工作表\t状态\t读取\t载入\t跳过\t拒收行\t问题值\t")
-	files := append([]pipeline.FileSummary(nil), s.Files...)
-	sort.SliceStable(files, func(i, j int) bool { return files[i].Kind < files[j].Kind })
-	for _, f := range files {
-		kind := f.Kind
-		if kind == "" {
-			kind = "-"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, f.Status,
-			f.Read, f.Loaded, f.Skipped, f.Rejected, f.Rejects)
-	}
-	tw.Flush()
-	for _, f := range files {
-		if f.Error != "" {
-			fmt.Fprintf(w, "  ! %s\n", f.Error)
-		}
-	}
-
-	fmt.Fprintf(w, "\n人员匹配：%d 人", s.Persons)
-	var methods []string
-	for m := range s.Links {
-		methods = append(methods, m)
-	}
-	sort.Strings(methods)
-	for _, m := range methods {
-		fmt.Fprintf(w, "；%s %d 行", m, s.Links[m])
-	}
-	if len(s.Unlinked) > 0 {
-		var parts []string
-		for k, n := range s.Unlinked {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		}
-		sort.Strings(parts)
-		fmt.Fprintf(w, "；未匹配 %s 行", strings.Join(parts, "，"))
-	}
-	fmt.Fprintln(w)
+	printFiles(w, s)
+	printLinks(w, s)
 
 	fmt.Fprintln(w, "\n问题（按规则）")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  规则\t标题\t状态\t新增\t持续\t已消除\t已核实\t")
 	for _, r := range s.Rules {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", r.Code, r.Title, r.Status, r.New, r.Open, r.Resolved, r.Waived)
@@ -211,4 +175,50 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	for _, p := range s.Written {
 		fmt.Fprintf(w, "  %s\n", p)
 	}
+}
+
+// printFiles writes the table of files read, with their errors.
+func printFiles(w io.Writer, s *pipeline.Summary) {
+	fmt.Fprintln(w, "导入文件")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  类型\t文件\t工作表\t状态\t读取\t载入\t跳过\t拒收行\t问题值\t")
+	files := append([]pipeline.FileSummary(nil), s.Files...)
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Kind < files[j].Kind })
+	for _, f := range files {
+		kind := f.Kind
+		if kind == "" {
+			kind = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, f.Status,
+			f.Read, f.Loaded, f.Skipped, f.Rejected, f.Rejects)
+	}
+	tw.Flush()
+	for _, f := range files {
+		if f.Error != "" {
+			fmt.Fprintf(w, "  ! %s\n", f.Error)
+		}
+	}
+
+}
+
+// printLinks writes the line about persons linked.
+func printLinks(w io.Writer, s *pipeline.Summary) {
+	fmt.Fprintf(w, "\n人员匹配：%d 人", s.Persons)
+	var methods []string
+	for m := range s.Links {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	for _, m := range methods {
+		fmt.Fprintf(w, "；%s %d 行", m, s.Links[m])
+	}
+	if len(s.Unlinked) > 0 {
+		var parts []string
+		for k, n := range s.Unlinked {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "；未匹配 %s 行", strings.Join(parts, "，"))
+	}
+	fmt.Fprintln(w)
 }

@@ -373,3 +373,27 @@ func TestFileSizeLimit(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+// TestImportCommand: bidui import loads a new file beside the latest run (exit 0), refuses the same bytes
+// again (exit 1), and says what is wrong with no file given (exit 2).
+func TestImportCommand(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	extra := filepath.Join(t.TempDir(), "特困.csv")
+	body := "县,乡镇,村,姓名,身份证号码,供养方式,认定日期,状态\n某县,某镇,甲村,赵六,11010519491231002X,分散供养,2022-03-01,正常\n"
+	if err := os.WriteFile(extra, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := s.runBinary(t, "import", "--db", s.db, extra); code != 0 || !strings.Contains(out, "tekun") {
+		t.Fatalf("import exited %d:\n%s\n%s", code, out, stderr)
+	}
+	if n := queryInt(t, s.db, "SELECT count(*) FROM src_tekun"); n != 1 {
+		t.Errorf("src_tekun has %d rows, want 1", n)
+	}
+	if code, _, stderr := s.runBinary(t, "import", "--db", s.db, extra); code != 1 || !strings.Contains(stderr, "already loaded") {
+		t.Errorf("second import exited %d:\n%s", code, stderr)
+	}
+	if code, _, _ := s.runBinary(t, "import", "--db", s.db); code != 2 {
+		t.Errorf("import without files exited %d, want 2", code)
+	}
+}
