@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/bidui/bidui"
 	"github.com/bidui/bidui/rules"
@@ -32,7 +31,7 @@ func runRules(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "code\ttitle\tseverity\tlevel\tneeds\tuses\taction\t")
 	for _, r := range catalogue {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Code, r.Title, r.Severity, r.Level, kinds(r.Needs), kinds(r.Uses), r.Action)

@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 
 	"github.com/bidui/bidui/pipeline"
 )
@@ -141,7 +140,7 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	printLinks(w, s)
 
 	fmt.Fprintln(w, "\n问题（按规则）")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "  规则\t标题\t状态\t新增\t持续\t已消除\t已核实\t")
 	for _, r := range s.Rules {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", r.Code, r.Title, r.Status, r.New, r.Open, r.Resolved, r.Waived)
@@ -155,7 +154,7 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 
 	if len(s.Villages) > 0 {
 		fmt.Fprintln(w, "\n问题（按村）")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw = newTable(w)
 		fmt.Fprintln(tw, "  乡镇\t村\t新增\t持续\t已消除\t已核实\t")
 		for _, v := range s.Villages {
 			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%d\t\n", v.Town, v.Village, v.New, v.Open, v.Resolved, v.Waived)
@@ -180,7 +179,7 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 // printFiles writes the table of files read, with their errors.
 func printFiles(w io.Writer, s *pipeline.Summary) {
 	fmt.Fprintln(w, "导入文件")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "  类型\t文件\t工作表\t状态\t读取\t载入\t跳过\t拒收行\t问题值\t")
 	files := append([]pipeline.FileSummary(nil), s.Files...)
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Kind < files[j].Kind })

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -104,14 +103,14 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 		ptrs[i] = &vals[i]
 	}
 	var (
-		tw   *tabwriter.Writer
+		tw   *table
 		cw   *csv.Writer
 		objs []map[string]any
 		n    int
 	)
 	switch format {
 	case "table":
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw = newTable(w)
 		fmt.Fprintln(tw, strings.Join(cols, "\t")+"\t")
 	case "csv":
 		cw = csv.NewWriter(w)
