@@ -6,7 +6,7 @@ BIN     := bin/bidui
 # The test suite must stay under ten minutes on two cores; large tiers belong to `make bench`.
 TESTFLAGS ?= -timeout 15m
 
-.PHONY: build test demo bench bench-city bench-go lint clean
+.PHONY: build test demo bench bench-city bench-go fuzz lint clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/bidui
@@ -29,6 +29,16 @@ bench-city: build
 # The Go micro-benchmarks of the packages (importers, matching, rules).
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+# Every fuzz target of every package, FUZZTIME each (CI runs them briefly; seed corpora are in testdata/fuzz).
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
