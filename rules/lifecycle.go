@@ -8,7 +8,37 @@ import (
 	"time"
 )
 
-// Settle turns this run's rule_hits into findings_history rows under runID and resolves what is gone.
+// Verification results a village can give on a finding (核实结果 of the returned workbook).
+const (
+	VerifiedCorrected = "已修正"      // the village says it corrected the data
+	VerifiedAccepted  = "情况属实无需修正" // the situation is real and needs no correction: the finding is waived
+	FeedbackStillSeen = "已反馈修正仍存在" // feedback on a finding answered 已修正 that the run still raises
+)
+
+// Settlement is what Settle did with the villages' answers.
+type Settlement struct {
+	Waived   int64                 // findings of this run waived by a 情况属实无需修正 answer
+	Feedback int64                 // findings answered 已修正 that this run still raises
+	Unknown  []UnknownVerification // answers naming a finding_id that was never issued, in file and row order
+}
+
+// An UnknownVerification is a returned-workbook row whose 编号 names no finding bidui ever issued.
+type UnknownVerification struct {
+	FindingID string
+	FileID    int64
+	Sheet     string
+	RowNo     int
+	Result    string
+}
+
+// Settle is SettleRun without its Settlement; it returns the same errors.
+func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcomes []Outcome) error {
+	_, err := SettleRun(ctx, db, runID, asOf, outcomes)
+	return err
+}
+
+// SettleRun turns this run's rule_hits into findings_history rows under runID, resolves what is gone and
+// applies the villages' answers (src_verification), all in one transaction: on error nothing is written.
 //
 // A finding's identity is its finding_id: the rule code and a hash of the rule's subject, so the same rule on
 // the same subject has the same id in every run. Against each finding's latest earlier state it is `new`
@@ -16,27 +46,42 @@ import (
 // whose latest state is not resolved and whose rule ran this run without producing it gets a `resolved` row in
 // this run. Findings of rules that were skipped or failed are neither seen nor resolved: a missing source says
 // nothing about them.
-func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcomes []Outcome) error {
+//
+// Answers: per finding_id the latest verification row (by verified_on, then file and row) counts. A finding
+// raised this run whose answer is 情况属实无需修正 is `waived` instead of new/open (while the answer stands: the
+// next run without it makes it open again); one answered 已修正 stays new/open with feedback 已反馈修正仍存在.
+// Every row written this run carries the answer in verification and verification_note. Answers whose
+// finding_id was never issued are returned in Settlement.Unknown.
+func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcomes []Outcome) (Settlement, error) {
 	var ran []string
 	for _, o := range outcomes {
 		if o.Status == Ran {
 			ran = append(ran, o.Rule.Code)
 		}
 	}
+	var st Settlement
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return st, err
 	}
 	defer tx.Rollback()
 	day := asOf.Format(time.DateOnly)
+	run := sql.Named("run", runID)
 	stmts := []struct {
 		what string
 		sql  string
 		args []any
 	}{
-		{"latest states", `CREATE OR REPLACE TABLE finding_latest AS
+		{"latest states", `CREATE OR REPLACE TEMP TABLE finding_latest AS
 			SELECT finding_id, arg_max(status, run_id) AS status, arg_max(first_seen, run_id) AS first_seen
-			FROM findings_history WHERE run_id < $run GROUP BY finding_id`, []any{sql.Named("run", runID)}},
+			FROM findings_history WHERE run_id < $run GROUP BY finding_id`, []any{run}},
+		{"latest answers", `CREATE OR REPLACE TEMP TABLE finding_answer AS
+			SELECT trim(finding_id) AS finding_id,
+			       arg_max(trim(result), (verified_on, file_id, row_no)) AS result,
+			       arg_max(note, (verified_on, file_id, row_no)) AS note
+			FROM src_verification
+			WHERE nullif(trim(finding_id), '') IS NOT NULL
+			GROUP BY trim(finding_id)`, nil},
 		{"seen findings", `INSERT INTO findings_history BY NAME
 			SELECT $run AS run_id,
 			       h.rule || '-' || substr(sha256(h.rule || '|' || h.subject), 1, 10) AS finding_id,
@@ -50,7 +95,7 @@ func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcom
 			JOIN rule_catalogue c ON c.code = h.rule
 			LEFT JOIN finding_latest l
 			       ON l.finding_id = h.rule || '-' || substr(sha256(h.rule || '|' || h.subject), 1, 10)`,
-			[]any{sql.Named("run", runID), sql.Named("day", day)}},
+			[]any{run, sql.Named("day", day)}},
 		{"resolved findings", `INSERT INTO findings_history BY NAME
 			SELECT $run AS run_id, f.finding_id, f.rule, f.title, f.severity, f.level, f.subject,
 			       f.county, f.town, f.village, f.household_no, f.person_key, f.name, f.id_number, f.detail, f.action,
@@ -61,13 +106,49 @@ func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcom
 			WHERE l.status <> 'resolved'
 			  AND list_contains(string_split($ran, ','), f.rule)
 			  AND l.finding_id NOT IN (SELECT finding_id FROM findings_history WHERE run_id = $run)`,
-			[]any{sql.Named("run", runID), sql.Named("ran", strings.Join(ran, ","))}},
-		{"drop latest states", `DROP TABLE finding_latest`, nil},
+			[]any{run, sql.Named("ran", strings.Join(ran, ","))}},
+		{"answers", `UPDATE findings_history f
+			SET verification = a.result,
+			    verification_note = a.note,
+			    status = CASE WHEN a.result = $accepted AND f.status IN ('new', 'open') THEN 'waived' ELSE f.status END,
+			    feedback = CASE WHEN a.result = $corrected AND f.status IN ('new', 'open') THEN $still END
+			FROM finding_answer a
+			WHERE f.run_id = $run AND f.finding_id = a.finding_id`,
+			[]any{run, sql.Named("accepted", VerifiedAccepted), sql.Named("corrected", VerifiedCorrected), sql.Named("still", FeedbackStillSeen)}},
 	}
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s.sql, s.args...); err != nil {
-			return fmt.Errorf("settle findings: %s: %w", s.what, err)
+			return st, fmt.Errorf("settle findings: %s: %w", s.what, err)
 		}
 	}
-	return tx.Commit()
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'waived'), count(feedback)
+		FROM findings_history WHERE run_id = $run`, run).Scan(&st.Waived, &st.Feedback); err != nil {
+		return st, fmt.Errorf("settle findings: count answers: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT trim(v.finding_id), v.file_id, coalesce(v.sheet, ''), v.row_no, coalesce(v.result, '')
+		FROM src_verification v
+		WHERE nullif(trim(v.finding_id), '') IS NOT NULL
+		  AND trim(v.finding_id) NOT IN (SELECT finding_id FROM findings_history)
+		ORDER BY v.file_id, v.row_no`)
+	if err != nil {
+		return st, fmt.Errorf("settle findings: unknown answers: %w", err)
+	}
+	for rows.Next() {
+		var u UnknownVerification
+		if err := rows.Scan(&u.FindingID, &u.FileID, &u.Sheet, &u.RowNo, &u.Result); err != nil {
+			rows.Close()
+			return st, fmt.Errorf("settle findings: unknown answers: %w", err)
+		}
+		st.Unknown = append(st.Unknown, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("settle findings: unknown answers: %w", err)
+	}
+	for _, t := range []string{"finding_latest", "finding_answer"} {
+		if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
+			return st, fmt.Errorf("settle findings: drop %s: %w", t, err)
+		}
+	}
+	return st, tx.Commit()
 }

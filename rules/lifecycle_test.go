@@ -123,3 +123,93 @@ func check(t *testing.T, got, want map[string]state) {
 		}
 	}
 }
+
+func TestVerificationAnswers(t *testing.T) {
+	db := testDB(t)
+	mustExec(t, db, `INSERT INTO rule_catalogue VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
+	settleRun(t, db, 1, "2023-06-01", true, "A", "B", "C")
+	id := func(subject string) string {
+		var s string
+		if err := db.QueryRow(`SELECT finding_id FROM findings_history WHERE subject = ? LIMIT 1`, subject).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// A: accepted as real; B: said corrected (an older answer said otherwise); C: no answer; plus an unknown 编号.
+	mustExec(t, db, `INSERT INTO src_verification (file_id, sheet, row_no, finding_id, result, note, verified_on) VALUES
+		(7, '问题清单', 2, ?, '情况属实无需修正', '该户确为兜底户', '2023-06-05'),
+		(7, '问题清单', 3, ?, '其他', '旧答复', '2023-06-03'),
+		(8, '问题清单', 2, ?, '已修正', '已更正系统信息', '2023-06-06'),
+		(8, '问题清单', 3, 'XX-01-ffffffffff', '已修正', NULL, '2023-06-06')`, id("A"), id("B"), " "+id("B")+" ")
+	var st Settlement
+	run := func(n int64, day string, subjects ...string) {
+		t.Helper()
+		asOf, _ := time.Parse(time.DateOnly, day)
+		mustExec(t, db, `INSERT INTO runs (run_id, started_at, as_of, status) VALUES (?, now(), ?::DATE, 'ok')`, n, day)
+		mustExec(t, db, `DELETE FROM rule_hits`)
+		for _, s := range subjects {
+			mustExec(t, db, `INSERT INTO rule_hits (rule, subject, detail) VALUES ('XX-01', ?, 'd')`, s)
+		}
+		var err error
+		st, err = SettleRun(context.Background(), db, n, asOf, []Outcome{{Rule: Rule{Code: "XX-01"}, Status: Ran}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(2, "2023-06-08", "A", "B", "C")
+	type answer struct{ status, feedback, verification, note string }
+	answers := func(run int64) map[string]answer {
+		t.Helper()
+		rows, err := db.Query(`SELECT subject, status, coalesce(feedback, ''), coalesce(verification, ''), coalesce(verification_note, '')
+			FROM findings WHERE true UNION ALL
+			SELECT subject, status, coalesce(feedback, ''), coalesce(verification, ''), coalesce(verification_note, '')
+			FROM findings_history WHERE run_id = ? AND status = 'resolved'`, run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]answer{}
+		for rows.Next() {
+			var s string
+			var a answer
+			if err := rows.Scan(&s, &a.status, &a.feedback, &a.verification, &a.note); err != nil {
+				t.Fatal(err)
+			}
+			out[s] = a
+		}
+		return out
+	}
+	got := answers(2)
+	want := map[string]answer{
+		"A": {"waived", "", "情况属实无需修正", "该户确为兜底户"},
+		"B": {"open", "已反馈修正仍存在", "已修正", "已更正系统信息"},
+		"C": {"open", "", "", ""},
+	}
+	for s, w := range want {
+		if got[s] != w {
+			t.Errorf("run 2, %s: got %+v, want %+v", s, got[s], w)
+		}
+	}
+	if st.Waived != 1 || st.Feedback != 1 {
+		t.Errorf("settlement counts waived %d, feedback %d; want 1, 1", st.Waived, st.Feedback)
+	}
+	if len(st.Unknown) != 1 || st.Unknown[0].FindingID != "XX-01-ffffffffff" || st.Unknown[0].FileID != 8 || st.Unknown[0].RowNo != 3 {
+		t.Errorf("unknown answers %+v, want XX-01-ffffffffff at file 8 row 3", st.Unknown)
+	}
+
+	// B really corrected now: resolved, still carrying its answer. A still waived while its answer stands.
+	run(3, "2023-06-09", "A", "C")
+	got = answers(3)
+	if got["A"].status != "waived" || got["B"].status != "resolved" || got["B"].verification != "已修正" || got["B"].feedback != "" {
+		t.Errorf("run 3: A %+v, B %+v; want A waived, B resolved with its answer", got["A"], got["B"])
+	}
+	// The answer withdrawn (the workbook left the inbox): A is open again, with its first_seen.
+	mustExec(t, db, `DELETE FROM src_verification`)
+	run(4, "2023-06-10", "A", "C")
+	if s := states(t, db, 4)["A"]; s != (state{"open", "2023-06-01", "2023-06-10"}) {
+		t.Errorf("run 4, A without its answer: %+v, want open since 2023-06-01", s)
+	}
+	if len(st.Unknown) != 0 {
+		t.Errorf("unknown answers %+v with no answers", st.Unknown)
+	}
+}

@@ -1,7 +1,8 @@
--- The findings of the latest run (resolved ones are only in findings_history).
+-- The findings of the latest run (resolved ones are only in findings_history). Columns only grow.
 CREATE OR REPLACE VIEW findings AS
 SELECT finding_id, rule, title, severity, county, town, village, household_no, name, id_number,
-       detail, action, status, first_seen, last_seen, level, subject, person_key
+       detail, action, status, first_seen, last_seen, level, subject, person_key,
+       feedback, verification, verification_note
 FROM findings_history
 WHERE run_id = (SELECT max(run_id) FROM runs)
   AND status <> 'resolved';

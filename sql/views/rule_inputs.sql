@@ -1,0 +1,129 @@
+-- The inputs of the rule catalogue, in the terms of rules.md "Shared definitions". Rules read these; analysts
+-- may too. Source rows reach persons only through links (never by raw ID number), because matching links rows
+-- whose ID is damaged.
+
+-- rule_gs: every gs row with the person it is linked to (NULL when unlinked) and its labour class. hh is the
+-- household: household_no, else the row alone.
+CREATE OR REPLACE VIEW rule_gs AS
+SELECT g.*, l.person_key,
+       coalesce(nullif(trim(g.household_no), ''), 'row:' || g.file_id || ':' || g.row_no) AS hh,
+       coalesce(trim(g.labour), '') IN ('丧失劳动力', '无劳动力') AS labour_none,
+       coalesce(trim(g.labour), '') IN ('技能劳动力', '普通劳动力') AS labour_with,
+       nullif(trim(g.monitor_type), '') IS NOT NULL AS member_monitored,
+       -- The order a household's head is chosen in: the 户主 row, else the first row.
+       (CASE WHEN trim(g.relation) = '户主' THEN 0 ELSE 1 END, g.file_id, g.row_no) AS head_order
+FROM src_gs g
+LEFT JOIN links l ON l.kind = 'gs' AND l.file_id = g.file_id AND l.row_no = g.row_no;
+
+-- rule_gs_households: one row per gs household with its state (household fields repeat on member rows, so
+-- any member saying so is enough) and its head (the 户主, else the first member).
+CREATE OR REPLACE VIEW rule_gs_households AS
+SELECT hh,
+       any_value(household_no) AS household_no,
+       bool_or(member_monitored) AS monitored,
+       bool_or(coalesce(risk_eliminated, false)) AS risk_eliminated,
+       bool_or(member_monitored) AND NOT bool_or(coalesce(risk_eliminated, false)) AS open_monitored,
+       bool_or(coalesce(trim(household_type), '') = '脱贫户') AS poverty_exited,
+       coalesce(max(nullif(trim(policy_status), '')), '') AS policy_status,
+       bool_or(coalesce(no_labour_household, false)) AS no_labour_household,
+       count(*) AS members,
+       count(*) FILTER (WHERE trim(relation) = '户主') AS heads,
+       bool_and(labour_none) AS all_no_labour,
+       bool_or(labour_with) AS some_labour,
+       max(income_per_capita) AS income_per_capita,
+       max(identified_on) AS identified_on,
+       max(eliminated_on) AS eliminated_on,
+       coalesce(max(nullif(trim(elimination_mode), '')), '') AS elimination_mode,
+       coalesce(max(nullif(trim(dev_support), '')), '') AS dev_support,
+       -- Measures recorded on any member row: (category, text) with non-blank text.
+       list_distinct(flatten(list(list_filter(coalesce(measures, []), m -> nullif(trim(m.text), '') IS NOT NULL)))) AS measures,
+       arg_min(person_key, head_order) AS head_key,
+       arg_min(name, head_order) AS head_name,
+       arg_min(coalesce(id_number, id_raw), head_order) AS head_id,
+       arg_min(county, head_order) FILTER (WHERE county IS NOT NULL) AS county,
+       arg_min(town, head_order) FILTER (WHERE town IS NOT NULL) AS town,
+       arg_min(village, head_order) FILTER (WHERE village IS NOT NULL) AS village
+FROM rule_gs
+GROUP BY hh;
+
+-- rule_dibao, rule_tekun, rule_review: roster and review rows with their person (NULL when unlinked).
+CREATE OR REPLACE VIEW rule_dibao AS
+SELECT d.*, l.person_key
+FROM src_dibao d
+LEFT JOIN links l ON l.kind = 'dibao' AND l.file_id = d.file_id AND l.row_no = d.row_no;
+
+CREATE OR REPLACE VIEW rule_tekun AS
+SELECT t.*, l.person_key
+FROM src_tekun t
+LEFT JOIN links l ON l.kind = 'tekun' AND l.file_id = t.file_id AND l.row_no = t.row_no;
+
+CREATE OR REPLACE VIEW rule_review AS
+SELECT r.*, l.person_key
+FROM src_review r
+LEFT JOIN links l ON l.kind = 'review' AND l.file_id = r.file_id AND l.row_no = r.row_no;
+
+-- rule_on_dibao(as_of), rule_on_tekun(as_of): the persons on the roster at as_of (a linked row with status
+-- active and approved_on <= as_of), with their earliest such approval.
+CREATE OR REPLACE MACRO rule_on_dibao(as_of) AS TABLE
+SELECT person_key, min(approved_on) AS approved_on
+FROM rule_dibao
+WHERE person_key IS NOT NULL AND status = 'active' AND approved_on <= as_of
+GROUP BY person_key;
+
+CREATE OR REPLACE MACRO rule_on_tekun(as_of) AS TABLE
+SELECT person_key, min(approved_on) AS approved_on
+FROM rule_tekun
+WHERE person_key IS NOT NULL AND status = 'active' AND approved_on <= as_of
+GROUP BY person_key;
+
+-- rule_medical_years: per linked person and year (NULL when the file has none), insured when any row of that
+-- year is, the insurance type and subsidy category of its latest row (insured rows first), the self-pay summed.
+CREATE OR REPLACE VIEW rule_medical_years AS
+SELECT l.person_key, m.year,
+       bool_or(m.insured_status = 'insured') AS insured,
+       arg_max(m.insured_status, (m.insured_status = 'insured', m.file_id, m.row_no)) AS insured_status,
+       arg_max(m.insurance_type, (m.insured_status = 'insured', m.file_id, m.row_no)) AS insurance_type,
+       arg_max(m.subsidy_category, (m.insured_status = 'insured', m.file_id, m.row_no)) AS subsidy_category,
+       sum(m.self_pay_total) AS self_pay_total
+FROM src_medical m
+JOIN links l ON l.kind = 'medical' AND l.file_id = m.file_id AND l.row_no = m.row_no
+GROUP BY l.person_key, m.year;
+
+-- rule_medical_latest: each linked person's latest year (a row without a year only when there is no other).
+CREATE OR REPLACE VIEW rule_medical_latest AS
+SELECT * FROM rule_medical_years
+QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY year DESC NULLS LAST) = 1;
+
+-- rule_education_latest: each linked person's latest education row (last file, last row), enrolled or not,
+-- and every aid text of the person's rows.
+CREATE OR REPLACE VIEW rule_education_latest AS
+SELECT l.person_key,
+       arg_max(e.enrollment = 'enrolled', (e.file_id, e.row_no)) AS enrolled,
+       arg_max(e.enrollment, (e.file_id, e.row_no)) AS enrollment,
+       arg_max(e.stage, (e.file_id, e.row_no)) AS stage,
+       arg_max(e.school, (e.file_id, e.row_no)) AS school,
+       arg_max(e.grade, (e.file_id, e.row_no)) AS grade,
+       string_agg(DISTINCT nullif(trim(e.aid), ''), '、') AS aid
+FROM src_education e
+JOIN links l ON l.kind = 'education' AND l.file_id = e.file_id AND l.row_no = e.row_no
+GROUP BY l.person_key;
+
+-- rule_school_stage(s): the education stage a gs 在校生状况 names (学前, 小学, 初中, 高中, 中职, 高职, 本科, 研究生),
+-- NULL when it names none (blank, 非在校生, 学龄前儿童, 技师学院…).
+CREATE OR REPLACE MACRO rule_school_stage(s) AS
+CASE
+    WHEN s IS NULL THEN NULL
+    WHEN s LIKE '学前%' THEN '学前'
+    WHEN s LIKE '小学%' THEN '小学'
+    WHEN s IN ('七年级', '八年级', '九年级') OR s LIKE '初中%' THEN '初中'
+    WHEN s LIKE '%高中%' THEN '高中'
+    WHEN s LIKE '中职%' THEN '中职'
+    WHEN s LIKE '高职%' THEN '高职'
+    WHEN s LIKE '本科%' THEN '本科'
+    WHEN s LIKE '%研究生%' THEN '研究生'
+END;
+
+-- rule_age(id, as_of): full years at as_of from the birth date inside an 18-digit ID number.
+CREATE OR REPLACE MACRO rule_age(id, as_of) AS
+date_diff('year', try_strptime(substr(id, 7, 8), '%Y%m%d')::DATE, as_of)
+  - CASE WHEN strftime(as_of, '%m%d') < substr(id, 11, 4) THEN 1 ELSE 0 END;
