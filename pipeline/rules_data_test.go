@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -229,16 +230,30 @@ func insertRow(t *testing.T, db *sql.DB, k bidui.Kind, rowNo int64, row map[stri
 	}
 }
 
-// expandID turns "@name" into a valid synthetic ID number (region 370323, born 1950-2009).
+// expandID turns "@name" into a valid synthetic ID number (region 370323, born 1950-2009) and "@name/2010-05-01"
+// into one born on that day; "#name" (or "#name/2010-05-01") is the person key matching links that ID. Any
+// other value is returned as it is.
 func expandID(v any) any {
 	s, ok := v.(string)
-	if !ok || !strings.HasPrefix(s, "@") {
+	if !ok || (!strings.HasPrefix(s, "@") && !strings.HasPrefix(s, "#")) {
 		return v
 	}
-	h := sha256.Sum256([]byte(s))
+	h := sha256.Sum256([]byte("@" + s[1:]))
 	n := binary.BigEndian.Uint64(h[:8])
 	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n%21900))
+	if _, day, ok := strings.Cut(s, "/"); ok {
+		d, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			panic(fmt.Sprintf("test ID %q: bad birth date: %v", s, err))
+		}
+		birth = d
+	}
 	first17 := fmt.Sprintf("370323%s%03d", birth.Format("20060102"), (n>>20)%1000)
 	c, _ := bidui.IDCheckChar(first17)
-	return first17 + string(c)
+	id := first17 + string(c)
+	if s[0] == '#' {
+		k := sha256.Sum256([]byte("bidui-person:" + id))
+		return "P" + hex.EncodeToString(k[:])[:16]
+	}
+	return id
 }
