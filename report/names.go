@@ -88,7 +88,7 @@ type paths struct {
 
 // topLevelFiles are written next to the town folders by the rest of the report stage; a town must not take
 // their names.
-var topLevelFiles = []string{"汇总.xlsx", "findings.csv", "findings.parquet"}
+var topLevelFiles = []string{summaryFile, csvFile, parquetFile}
 
 func newPaths() *paths {
 	p := &paths{townDir: map[string]string{}, taken: map[string]bool{}}
@@ -99,14 +99,16 @@ func newPaths() *paths {
 }
 
 // village returns the workbook path, relative to the output folder and slash-separated, of the village named
-// village in the town named town. Each (town, village) pair must be asked for once.
+// village in the town named town; "" is an unknown town (folder UnknownTown) or village (file 未落村.xlsx).
+// Each (town, village) pair must be asked for once.
 func (p *paths) village(town, village string) string {
+	// Keyed by the name in the data, so that an unknown town and a town really named 未知乡镇 get a folder each.
 	dir, ok := p.townDir[town]
 	if !ok {
-		dir = p.unique("", safeName(town), "")
+		dir = p.unique("", safeName(townLabel(town)), "")
 		p.townDir[town] = dir
 	}
-	return path.Join(dir, p.unique(dir+"/", safeName(village), ".xlsx"))
+	return path.Join(dir, p.unique(dir+"/", safeName(villageLabel(village)), ".xlsx"))
 }
 
 // unique returns name, or name(2), name(3)… when prefix+name+ext is taken, and marks the result taken.

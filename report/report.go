@@ -1,58 +1,135 @@
 // Package report writes what a run hands to people: one correction workbook per village (问题清单) for the
-// village cadres to verify and send back. It reads the findings view and the rule_catalogue table of the run's
-// database and nothing else, so it can be rerun on any published database.
+// village cadres to verify and send back, the town summary 汇总.xlsx, and the findings as findings.csv and
+// findings.parquet for whoever works on in a spreadsheet or another tool (spec/outputs.md, "Files written by
+// a run"). It reads the findings view, findings_history, rule_catalogue and runs of the run's database and
+// nothing else, so it can be rerun on any published database.
 package report
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/bidui/bidui"
+	"github.com/xuri/excelize/v2"
 )
 
-// Options controls how workbooks are written.
+// Options controls how the files are written.
 type Options struct {
-	MaskIDs bool // 370323********123X instead of the full ID (for 公示 copies)
+	// MaskIDs writes 370323********123X instead of the full ID number, for copies that are posted publicly
+	// (公示): in the 证件号码 column and in the text of 问题说明 of the workbooks, and in the id_number and
+	// detail columns of findings.csv and findings.parquet, so that no file of the folder shows a full ID.
+	MaskIDs bool
 }
 
 // Written lists the files a report stage wrote.
 type Written struct {
 	Villages []VillageFile
+	Summary  string // 汇总.xlsx; "" when not written (WriteVillageWorkbooks)
+	CSV      string // findings.csv; "" when not written
+	Parquet  string // findings.parquet; "" when not written
 }
 
-// VillageFile is one village workbook: the town and village as the findings name them (bidui.Unplaced when
-// unknown), the path of the file (dir joined with the sanitised names) and how many findings it lists.
+// Paths returns every file written: the village workbooks in town, village order, then 汇总.xlsx,
+// findings.csv and findings.parquet.
+func (w *Written) Paths() []string {
+	var out []string
+	for _, v := range w.Villages {
+		out = append(out, v.Path)
+	}
+	for _, p := range []string{w.Summary, w.CSV, w.Parquet} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// VillageFile is one village workbook: the town and village as the findings name them (UnknownTown and
+// bidui.Unplaced when unknown), the path of the file (dir joined with the sanitised names) and how many
+// findings it lists.
 type VillageFile struct {
 	Town, Village, Path string
 	Findings            int
 }
 
-// WriteVillageWorkbooks reads the findings view of db and writes one workbook per (town, village) under dir as
-// <town>/<village>.xlsx, creating dir when it is missing. Findings with no village go to <town>/未落村.xlsx,
-// and to the town folder 未落村 when the town is unknown too (bidui.Unplaced). Town and village names are
-// sanitised before they become path elements (no separators, `..`, control characters or characters Windows
-// forbids, at most 80 bytes before a numbered suffix, never empty), every file is created through an os.Root on dir, so no name can
-// place a file outside dir; two names that sanitise alike get numbered suffixes instead of sharing a file.
+// The files written beside the town folders.
+const (
+	summaryFile = "汇总.xlsx"
+	csvFile     = "findings.csv"
+	parquetFile = "findings.parquet"
+)
+
+// Write writes every file of a run's output folder into dir, creating dir (mode 0700) when it is missing: the
+// village workbooks (as WriteVillageWorkbooks), the town summary 汇总.xlsx, findings.csv and
+// findings.parquet. Files are created with mode 0600 and folders 0700 whatever the umask, since they hold
+// personal data.
 //
-// Each workbook is written to a temporary file beside its final name and renamed into place, so a file at a
-// workbook's path is always complete. It returns the workbooks written in town, village order; on error
-// (a query, a write, a cancelled ctx) it returns nil and the error, and workbooks written before the error
-// stay in dir — callers write into a fresh folder and publish it whole.
-func WriteVillageWorkbooks(ctx context.Context, db *sql.DB, dir string, opt Options) (*Written, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create output folder: %w", err)
-	}
-	root, err := os.OpenRoot(dir)
+// Each file is written to a hidden temporary file beside its final name and renamed into place, so a file at
+// an output path is always complete. It returns every file written; on error (a query, a write, a cancelled
+// ctx) it returns nil and the error, and the files written before the error stay in dir — callers write into
+// a fresh folder and publish it whole.
+func Write(ctx context.Context, db *sql.DB, dir string, opt Options) (*Written, error) {
+	root, err := openOutput(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open output folder: %w", err)
+		return nil, err
 	}
 	defer root.Close()
+	w := &Written{}
+	if w.Villages, err = writeVillages(ctx, db, root, dir, opt); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := writeSummary(ctx, db, root, summaryFile); err != nil {
+		return nil, fmt.Errorf("write %s: %w", summaryFile, err)
+	}
+	w.Summary = filepath.Join(dir, summaryFile)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := writeCSV(ctx, db, root, csvFile, opt); err != nil {
+		return nil, fmt.Errorf("write %s: %w", csvFile, err)
+	}
+	w.CSV = filepath.Join(dir, csvFile)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := writeParquet(ctx, db, root, dir, parquetFile, opt); err != nil {
+		return nil, fmt.Errorf("write %s: %w", parquetFile, err)
+	}
+	w.Parquet = filepath.Join(dir, parquetFile)
+	return w, nil
+}
 
+// WriteVillageWorkbooks writes only the village workbooks of Write: it reads the findings view of db and
+// writes one workbook per (town, village) under dir as <town>/<village>.xlsx, creating dir when it is missing.
+// Findings with no village go to <town>/未落村.xlsx, and to 未知乡镇/未落村.xlsx when the town is unknown too
+// (UnknownTown, bidui.Unplaced). Town and village names are sanitised before they become path elements (no
+// separators, `..`, control characters or characters Windows forbids, not a Windows device name, at most 80
+// bytes before a numbered suffix, never empty), every file is created through an os.Root on dir, so no name
+// can place a file outside dir; two names that sanitise alike get numbered suffixes instead of sharing a file.
+//
+// It returns the workbooks written in town, village order (unknown places last) in Written.Villages; errors
+// and partial output are as for Write.
+func WriteVillageWorkbooks(ctx context.Context, db *sql.DB, dir string, opt Options) (*Written, error) {
+	root, err := openOutput(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	villages, err := writeVillages(ctx, db, root, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Written{Villages: villages}, nil
+}
+
+// writeVillages writes the village workbooks under root, which is opened on dir.
+func writeVillages(ctx context.Context, db *sql.DB, root *os.Root, dir string, opt Options) ([]VillageFile, error) {
 	rules, err := readCatalogue(ctx, db)
 	if err != nil {
 		return nil, err
@@ -61,127 +138,34 @@ func WriteVillageWorkbooks(ctx context.Context, db *sql.DB, dir string, opt Opti
 	if err != nil {
 		return nil, err
 	}
-
-	rows, err := db.QueryContext(ctx, findingsQuery, bidui.Unplaced, bidui.Unplaced)
-	if err != nil {
-		return nil, fmt.Errorf("read findings: %w", err)
-	}
-	defer rows.Close()
-
-	w := &Written{}
+	var out []VillageFile
 	alloc := newPaths()
-	var cur *village
-	// The query orders rows by town and village, so each village's findings arrive together and only one
-	// village is held in memory at a time.
-	flush := func() error {
-		if cur == nil {
-			return nil
+	err = eachVillage(ctx, db, func(v *village) error {
+		town, name := townLabel(v.town), villageLabel(v.name)
+		rel := alloc.village(v.town, v.name)
+		if err := writeWorkbook(root, rel, v, rules, asOf, opt); err != nil {
+			return fmt.Errorf("write workbook of %s %s: %w", town, name, err)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rel := alloc.village(cur.town, cur.name)
-		if err := writeWorkbook(root, rel, cur, rules, asOf, opt); err != nil {
-			return fmt.Errorf("write workbook of %s %s: %w", cur.town, cur.name, err)
-		}
-		w.Villages = append(w.Villages, VillageFile{
-			Town: cur.town, Village: cur.name, Path: filepath.Join(dir, filepath.FromSlash(rel)), Findings: len(cur.findings),
+		out = append(out, VillageFile{
+			Town: town, Village: name, Path: filepath.Join(dir, filepath.FromSlash(rel)), Findings: len(v.findings),
 		})
 		return nil
-	}
-	for rows.Next() {
-		var (
-			town, name string
-			f          finding
-			nullable   [5]sql.NullString
-		)
-		if err := rows.Scan(&town, &name, &f.id, &f.rule, &f.title, &f.severity,
-			&nullable[0], &nullable[1], &nullable[2], &nullable[3], &nullable[4], &f.status, &f.firstSeen); err != nil {
-			return nil, fmt.Errorf("read findings: %w", err)
-		}
-		f.householdNo, f.name, f.idNumber, f.detail, f.action =
-			nullable[0].String, nullable[1].String, nullable[2].String, nullable[3].String, nullable[4].String
-		if cur == nil || cur.town != town || cur.name != name {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-			cur = &village{town: town, name: name}
-		}
-		cur.findings = append(cur.findings, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read findings: %w", err)
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	return w, nil
-}
-
-// findingsQuery lists the findings of the latest run grouped by village and in the order of the workbook rows:
-// severity (high first), rule, household, name; finding_id last so that equal rows keep one order every run.
-// Blank town and village names count as unknown, like NULL.
-const findingsQuery = `
-SELECT coalesce(nullif(trim(town), ''), ?) AS town_name,
-       coalesce(nullif(trim(village), ''), ?) AS village_name,
-       finding_id, rule, title, severity, household_no, name, id_number, detail, action, status, first_seen
-FROM findings
-ORDER BY town_name, village_name,
-         CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
-         rule, household_no NULLS LAST, name NULLS LAST, finding_id`
-
-// village is one village's findings, in workbook order.
-type village struct {
-	town, name string
-	findings   []finding
-}
-
-// finding is one row of the findings view as a workbook shows it; NULL text reads as "".
-type finding struct {
-	id, rule, title, severity   string
-	householdNo, name, idNumber string
-	detail, action, status      string
-	firstSeen                   time.Time
-}
-
-// rule is one rule_catalogue row: what the 说明 sheet says about a rule.
-type rule struct {
-	code, title, severity, description, action, basis string
-}
-
-func readCatalogue(ctx context.Context, db *sql.DB) (map[string]rule, error) {
-	rows, err := db.QueryContext(ctx, `SELECT code, title, severity, description, action, basis FROM rule_catalogue`)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read rule catalogue: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]rule{}
-	for rows.Next() {
-		var r rule
-		var description, basis sql.NullString
-		if err := rows.Scan(&r.code, &r.title, &r.severity, &description, &r.action, &basis); err != nil {
-			return nil, fmt.Errorf("read rule catalogue: %w", err)
-		}
-		r.description, r.basis = description.String, basis.String
-		out[r.code] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read rule catalogue: %w", err)
+		return nil, err
 	}
 	return out, nil
 }
 
-// readAsOf returns the as_of date of the run the findings view shows. The workbooks carry it as their created
-// and modified time instead of the wall clock, so the same database always gives the same files.
-func readAsOf(ctx context.Context, db *sql.DB) (time.Time, error) {
-	var asOf time.Time
-	err := db.QueryRowContext(ctx, `SELECT as_of FROM runs ORDER BY run_id DESC LIMIT 1`).Scan(&asOf)
-	if errors.Is(err, sql.ErrNoRows) {
-		// No run: the findings view is empty and no workbook is written.
-		return time.Time{}, nil
+// docProps are the document properties of an exported workbook. The run's as_of date stands for the created
+// and modified time instead of the wall clock, so the same database gives byte-identical workbooks.
+func docProps(title, subject string, asOf time.Time) *excelize.DocProperties {
+	p := &excelize.DocProperties{
+		Title: title, Subject: subject, Creator: "bidui", LastModifiedBy: "bidui", Language: "zh-CN",
 	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read as_of of the latest run: %w", err)
+	if !asOf.IsZero() {
+		p.Created = asOf.UTC().Format("2006-01-02T15:04:05Z")
+		p.Modified = p.Created
 	}
-	return asOf, nil
+	return p
 }

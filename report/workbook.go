@@ -2,12 +2,12 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"os"
-	"path"
-	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/bidui/bidui"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -58,10 +58,21 @@ const (
 
 var severityLabels = map[string]string{"high": "高", "medium": "中", "low": "低"}
 
+// statusLabels are the 状态 column's words for the finding statuses of the findings view; a finding whose
+// feedback is FeedbackStillPresent shows that instead (statusLabel).
 var statusLabels = map[string]string{
-	"new":    "新增",
-	"open":   "持续",
-	"waived": "已核实无需修正",
+	bidui.StatusNew:    "新增",
+	bidui.StatusOpen:   "持续",
+	bidui.StatusWaived: "无需修正",
+}
+
+// statusLabel is the 状态 of a finding: what a returned workbook said about it wins over its status, since a
+// village that reported a correction needs to know the finding is still there.
+func statusLabel(f finding) string {
+	if f.feedback == FeedbackStillPresent {
+		return FeedbackStillPresent
+	}
+	return label(statusLabels, f.status)
 }
 
 // label returns the Chinese label of a code, or the code itself when it has none, so that a value added to
@@ -138,22 +149,14 @@ func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule,
 	if err := writeNotesSheet(f, st, v, rules, opt); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetNotes, err)
 	}
-	props := &excelize.DocProperties{
-		Title:          v.town + " " + v.name + " " + sheetFindings,
-		Subject:        "防止返贫监测集中排查 数据比对问题清单",
-		Creator:        "bidui",
-		LastModifiedBy: "bidui",
-		Language:       "zh-CN",
-	}
-	if !asOf.IsZero() {
-		// The run's as_of date, not the wall clock: the same database gives byte-identical workbooks.
-		props.Created = asOf.UTC().Format("2006-01-02T15:04:05Z")
-		props.Modified = props.Created
-	}
+	props := docProps(townLabel(v.town)+" "+villageLabel(v.name)+" "+sheetFindings, "防止返贫监测集中排查 数据比对问题清单", asOf)
 	if err := f.SetDocProps(props); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return save(root, rel, f)
+	return writeFile(root, rel, func(w io.Writer) error {
+		_, err := f.WriteTo(w)
+		return err
+	})
 }
 
 // writeFindingsSheet fills the 问题清单 sheet: header, one row per finding, the verification columns empty.
@@ -263,7 +266,7 @@ func findingRow(st styles, n int, fd finding, opt Options) []any {
 		text(st.wrap, detail),
 		text(st.wrap, fd.action),
 		excelize.Cell{StyleID: st.date, Value: fd.firstSeen},
-		text(st.center, label(statusLabels, fd.status)),
+		text(st.center, statusLabel(fd)),
 		excelize.Cell{StyleID: st.cell},
 		excelize.Cell{StyleID: st.wrap},
 		excelize.Cell{StyleID: st.cell},
@@ -298,7 +301,7 @@ func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]r
 	lines := []string{
 		"本表列出本村在部门数据比对中发现的问题，请逐条对照档案或入户核实。",
 		"在“问题清单”的“核实结果”列下拉选择：已修正 / 情况属实无需修正 / 其他；在“核实说明”写明核实情况（选“其他”时必填），并填写核实人和核实日期（如 2023-06-15）。",
-		"状态：新增＝本次比对首次发现；持续＝此前已发现、至今仍存在；已核实无需修正＝此前已反馈情况属实，列出仅供留档。",
+		"状态：新增＝本次比对首次发现；持续＝此前已发现、至今仍存在；无需修正＝此前已反馈情况属实，列出仅供留档；已反馈修正仍存在＝此前反馈已修正，但本次比对仍发现该问题，请再次核实。",
 		"请勿修改“编号”列，不要增删列或改动表头；核实完成后将本工作簿（.xlsx 格式）报送镇（乡）扶贫办。",
 		"核实为“情况属实无需修正”的问题不再提示；填“已修正”的问题如下次比对仍存在，将以状态“已反馈修正仍存在”再次列出。",
 	}
@@ -364,34 +367,6 @@ func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]r
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// save writes f to rel under root: first to a hidden temporary file in the same folder, then renamed over
-// rel, so that rel is either absent or complete. root confines both to the output folder.
-func save(root *os.Root, rel string, f *excelize.File) error {
-	name := filepath.FromSlash(rel)
-	if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("create folder: %w", err)
-	}
-	tmp := filepath.Join(filepath.Dir(name), "."+path.Base(rel)+".tmp")
-	out, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("create file: %w", err)
-	}
-	if _, err := f.WriteTo(out); err != nil {
-		out.Close()
-		root.Remove(tmp)
-		return fmt.Errorf("write file: %w", err)
-	}
-	if err := out.Close(); err != nil {
-		root.Remove(tmp)
-		return fmt.Errorf("write file: %w", err)
-	}
-	if err := root.Rename(tmp, name); err != nil {
-		root.Remove(tmp)
-		return fmt.Errorf("rename file into place: %w", err)
 	}
 	return nil
 }

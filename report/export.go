@@ -1,0 +1,187 @@
+package report
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// exportOrder orders the rows of findings.csv and findings.parquet like the village workbooks: by place, then
+// severity, rule, household, name, finding_id, so the same database always gives the same files.
+const exportOrder = `ORDER BY nullif(trim(town), '') NULLS LAST, nullif(trim(village), '') NULLS LAST,
+	CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
+	rule, household_no NULLS LAST, name NULLS LAST, finding_id`
+
+// utf8BOM starts findings.csv: without it Excel and WPS read the file in the local code page (GB18030 on a
+// Chinese Windows) and show the names as mojibake.
+const utf8BOM = "\ufeff"
+
+// writeCSV writes findings.csv: every column of the findings view (whatever columns it has by then), one row
+// per finding, UTF-8 with a BOM, CRLF line ends (RFC 4180). Values are the view's as DuckDB casts them to
+// text (dates as 2023-06-10, NULL as an empty field), and cells that a spreadsheet would evaluate are
+// neutralised (csvField).
+func writeCSV(ctx context.Context, db *sql.DB, root *os.Root, rel string, opt Options) error {
+	rows, err := db.QueryContext(ctx, `SELECT CAST(COLUMNS(*) AS VARCHAR) FROM findings `+exportOrder)
+	if err != nil {
+		return fmt.Errorf("read findings: %w", err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return fmt.Errorf("read findings: %w", err)
+	}
+	return writeFile(root, rel, func(out io.Writer) error {
+		w := bufio.NewWriter(out)
+		w.WriteString(utf8BOM)
+		header := make([]sql.NullString, len(names))
+		for i, n := range names {
+			header[i] = sql.NullString{String: n, Valid: true}
+		}
+		writeCSVRecord(w, header)
+		values := make([]sql.NullString, len(names))
+		dest := make([]any, len(names))
+		for i := range values {
+			dest[i] = &values[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return fmt.Errorf("read findings: %w", err)
+			}
+			if opt.MaskIDs {
+				for i, n := range names {
+					switch n {
+					case "id_number":
+						if values[i].String != "" {
+							values[i].String = maskID(values[i].String)
+						}
+					case "detail":
+						values[i].String = maskIDsIn(values[i].String)
+					}
+				}
+			}
+			writeCSVRecord(w, values)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read findings: %w", err)
+		}
+		return w.Flush()
+	})
+}
+
+// writeCSVRecord writes one line of findings.csv. bufio.Writer keeps the first write error for Flush.
+func writeCSVRecord(w *bufio.Writer, fields []sql.NullString) {
+	for i, f := range fields {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.WriteString(csvField(f.String))
+	}
+	w.WriteString("\r\n")
+}
+
+// csvField is a value as findings.csv writes it.
+//
+// A value that starts with =, +, - or @ would be read as a formula by Excel, WPS and LibreOffice (CSV
+// injection: =HYPERLINK(…) in a name turns into a link, =cmd|… into a command), and one that starts with a tab
+// or a carriage return can be trimmed into one. Such a value gets a leading apostrophe and is quoted:
+// =HYPERLINK("x") is written "'=HYPERLINK(""x"")". Quoting alone is not enough, since spreadsheets strip the
+// quotes before they look for a formula; the apostrophe makes the cell text in every spreadsheet we know, and
+// a person reading the file sees the value unchanged after it. This is the OWASP recommendation, and the
+// apostrophe is visible in the cell: that is the price of a file that is safe to open with a double click.
+// A reader that wants the original value drops the leading apostrophe of a field that starts with '= '+ '-
+// '@ '\t or '\r (findings.parquet holds the values unchanged).
+//
+// Other values are quoted only when they must be (a comma, quote or line break inside), as RFC 4180 says.
+func csvField(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return `"'` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	if strings.ContainsAny(s, ",\"\r\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
+
+// writeParquet writes findings.parquet with DuckDB's COPY: every column of the findings view with its type,
+// in the order of findings.csv. DuckDB writes to a hidden temporary file beside rel (dir is the folder root is
+// opened on), which is then made owner-only and renamed into place through root.
+func writeParquet(ctx context.Context, db *sql.DB, root *os.Root, dir, rel string, opt Options) error {
+	tmp := tempName(rel)
+	// A leftover of a killed run (or anything else by that name) must not be written through.
+	if err := root.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("remove stale temporary file: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	columns := "*"
+	if opt.MaskIDs {
+		if err := registerMasking(conn); err != nil {
+			return err
+		}
+		columns = "* REPLACE (bidui_mask_id(id_number) AS id_number, bidui_mask_ids_in(detail) AS detail)"
+	}
+	if _, err := conn.ExecContext(ctx, `COPY (SELECT `+columns+` FROM findings `+exportOrder+`)
+		TO ? (FORMAT parquet)`, filepath.Join(dir, tmp)); err != nil {
+		root.Remove(tmp)
+		return fmt.Errorf("copy findings: %w", err)
+	}
+	// DuckDB creates the file with the umask's mode.
+	if err := root.Chmod(tmp, fileMode); err != nil {
+		root.Remove(tmp)
+		return err
+	}
+	return moveIntoPlace(root, tmp, rel)
+}
+
+// registerMasking makes maskID and maskIDsIn callable from SQL as bidui_mask_id and bidui_mask_ids_in, so that
+// the Parquet copy masks exactly as the workbooks and findings.csv do. The functions live in the database
+// instance's catalogue, are never stored in the file, and registering them again replaces them.
+func registerMasking(conn *sql.Conn) error {
+	for name, fn := range map[string]func(string) string{
+		"bidui_mask_id": func(s string) string {
+			if s == "" {
+				return s
+			}
+			return maskID(s)
+		},
+		"bidui_mask_ids_in": maskIDsIn,
+	} {
+		if err := duckdb.RegisterScalarUDF(conn, name, textFunc(fn)); err != nil {
+			return fmt.Errorf("register %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// textFunc is a DuckDB scalar function from VARCHAR to VARCHAR; NULL gives NULL.
+type textFunc func(string) string
+
+func (textFunc) Config() duckdb.ScalarFuncConfig {
+	varchar, err := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	if err != nil {
+		// VARCHAR is a primitive type; NewTypeInfo fails only for types that need more information.
+		panic(err)
+	}
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{varchar}, ResultTypeInfo: varchar}
+}
+
+func (f textFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(values []driver.Value) (any, error) {
+		s, ok := values[0].(string)
+		if !ok {
+			return nil, fmt.Errorf("want text, got %T", values[0])
+		}
+		return f(s), nil
+	}}
+}

@@ -1,0 +1,458 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+
+	"github.com/bidui/bidui"
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names of 汇总.xlsx. All towns of a run share one table with a 乡镇 column rather than a sheet per
+// town: sheet names are limited to 31 characters and forbid characters town names may hold, and a county run
+// with dozens of towns reads better as one filterable table.
+const (
+	sheetByVillage = "按村汇总"
+	sheetByRule    = "按规则汇总"
+	sheetChart     = "图表"
+)
+
+// counts are the findings of the latest run at one place or of one rule, by status.
+type counts struct {
+	new, open, waived, resolved int
+	stillPresent                int // of new and open: feedback FeedbackStillPresent
+}
+
+// current is the number of findings the findings view shows: the rows of the village workbooks.
+func (c *counts) current() int { return c.new + c.open + c.waived }
+
+func (c *counts) add(status string, stillPresent bool, n int) {
+	switch status {
+	case bidui.StatusNew:
+		c.new += n
+	case bidui.StatusOpen:
+		c.open += n
+	case bidui.StatusWaived:
+		c.waived += n
+	case bidui.StatusResolved:
+		c.resolved += n
+	}
+	if stillPresent && status != bidui.StatusResolved {
+		c.stillPresent += n
+	}
+}
+
+// villageCounts are the counts of one village ("" when unknown), with the current findings by rule.
+type villageCounts struct {
+	town, village string
+	counts
+	byRule map[string]int
+}
+
+// ruleCounts are the counts of one rule, with the villages it lists findings in.
+type ruleCounts struct {
+	code string
+	counts
+	villages map[[2]string]bool
+}
+
+// summaryQuery counts the findings of the latest run by place, rule, status and feedback: those of the
+// findings view, and the resolved ones, which only findings_history has. feedback is the expression
+// feedbackColumn returned; the parameters are FeedbackStillPresent and bidui.StatusResolved.
+func summaryQuery(feedback string) string {
+	return `
+SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, status, coalesce(` + feedback + ` = ?, false), count(*)
+FROM findings GROUP BY ALL
+UNION ALL
+SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, status, false, count(*)
+FROM findings_history WHERE run_id = (SELECT max(run_id) FROM runs) AND status = ?
+GROUP BY ALL`
+}
+
+// readSummary returns the counts per village (town, village order, unknown places last) and per rule (code
+// order) of the latest run.
+func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCounts, error) {
+	feedback, err := feedbackColumn(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.QueryContext(ctx, summaryQuery(feedback), FeedbackStillPresent, bidui.StatusResolved)
+	if err != nil {
+		return nil, nil, fmt.Errorf("count findings: %w", err)
+	}
+	defer rows.Close()
+	byVillage, byRule := map[[2]string]*villageCounts{}, map[string]*ruleCounts{}
+	var villages []*villageCounts
+	var rules []*ruleCounts
+	for rows.Next() {
+		var (
+			town, village sql.NullString
+			code, status  string
+			stillPresent  bool
+			n             int
+		)
+		if err := rows.Scan(&town, &village, &code, &status, &stillPresent, &n); err != nil {
+			return nil, nil, fmt.Errorf("count findings: %w", err)
+		}
+		place := [2]string{town.String, village.String}
+		v := byVillage[place]
+		if v == nil {
+			v = &villageCounts{town: town.String, village: village.String, byRule: map[string]int{}}
+			byVillage[place] = v
+			villages = append(villages, v)
+		}
+		r := byRule[code]
+		if r == nil {
+			r = &ruleCounts{code: code, villages: map[[2]string]bool{}}
+			byRule[code] = r
+			rules = append(rules, r)
+		}
+		v.add(status, stillPresent, n)
+		r.add(status, stillPresent, n)
+		if status != bidui.StatusResolved {
+			v.byRule[code] += n
+			r.villages[place] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("count findings: %w", err)
+	}
+	slices.SortFunc(villages, func(a, b *villageCounts) int {
+		return cmp.Or(comparePlace(a.town, b.town), comparePlace(a.village, b.village))
+	})
+	slices.SortFunc(rules, func(a, b *ruleCounts) int { return cmp.Compare(a.code, b.code) })
+	return villages, rules, nil
+}
+
+// comparePlace orders place names with the unknown place ("") last, like the workbooks.
+func comparePlace(a, b string) int {
+	if (a == "") != (b == "") {
+		if a == "" {
+			return 1
+		}
+		return -1
+	}
+	return cmp.Compare(a, b)
+}
+
+// summaryStyles are the cell styles of 汇总.xlsx.
+type summaryStyles struct {
+	header, text, number, total, totalText, note int
+}
+
+func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
+	border := []excelize.Border{
+		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1},
+		{Type: "right", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
+	}
+	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
+	var s summaryStyles
+	specs := []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&s.header, excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+			Border:    border,
+		}},
+		{&s.text, excelize.Style{NumFmt: 49, Border: border}},
+		{&s.number, excelize.Style{NumFmt: 1, Border: border}},
+		{&s.total, excelize.Style{NumFmt: 1, Font: &excelize.Font{Bold: true}, Fill: totalFill, Border: border}},
+		{&s.totalText, excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Fill: totalFill, Border: border}},
+		{&s.note, excelize.Style{Font: &excelize.Font{Color: "595959"}}},
+	}
+	for _, spec := range specs {
+		id, err := f.NewStyle(&spec.style)
+		if err != nil {
+			return summaryStyles{}, fmt.Errorf("create style: %w", err)
+		}
+		*spec.id = id
+	}
+	return s, nil
+}
+
+// summaryColumn is one column of a 汇总.xlsx table: its header, width and value for a row.
+type summaryColumn struct {
+	header string
+	width  float64
+	count  func(*counts) int // nil for the text columns
+}
+
+// statusColumns are the counting columns that both tables of 汇总.xlsx share.
+var statusColumns = []summaryColumn{
+	{header: "问题数", width: 8, count: (*counts).current},
+	{header: "新增", width: 7, count: func(c *counts) int { return c.new }},
+	{header: "持续", width: 7, count: func(c *counts) int { return c.open }},
+	{header: "已解决", width: 7, count: func(c *counts) int { return c.resolved }},
+	{header: "无需修正", width: 9, count: func(c *counts) int { return c.waived }},
+	{header: "已反馈修正仍存在", width: 10, count: func(c *counts) int { return c.stillPresent }},
+}
+
+// summaryNotes explain the counts below the village table.
+var summaryNotes = []string{
+	"问题数＝本次比对仍列出的问题（新增＋持续＋无需修正），即各村问题清单的行数；已解决＝此前列出、本次比对不再出现的问题。",
+	"已反馈修正仍存在：村里反馈已修正，但本次比对仍发现的问题（含在新增、持续中）。各规则列为该规则本次列出的问题数。",
+}
+
+// writeSummary writes 汇总.xlsx to rel under root: the counts per village and rule (sheet 按村汇总), per rule
+// (按规则汇总), and a bar chart of the findings per village by status (图表).
+func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) error {
+	villages, rules, err := readSummary(ctx, db)
+	if err != nil {
+		return err
+	}
+	catalogue, err := readCatalogue(ctx, db)
+	if err != nil {
+		return err
+	}
+	asOf, err := readAsOf(ctx, db)
+	if err != nil {
+		return err
+	}
+	// Rule columns: the rules with findings on the lists, in code order.
+	var codes []string
+	for _, r := range rules {
+		if r.current() > 0 {
+			codes = append(codes, r.code)
+		}
+	}
+
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheetByVillage); err != nil {
+		return err
+	}
+	st, err := newSummaryStyles(f)
+	if err != nil {
+		return err
+	}
+	if err := writeVillageTable(f, st, villages, codes, catalogue); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetByVillage, err)
+	}
+	if err := writeRuleTable(f, st, rules, catalogue); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetByRule, err)
+	}
+	if err := writeChart(f, villages); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetChart, err)
+	}
+	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
+		return fmt.Errorf("set document properties: %w", err)
+	}
+	return writeFile(root, rel, func(w io.Writer) error {
+		_, err := f.WriteTo(w)
+		return err
+	})
+}
+
+// writeTable writes a header row and data rows from A1 on sheet, then freezes the header and the first
+// textColumns columns and puts an auto-filter over the table. A row is a list of string (text cell) and int
+// (number cell) values.
+func writeTable(f *excelize.File, st summaryStyles, sheet string, headers []string, widths []float64,
+	textColumns int, rows [][]any, total []any) error {
+	for i, h := range headers {
+		cell, err := excelize.CoordinatesToCellName(i+1, 1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetCellStr(sheet, cell, h); err != nil {
+			return err
+		}
+		col, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetColWidth(sheet, col, col, widths[i]); err != nil {
+			return err
+		}
+	}
+	last, err := excelize.CoordinatesToCellName(len(headers), 1)
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, "A1", last, st.header); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(sheet, 1, 30); err != nil {
+		return err
+	}
+	put := func(row int, values []any, textStyle, numberStyle int) error {
+		for i, v := range values {
+			cell, err := excelize.CoordinatesToCellName(i+1, row)
+			if err != nil {
+				return err
+			}
+			style := numberStyle
+			switch v := v.(type) {
+			case string:
+				// SetCellStr: a place name that starts with = is text, never a formula.
+				err, style = f.SetCellStr(sheet, cell, v), textStyle
+			case int:
+				err = f.SetCellInt(sheet, cell, int64(v))
+			}
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(sheet, cell, cell, style); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, r := range rows {
+		if err := put(i+2, r, st.text, st.number); err != nil {
+			return err
+		}
+	}
+	lastRow := len(rows) + 1
+	lastCell, err := excelize.CoordinatesToCellName(len(headers), max(lastRow, 2))
+	if err != nil {
+		return err
+	}
+	// The filter covers the data rows, not the total below them, so that filtering never hides the total.
+	if err := f.AutoFilter(sheet, "A1:"+lastCell, nil); err != nil {
+		return fmt.Errorf("auto-filter: %w", err)
+	}
+	if total != nil {
+		if err := put(lastRow+1, total, st.totalText, st.total); err != nil {
+			return err
+		}
+	}
+	topLeft, err := excelize.CoordinatesToCellName(textColumns+1, 2)
+	if err != nil {
+		return err
+	}
+	return f.SetPanes(sheet, &excelize.Panes{
+		Freeze: true, XSplit: textColumns, YSplit: 1, TopLeftCell: topLeft, ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: topLeft, ActiveCell: topLeft, Pane: "bottomRight"}},
+	})
+}
+
+// writeVillageTable fills 按村汇总: one row per village with its counts by status and by rule, a total row,
+// and notes on what the counts mean.
+func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCounts, codes []string,
+	catalogue map[string]rule) error {
+	headers := []string{"乡镇", "村"}
+	widths := []float64{14, 14}
+	for _, c := range statusColumns {
+		headers, widths = append(headers, c.header), append(widths, c.width)
+	}
+	for _, code := range codes {
+		h := code
+		if r, ok := catalogue[code]; ok {
+			h += " " + r.title
+		}
+		headers, widths = append(headers, h), append(widths, 14)
+	}
+	var rows [][]any
+	var sum counts
+	sumByRule := map[string]int{}
+	for _, v := range villages {
+		row := []any{townLabel(v.town), villageLabel(v.village)}
+		for _, c := range statusColumns {
+			row = append(row, c.count(&v.counts))
+		}
+		for _, code := range codes {
+			row = append(row, v.byRule[code])
+			sumByRule[code] += v.byRule[code]
+		}
+		rows = append(rows, row)
+		sum.new, sum.open, sum.waived, sum.resolved = sum.new+v.new, sum.open+v.open, sum.waived+v.waived, sum.resolved+v.resolved
+		sum.stillPresent += v.stillPresent
+	}
+	total := []any{"合计", strconv.Itoa(len(villages)) + " 个村"}
+	for _, c := range statusColumns {
+		total = append(total, c.count(&sum))
+	}
+	for _, code := range codes {
+		total = append(total, sumByRule[code])
+	}
+	if err := writeTable(f, st, sheetByVillage, headers, widths, 2, rows, total); err != nil {
+		return err
+	}
+	// The rule headers hold the title: let them wrap in a taller row.
+	if len(codes) > 0 {
+		if err := f.SetRowHeight(sheetByVillage, 1, 60); err != nil {
+			return err
+		}
+	}
+	for i, note := range summaryNotes {
+		cell := "A" + strconv.Itoa(len(rows)+4+i)
+		if err := f.SetCellStr(sheetByVillage, cell, note); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sheetByVillage, cell, cell, st.note); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRuleTable adds 按规则汇总: one row per rule with findings in the latest run, with its title, severity,
+// counts by status and the number of villages it lists findings in.
+func writeRuleTable(f *excelize.File, st summaryStyles, rules []*ruleCounts, catalogue map[string]rule) error {
+	if _, err := f.NewSheet(sheetByRule); err != nil {
+		return err
+	}
+	headers := []string{"规则编号", "问题类型", "严重程度"}
+	widths := []float64{10, 34, 9}
+	for _, c := range statusColumns {
+		headers, widths = append(headers, c.header), append(widths, c.width)
+	}
+	headers, widths = append(headers, "涉及村数"), append(widths, 9)
+	var rows [][]any
+	for _, r := range rules {
+		c := catalogue[r.code]
+		row := []any{r.code, c.title, label(severityLabels, c.severity)}
+		for _, col := range statusColumns {
+			row = append(row, col.count(&r.counts))
+		}
+		rows = append(rows, append(row, len(r.villages)))
+	}
+	return writeTable(f, st, sheetByRule, headers, widths, 1, rows, nil)
+}
+
+// writeChart adds the 图表 sheet: a stacked bar chart of the findings on each village's list by status, read
+// from the 按村汇总 table (columns 新增, 持续, 无需修正). With no findings the sheet says so instead.
+func writeChart(f *excelize.File, villages []*villageCounts) error {
+	if _, err := f.NewSheet(sheetChart); err != nil {
+		return err
+	}
+	if len(villages) == 0 {
+		return f.SetCellStr(sheetChart, "A1", "本次比对没有发现问题。")
+	}
+	// Categories are the village names, with the town as an outer level when there are several towns.
+	categories := "$B$2:$B$" + strconv.Itoa(len(villages)+1)
+	if slices.ContainsFunc(villages, func(v *villageCounts) bool { return v.town != villages[0].town }) {
+		categories = "$A$2:$B$" + strconv.Itoa(len(villages)+1)
+	}
+	ref := func(cols string) string { return "'" + sheetByVillage + "'!" + cols }
+	var series []excelize.ChartSeries
+	for _, s := range []struct{ col, color string }{{"D", "ED7D31"}, {"E", "4472C4"}, {"G", "A5A5A5"}} {
+		series = append(series, excelize.ChartSeries{
+			Name:       ref("$" + s.col + "$1"),
+			Categories: ref(categories),
+			Values:     ref("$" + s.col + "$2:$" + s.col + "$" + strconv.Itoa(len(villages)+1)),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
+		})
+	}
+	overlap := 100
+	return f.AddChart(sheetChart, "A1", &excelize.Chart{
+		Type:      excelize.BarStacked,
+		Series:    series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村问题数（按状态）"}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: uint(min(4000, 120+28*len(villages)))},
+		// Bars run top-down in the table's order.
+		XAxis:   excelize.ChartAxis{ReverseOrder: true},
+		YAxis:   excelize.ChartAxis{MajorGridLines: true},
+		Overlap: &overlap,
+	})
+}
