@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -155,30 +156,91 @@ func conformanceRows(c conformanceCase) [][]any {
 	return append(rows, total)
 }
 
-// conformanceFormats writes a case's rows as one input file.
-var conformanceFormats = []struct {
+// conformanceTitleMerge is the merged area of the title line of every conformance file.
+var conformanceTitleMerge = [2]string{"A1", "F1"}
+
+// A conformanceFormat writes the case files of TestConformance (base name -> rows) into dir and returns
+// base name -> path. Formats that LibreOffice makes convert every case in one soffice invocation, once per
+// test run.
+type conformanceFormat struct {
 	name  string
-	ext   string
-	write func(t *testing.T, path string, rows [][]any)
-}{
-	{"xlsx", ".xlsx", func(t *testing.T, path string, rows [][]any) {
-		writeXLSX(t, path, sheetData{name: "Sheet1", rows: rows, merges: [][2]string{{"A1", "F1"}}})
-	}},
-	{"csv-utf8", ".csv", func(t *testing.T, path string, rows [][]any) {
-		writeCSV(t, path, padRows(stringRows(rows)), "utf-8", ',')
-	}},
-	{"csv-utf8-bom", ".csv", func(t *testing.T, path string, rows [][]any) {
+	write func(t *testing.T, dir string, files map[string][][]any) map[string]string
+}
+
+// eachFile makes a format that writes every file on its own.
+func eachFile(name, ext string, write func(t *testing.T, path string, rows [][]any)) conformanceFormat {
+	return conformanceFormat{name: name, write: func(t *testing.T, dir string, files map[string][][]any) map[string]string {
+		out := map[string]string{}
+		for base, rows := range files {
+			out[base] = filepath.Join(dir, base+ext)
+			write(t, out[base], rows)
+		}
+		return out
+	}}
+}
+
+// viaLibreOffice makes a format whose files are real .xls workbooks converted by soffice from files that
+// write makes (with soffice's import filter infilter), copied into the test's directory.
+func viaLibreOffice(name, infilter string, write func(t *testing.T, path string, rows [][]any), ext string) conformanceFormat {
+	return conformanceFormat{name: name, write: func(t *testing.T, dir string, files map[string][][]any) map[string]string {
+		xls := convertBatch(t, name, infilter, func(src string) []string {
+			var inputs []string
+			for base, rows := range files {
+				p := filepath.Join(src, base+ext)
+				write(t, p, rows)
+				inputs = append(inputs, p)
+			}
+			slices.Sort(inputs)
+			return inputs
+		})
+		out := map[string]string{}
+		for base := range files {
+			out[base] = filepath.Join(dir, base+".xls")
+			copyFile(t, xls[base], out[base])
+		}
+		return out
+	}}
+}
+
+func writeConformanceXLSX(t *testing.T, path string, rows [][]any) {
+	writeXLSX(t, path, sheetData{name: "Sheet1", rows: rows, merges: [][2]string{conformanceTitleMerge}})
+}
+
+func writeConformanceCSV(t *testing.T, path string, rows [][]any) {
+	writeCSV(t, path, padRows(stringRows(rows)), "utf-8", ',')
+}
+
+// conformanceFormats are every way a department file reaches the importer.
+var conformanceFormats = []conformanceFormat{
+	eachFile("xlsx", ".xlsx", writeConformanceXLSX),
+	eachFile("csv-utf8", ".csv", writeConformanceCSV),
+	eachFile("csv-utf8-bom", ".csv", func(t *testing.T, path string, rows [][]any) {
 		writeCSV(t, path, padRows(stringRows(rows)), "utf-8-bom", ',')
-	}},
-	{"csv-gb18030", ".csv", func(t *testing.T, path string, rows [][]any) {
+	}),
+	eachFile("csv-gb18030", ".csv", func(t *testing.T, path string, rows [][]any) {
 		writeCSV(t, path, padRows(stringRows(rows)), "gb18030", ',')
-	}},
-	{"tsv-gb18030", ".txt", func(t *testing.T, path string, rows [][]any) {
+	}),
+	eachFile("tsv-gb18030", ".txt", func(t *testing.T, path string, rows [][]any) {
 		// Title lines written as single fields, as many tools export them.
 		s := stringRows(rows)
 		s[0] = s[0][:1]
 		writeCSV(t, path, s, "gb18030", '\t')
-	}},
+	}),
+	// An xlsx saved under an .xls name.
+	eachFile("xlsx-named-xls", ".xls", func(t *testing.T, path string, rows [][]any) {
+		writeConformanceXLSX(t, path+".xlsx", rows) // excelize saves by the name's extension
+		if err := os.Rename(path+".xlsx", path); err != nil {
+			t.Fatal(err)
+		}
+	}),
+	// An HTML table saved as .xls, in GBK with a gb2312 meta charset.
+	eachFile("html-xls", ".xls", func(t *testing.T, path string, rows [][]any) {
+		writeHTML(t, path, sheetData{name: "Sheet1", rows: rows, merges: [][2]string{conformanceTitleMerge}})
+	}),
+	// Real BIFF8 .xls made by LibreOffice from the xlsx, and from the CSV (columns typed as text on import,
+	// as a careful clerk does; an ID typed as a number is another test's business).
+	viaLibreOffice("xls-from-xlsx", "", writeConformanceXLSX, ".xlsx"),
+	viaLibreOffice("xls-from-csv", csvTextFilter(32), writeConformanceCSV, ".csv"),
 }
 
 // padRows gives every record the header's width, as Excel's CSV export does.
@@ -197,13 +259,17 @@ func padRows(rows [][]string) [][]string {
 // mapped, blank and 合计 rows skipped, a row without a person key rejected whole, unreadable values
 // rejected one by one with the rest of their row loaded, and the counts adding up.
 func TestConformance(t *testing.T) {
+	files := map[string][][]any{}
+	for _, c := range conformanceCases {
+		files[string(c.kind)] = conformanceRows(c)
+	}
 	for _, format := range conformanceFormats {
 		t.Run(format.name, func(t *testing.T) {
 			db := openDB(t)
+			paths := format.write(t, t.TempDir(), files)
 			for _, c := range conformanceCases {
 				t.Run(string(c.kind), func(t *testing.T) {
-					path := filepath.Join(t.TempDir(), string(c.kind)+format.ext)
-					format.write(t, path, conformanceRows(c))
+					path := paths[string(c.kind)]
 					res := only(t, loadFile(t, db, path))
 					if res.Status != bidui.FileLoaded || res.Kind != c.kind {
 						t.Fatalf("status %s kind %q err %v, want loaded %s", res.Status, res.Kind, res.Err, c.kind)

@@ -71,14 +71,32 @@ func flattenHeader(parent, row []string) []headerCell {
 			joined := headerCandidate{normalizeHeader(p + c), p + "/" + c}
 			slashed := headerCandidate{normalizeHeader(p + "/" + c), p + "/" + c}
 			alone := headerCandidate{normalizeHeader(c), c}
-			if count[normalizeHeader(c)] > 1 {
-				cells[i] = headerCell{joined, slashed, {alone.norm, slashed.seen}}
-			} else {
-				cells[i] = headerCell{alone, joined, slashed}
+			// 户主信息 over 姓名 is 户主姓名, 成员信息 over 身份证号 is 成员身份证号: tried first, since only a
+			// kind with such a header takes it.
+			var cell headerCell
+			if stem := parentStem(p); stem != p {
+				cell = append(cell, headerCandidate{normalizeHeader(stem + c), p + "/" + c})
 			}
+			if count[normalizeHeader(c)] > 1 {
+				cell = append(cell, joined, slashed, headerCandidate{alone.norm, slashed.seen})
+			} else {
+				cell = append(cell, alone, joined, slashed)
+			}
+			cells[i] = cell
 		}
 	}
 	return cells
+}
+
+// parentStem is a parent label without the word that only says it is a group: 户主信息 -> 户主.
+func parentStem(p string) string {
+	n := normalizeHeader(p)
+	for _, suffix := range []string{"基本信息", "基本情况", "信息", "情况", "资料"} {
+		if stem, ok := strings.CutSuffix(n, suffix); ok && stem != "" {
+			return stem
+		}
+	}
+	return p
 }
 
 // isParentRow tells a parent header row from a title or 制表 line: it has at least two different labels, none

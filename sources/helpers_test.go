@@ -6,9 +6,12 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,4 +256,166 @@ func stringRows(rows [][]any) [][]string {
 		}
 	}
 	return out
+}
+
+// testCacheDir holds what is expensive to make and the same for every test of a run: the .xls files that
+// LibreOffice converts. It is removed when the tests end.
+var testCacheDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bidui-sources-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testCacheDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// sofficeBatches remembers the conversions done in this run, by name.
+var sofficeBatches = struct {
+	sync.Mutex
+	done map[string]map[string]string
+}{done: map[string]map[string]string{}}
+
+// convertBatch converts the files that write puts in its directory to .xls with ONE soffice invocation
+// (LibreOffice takes seconds to start), once per test run, and returns base name without extension -> .xls
+// path. infilter is soffice's --infilter ("" for workbooks).
+func convertBatch(t *testing.T, name, infilter string, write func(dir string) []string) map[string]string {
+	t.Helper()
+	sofficeBatches.Lock()
+	defer sofficeBatches.Unlock()
+	if out, ok := sofficeBatches.done[name]; ok {
+		return out
+	}
+	bin, err := findSoffice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(testCacheDir, name, "src")
+	dst := filepath.Join(testCacheDir, name, "xls")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	inputs := write(src)
+	args := []string{"-env:UserInstallation=file://" + filepath.Join(testCacheDir, name, "profile"),
+		"--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"}
+	if infilter != "" {
+		args = append(args, "--infilter="+infilter)
+	}
+	args = append(args, "--convert-to", "xls", "--outdir", dst)
+	args = append(args, inputs...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "HOME="+filepath.Join(testCacheDir, name))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	out := map[string]string{}
+	for _, in := range inputs {
+		base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+		p := filepath.Join(dst, base+".xls")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("soffice did not convert %s: %v", in, err)
+		}
+		if !bytes.HasPrefix(data, magicOLE2) {
+			t.Fatalf("%s is not an OLE2 (BIFF) workbook", p)
+		}
+		out[base] = p
+	}
+	sofficeBatches.done[name] = out
+	return out
+}
+
+// csvTextFilter is soffice's CSV import filter for UTF-8, comma separated, with the first n columns typed as
+// text: LibreOffice would otherwise turn an 18-digit ID into a rounded number, as Excel does.
+func csvTextFilter(n int) string {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("%d/2", i+1)
+	}
+	return "CSV:44,34,76,1," + strings.Join(cols, "/")
+}
+
+// copyFile copies a cached input into a test's own directory, under the name the test wants.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeHTML writes a sheet as the HTML table that departments' systems save as .xls: GBK bytes under a
+// gb2312 meta charset, merged areas as colspan/rowspan, blank cells as &nbsp;, text cells styled with
+// mso-number-format so that Excel keeps long digit strings as text.
+func writeHTML(t *testing.T, path string, sh sheetData) {
+	t.Helper()
+	type span struct{ cols, rows int }
+	spans := map[[2]int]span{}
+	covered := map[[2]int]bool{}
+	for _, m := range sh.merges {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m[0])
+		c2, r2, err2 := excelize.CellNameToCoordinates(m[1])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("bad merge %v", m)
+		}
+		spans[[2]int{r1 - 1, c1 - 1}] = span{c2 - c1 + 1, r2 - r1 + 1}
+		for r := r1; r <= r2; r++ {
+			for c := c1; c <= c2; c++ {
+				if r != r1 || c != c1 {
+					covered[[2]int{r - 1, c - 1}] = true
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\r\n<head>\r\n" +
+		"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\r\n" +
+		"<style>\r\n.txt { mso-number-format:\"\\@\"; }\r\n</style>\r\n<title>导出</title>\r\n</head>\r\n<body>\r\n" +
+		"<table border=\"1\" cellspacing=\"0\">\r\n")
+	for r, row := range sh.rows {
+		b.WriteString("<tr>")
+		for c, v := range row {
+			if covered[[2]int{r, c}] {
+				continue
+			}
+			b.WriteString("<td class=txt style='mso-number-format:\"\\@\"'")
+			if s, ok := spans[[2]int{r, c}]; ok {
+				if s.cols > 1 {
+					fmt.Fprintf(&b, " colspan=%d", s.cols)
+				}
+				if s.rows > 1 {
+					fmt.Fprintf(&b, " rowspan=%d", s.rows)
+				}
+			}
+			b.WriteString(">")
+			text := ""
+			if v != nil {
+				text = fmt.Sprint(v)
+			}
+			if text == "" {
+				b.WriteString("&nbsp;")
+			} else {
+				b.WriteString(html.EscapeString(text))
+			}
+			b.WriteString("</td>")
+		}
+		b.WriteString("</tr>\r\n")
+	}
+	b.WriteString("</table>\r\n</body>\r\n</html>\r\n")
+	data, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(b.String())) // GBK plus the few characters it lacks (¥)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bidui/bidui"
 	"golang.org/x/text/width"
 )
 
@@ -81,7 +82,8 @@ func unwrapExcelText(s string) string {
 var scientific = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?E[+]?[0-9]+$`)
 
 // normalizeID returns the normalised form of an ID cell, or "" and a reject reason when the cell held an ID
-// that cannot be recovered. An empty cell gives "", "". Any other text that is not shaped like an ID is
+// that cannot be recovered (id_excel_rounded: scientific notation, or 15 digits and 000 with a wrong check
+// character). An empty cell gives "", "". Any other text that is not shaped like an ID is
 // returned normalised (matching decides what it is), never rejected: a passport number or a typo is evidence.
 func normalizeID(raw string) (id, reason string) {
 	s := unwrapExcelText(cleanText(raw))
@@ -96,6 +98,11 @@ func normalizeID(raw string) (id, reason string) {
 	// A numeric cell that a tool wrote as a float with a zero fraction still holds every digit.
 	if i := strings.IndexByte(s, '.'); i >= 15 && isDigits(s[:i]) && strings.Trim(s[i+1:], "0") == "" {
 		s = s[:i]
+	}
+	// Excel keeps 15 significant digits: an 18-digit ID that went through a number comes back as its first
+	// 15 digits and 000. A real ID may end in 000 too, but then its check character is right.
+	if len(s) == 18 && isDigits(s) && strings.HasSuffix(s, "000") && !bidui.ValidID(s) {
+		return "", ReasonIDExcelRounded
 	}
 	// 残疾人证号 is the ID followed by two (category, grade) or four characters.
 	if (len(s) == 20 || len(s) == 22) && isDigits(s[:17]) && (isDigit(s[17]) || s[17] == 'X') {

@@ -171,7 +171,11 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 			res.Sheet = empty[0].Sheet
 		}
 		res.Status = bidui.FileFailed
-		res.Err = &FileError{Path: path, Err: fmt.Errorf("%w: %s", ErrEmpty, what)}
+		ferr := &FileError{Path: path, Err: fmt.Errorf("%w: %s", ErrEmpty, what)}
+		if len(empty) == 1 && base.Format != "csv" {
+			ferr.Sheet = res.Sheet
+		}
+		res.Err = ferr
 		res.FileID = st.id()
 		results = append(results, res)
 	}

@@ -1,0 +1,356 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bidui/bidui"
+)
+
+// twoLevelFiles are sheets whose header has two levels: merged parent labels over child labels, and
+// columns that span both header rows.
+var twoLevelFiles = map[string]sheetData{
+	// 户主信息 over 姓名/身份证号 in a person table is the person; 帮扶措施 over the measure columns;
+	// 致贫/返贫风险 over 1/2 is 致贫/返贫风险1 and 2.
+	"gs2": {name: "监测对象", rows: [][]any{
+		{"监测对象信息表"},
+		{"户编号", "户主信息", "", "帮扶措施", "", "致贫/返贫风险", "", "备注"},
+		{"", "姓名", "身份证号", "产业帮扶", "就业帮扶", "1", "2", ""},
+		{"370323001001000011", "张三", cfID1, "种植", "务工", "因病", "因学", "会计"},
+		{"370323001001000012", "李四", cfID2, "", "公益岗位", "因残", "", ""},
+	}, merges: [][2]string{{"A1", "H1"}, {"A2", "A3"}, {"B2", "C2"}, {"D2", "E2"}, {"F2", "G2"}, {"H2", "H3"}}},
+	// 户主信息 and 成员信息 over the same two labels: the parent tells them apart.
+	"dibao2": {name: "低保", rows: [][]any{
+		{"农村低保名册"},
+		{"户主信息", "", "成员信息", "", "审批日期", "保障状态"},
+		{"姓名", "身份证号", "姓名", "身份证号", "", ""},
+		{"张三", cfID1, "李四", cfID2, "2023-05-12", "在保"},
+	}, merges: [][2]string{{"A1", "F1"}, {"A2", "B2"}, {"C2", "D2"}, {"E2", "E3"}, {"F2", "F3"}}},
+}
+
+// TestTwoLevelHeader reads two-level merged headers from xlsx, from an HTML table saved as .xls and from a
+// real .xls.
+func TestTwoLevelHeader(t *testing.T) {
+	writers := map[string]func(t *testing.T, dir string) map[string]string{
+		"xlsx": func(t *testing.T, dir string) map[string]string {
+			out := map[string]string{}
+			for base, sh := range twoLevelFiles {
+				out[base] = filepath.Join(dir, base+".xlsx")
+				writeXLSX(t, out[base], sh)
+			}
+			return out
+		},
+		"html-xls": func(t *testing.T, dir string) map[string]string {
+			out := map[string]string{}
+			for base, sh := range twoLevelFiles {
+				out[base] = filepath.Join(dir, base+".xls")
+				writeHTML(t, out[base], sh)
+			}
+			return out
+		},
+		"xls": func(t *testing.T, dir string) map[string]string {
+			return convertBatch(t, "two-level", "", func(src string) []string {
+				var inputs []string
+				for base, sh := range twoLevelFiles {
+					p := filepath.Join(src, base+".xlsx")
+					writeXLSX(t, p, sh)
+					inputs = append(inputs, p)
+				}
+				return inputs
+			})
+		},
+	}
+	for _, format := range []string{"xlsx", "html-xls", "xls"} {
+		t.Run(format, func(t *testing.T) {
+			db := openDB(t)
+			paths := writers[format](t, t.TempDir())
+
+			gs := only(t, loadFile(t, db, paths["gs2"]))
+			if gs.Status != bidui.FileLoaded || gs.Kind != bidui.KindGS || gs.HeaderRow != 3 || gs.RowsLoaded != 2 {
+				t.Fatalf("gs2: status %s kind %s header row %d loaded %d err %v", gs.Status, gs.Kind, gs.HeaderRow,
+					gs.RowsLoaded, gs.Err)
+			}
+			if gs.Columns["name"] != "姓名" || gs.Columns["household_no"] != "户编号" {
+				t.Errorf("gs2 columns %v", gs.Columns)
+			}
+			got := queryStrings(t, db, `SELECT name, id_number, risks, measures, extra->>'备注' FROM src_gs ORDER BY row_no`)
+			want := []string{
+				"张三|" + cfID1 + "|[因病 因学]|[map[category:产业帮扶 text:种植] map[category:就业帮扶 text:务工]]|会计",
+				"李四|" + cfID2 + "|[因残]|[map[category:就业帮扶 text:公益岗位]]|∅",
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("gs2 rows:\n got %q\nwant %q", got, want)
+			}
+
+			dibao := only(t, loadFile(t, db, paths["dibao2"]))
+			if dibao.Status != bidui.FileLoaded || dibao.Kind != bidui.KindDibao || dibao.HeaderRow != 3 {
+				t.Fatalf("dibao2: status %s kind %s header row %d err %v", dibao.Status, dibao.Kind, dibao.HeaderRow, dibao.Err)
+			}
+			wantCols := map[string]string{"head_name": "户主信息/姓名", "head_id": "户主信息/身份证号",
+				"name": "成员信息/姓名", "id_number": "成员信息/身份证号"}
+			for c, h := range wantCols {
+				if dibao.Columns[c] != h {
+					t.Errorf("dibao2 column %s from %q, want %q (all: %v)", c, dibao.Columns[c], h, dibao.Columns)
+				}
+			}
+			if got, want := queryOne(t, db, `SELECT concat_ws(',', head_name, head_id, name, id_number, approved_on, status) FROM src_dibao`),
+				"张三,"+cfID1+",李四,"+cfID2+",2023-05-12,active"; got != want {
+				t.Errorf("dibao2 row %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestNumericIDCells: an 18-digit ID stored as a number is read exactly from the raw cell (a float64 cannot
+// hold it); one that Excel already rounded is rejected with id_excel_rounded while the rest of its row
+// loads; a zero fraction written by a tool is dropped.
+func TestNumericIDCells(t *testing.T) {
+	exact := "370323198001011234"
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "numbers.xlsx")
+	writeXLSX(t, path, sheetData{name: "Sheet1", rows: [][]any{
+		{"户编号", "姓名", "身份证号码", "出生日期"},
+		{"H1", "张三", num(exact), num("29221")},
+		{"H1", "李四", num("3.70323198001011E+17"), "1982-03-05"},
+		{"H1", "王五", num(cfID3 + ".0"), ""},
+		{"H1", "赵六", "370323198001011000", ""},
+	}})
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.RowsLoaded != 4 {
+		t.Fatalf("status %s loaded %d err %v", res.Status, res.RowsLoaded, res.Err)
+	}
+	got := queryStrings(t, db, `SELECT name, coalesce(id_number, '∅'), id_raw, coalesce(CAST(birth_date AS VARCHAR), '∅')
+		FROM src_gs ORDER BY row_no`)
+	want := []string{
+		"张三|" + exact + "|" + exact + "|1980-01-01",
+		"李四|∅|3.70323198001011E+17|1982-03-05",
+		"王五|" + cfID3 + "|" + cfID3 + ".0|∅",
+		"赵六|∅|370323198001011000|∅",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n got %q\nwant %q", got, want)
+	}
+	rejects := queryStrings(t, db, `SELECT row_no, "column", field, value, reason FROM rejects ORDER BY row_no`)
+	wantRejects := []string{
+		"3|身份证号码|id_number|3.70323198001011E+17|id_excel_rounded",
+		"5|身份证号码|id_number|370323198001011000|id_excel_rounded",
+	}
+	if !reflect.DeepEqual(rejects, wantRejects) {
+		t.Errorf("rejects:\n got %q\nwant %q", rejects, wantRejects)
+	}
+}
+
+// TestBadInputs: every kind of broken input fails (or is reported) with a message that names the file, and
+// the sheet and row where they apply.
+func TestBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.xlsx")
+	writeXLSX(t, good, sheetData{name: "名单", rows: [][]any{{"户编号", "姓名", "身份证号码"}, {"H1", "张三", cfID1}}})
+	goodBytes, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngHeader := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10")
+	tests := []struct {
+		name   string
+		file   string
+		write  func(path string)
+		status string
+		is     error
+		want   []string // substrings of the error message
+		sheet  string
+		row    int
+	}{
+		{name: "truncated xlsx", file: "cut.xlsx", write: func(p string) { writeBytes(t, p, goodBytes[:len(goodBytes)/2]) },
+			status: bidui.FileFailed, is: ErrUnreadable, want: []string{"cut.xlsx", "cannot read workbook"}},
+		{name: "binary named csv", file: "image.csv", write: func(p string) { writeBytes(t, p, pngHeader) },
+			status: bidui.FileFailed, is: ErrNotTabular, want: []string{"image.csv", "PNG"}},
+		{name: "NUL bytes named csv", file: "blob.csv", write: func(p string) { writeBytes(t, p, []byte("a,b\x00\x01\x02,c\n")) },
+			status: bidui.FileFailed, is: ErrNotTabular, want: []string{"blob.csv", "binary"}},
+		{name: "empty file", file: "zero.csv", write: func(p string) { writeBytes(t, p, nil) },
+			status: bidui.FileFailed, is: ErrEmpty, want: []string{"zero.csv", "empty"}},
+		{name: "empty sheet", file: "blank.xlsx", write: func(p string) {
+			writeXLSX(t, p, sheetData{name: "空表", rows: [][]any{{"", ""}}})
+		}, status: bidui.FileFailed, is: ErrEmpty, want: []string{"blank.xlsx", `sheet "空表" is empty`}, sheet: "空表"},
+		{name: "no known headers", file: "other.xlsx", write: func(p string) {
+			writeXLSX(t, p, sheetData{name: "统计", rows: [][]any{{"某镇统计表"}, {"项目", "数量", "单位"}, {"道路", "3", "条"}}})
+		}, status: bidui.FileUnrecognised, is: ErrNoKind, want: []string{"other.xlsx", `sheet "统计"`, "headers seen: 项目, 数量, 单位"},
+			sheet: "统计"},
+		{name: "damaged xls", file: "old.xls", write: func(p string) {
+			writeBytes(t, p, append(append([]byte{}, magicOLE2...), make([]byte, 600)...))
+		}, status: bidui.FileFailed, is: ErrUnreadable, want: []string{"old.xls", "damaged OLE2"}},
+		{name: "cut HTML with no table", file: "page.xls", write: func(p string) {
+			writeBytes(t, p, []byte("<html><body><table></table><p>导出失败</p></body></html>"))
+		}, status: bidui.FileFailed, is: ErrEmpty, want: []string{"page.xls", "no table"}},
+		{name: "undecodable text", file: "mixed.csv", write: func(p string) {
+			writeBytes(t, p, []byte("户编号,姓名,身份证号码\nH1,\x81\x20,"+cfID1+"\n"))
+		}, status: bidui.FileFailed, is: ErrEncoding, want: []string{"mixed.csv", "line 2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.file)
+			tc.write(path)
+			results, err := Check(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := only(t, results)
+			if res.Status != tc.status {
+				t.Fatalf("status %s, want %s (err %v)", res.Status, tc.status, res.Err)
+			}
+			if !errors.Is(res.Err, tc.is) {
+				t.Errorf("err %v, want %v", res.Err, tc.is)
+			}
+			var ferr *FileError
+			if !errors.As(res.Err, &ferr) || ferr.Path != path || ferr.Sheet != tc.sheet || ferr.Row != tc.row {
+				t.Errorf("err %#v, want a FileError for %s sheet %q row %d", res.Err, path, tc.sheet, tc.row)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(res.Err.Error(), w) {
+					t.Errorf("message %q does not say %q", res.Err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestWrongColumnCount: a CSV record with more or fewer fields than its header is rejected whole, named by
+// file, sheet and row, and the rest of the file loads.
+func TestWrongColumnCount(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "ragged.csv")
+	writeBytes(t, path, []byte("户编号,姓名,身份证号码,备注\r\n"+
+		"H1,张三,"+cfID1+",\r\n"+
+		"H1,李四,"+cfID2+"\r\n"+ // one field short
+		"H1,王五,"+cfID3+",x,多出来\r\n"+ // one field too many
+		"H1,赵六,"+cfID4+",,\r\n")) // an empty extra field is harmless
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.RowsRead != 4 || res.RowsLoaded != 2 || res.RowsRejected != 2 {
+		t.Fatalf("status %s read %d loaded %d rejected %d err %v", res.Status, res.RowsRead, res.RowsLoaded,
+			res.RowsRejected, res.Err)
+	}
+	got := queryStrings(t, db, `SELECT sheet, row_no, reason FROM rejects ORDER BY row_no`)
+	want := []string{"ragged.csv|3|wrong_column_count", "ragged.csv|4|wrong_column_count"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rejects %q, want %q", got, want)
+	}
+}
+
+// TestHTMLGrid expands colspan and rowspan into a grid, decodes entities and line breaks, ignores script and
+// style text, and keeps a nested table apart.
+func TestHTMLGrid(t *testing.T) {
+	page := `<html><head><title>不是表格</title><style>td { mso-number-format:"\@"; }</style>
+<script>var x = "<td>no</td>";</script></head><body>
+<table>
+<tr><td colspan=3>标题</td></tr>
+<tr><td rowspan=2>A</td><td>B&nbsp;1</td><td rowspan="3">C</td></tr>
+<tr><td>B2<br>二行</td>
+<tr><td>a3<td>b3
+<tr><td colspan=2 rowspan=2>x</td><td>y</td></tr>
+<tr><td>z<table><tr><td>inner</td></tr></table></td></tr>
+</table></body></html>`
+	tables, err := parseHTMLTables(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][][]string{
+		{{"inner"}},
+		{
+			{"标题", "标题", "标题"},
+			{"A", "B\u00a01", "C"},
+			{"A", "B2\n二行", "C"},
+			{"a3", "b3", "C"},
+			{"x", "x", "y"},
+			{"x", "x", "z"},
+		},
+	}
+	if !reflect.DeepEqual(tables, want) {
+		t.Errorf("tables:\n got %q\nwant %q", tables, want)
+	}
+	// Hostile spans are capped by the size of the page.
+	hostile := "<table>" + strings.Repeat("<tr><td colspan=99999 rowspan=99999>x</td></tr>", 200) + "</table>"
+	if _, err := parseHTMLTables(hostile); !errors.Is(err, ErrNotTabular) {
+		t.Errorf("hostile spans: err %v, want ErrNotTabular", err)
+	}
+}
+
+// TestConvertXLSErrors: without LibreOffice the error says how to install it; a conversion that takes too
+// long is killed and reported; a cancelled context is returned as such.
+func TestConvertXLSErrors(t *testing.T) {
+	xls := convertBatch(t, "two-level", "", func(src string) []string {
+		var inputs []string
+		for base, sh := range twoLevelFiles {
+			p := filepath.Join(src, base+".xlsx")
+			writeXLSX(t, p, sh)
+			inputs = append(inputs, p)
+		}
+		return inputs
+	})
+	data, err := os.ReadFile(xls["gs2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("missing soffice", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		savedPaths, savedGlob := sofficePaths, sofficeGlob
+		sofficePaths, sofficeGlob = nil, filepath.Join(t.TempDir(), "none*")
+		defer func() { sofficePaths, sofficeGlob = savedPaths, savedGlob }()
+		_, err := convertXLS(context.Background(), "old.xls", data)
+		if !errors.Is(err, ErrNoConverter) || !strings.Contains(err.Error(), "apt-get install libreoffice-calc-nogui") {
+			t.Errorf("err %v, want ErrNoConverter naming the install command", err)
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		saved := ConvertTimeout
+		ConvertTimeout = 50 * time.Millisecond
+		defer func() { ConvertTimeout = saved }()
+		start := time.Now()
+		_, err := convertXLS(context.Background(), "old.xls", data)
+		if !errors.Is(err, ErrConversion) || !strings.Contains(err.Error(), "did not finish") {
+			t.Errorf("err %v, want ErrConversion saying it did not finish", err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("took %s after the timeout", d)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := convertXLS(ctx, "old.xls", data); !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+	})
+	t.Run("two at once", func(t *testing.T) {
+		// Each conversion has its own profile, so they do not wait for or break each other.
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				out, err := convertXLS(context.Background(), "old.xls", data)
+				if err == nil && !slices.Equal(out[:4], magicZip) {
+					err = errors.New("not an xlsx")
+				}
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
+
+func writeBytes(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
