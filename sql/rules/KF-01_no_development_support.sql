@@ -1,0 +1,25 @@
+-- code: KF-01
+-- title: 有劳动能力监测户未落实开发式帮扶
+-- severity: medium
+-- level: household
+-- needs: gs
+-- action: 针对有劳动能力成员落实产业、就业、金融或公益岗位等开发式帮扶措施并录入全国系统
+-- basis: 集中排查工作方案 三(一)；有劳动能力的监测户坚持开发式帮扶
+-- description: 未消除风险的监测户有成员劳动技能为技能劳动力或普通劳动力，而户内没有开发式帮扶措施（产业帮扶、就业帮扶、金融帮扶、
+-- description: 公益岗位帮扶均无内容），或“实施开发式帮扶措施情况”为尚未实施、否或空白。详情说明缺哪一项。一户一条，报给户主。
+WITH h AS (
+    SELECT h.*,
+           len(list_filter(h.measures, m -> m.category IN ('产业帮扶', '就业帮扶', '金融帮扶', '公益岗位帮扶'))) > 0 AS has_measure,
+           h.dev_support IN ('尚未实施', '否', '') AS support_missing
+    FROM rule_gs_households h
+    WHERE h.open_monitored AND h.some_labour
+)
+SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+       h.county, h.town, h.village, h.household_no,
+       '全国系统：未消除风险监测户，有劳动能力成员；'
+         || concat_ws('，',
+              CASE WHEN NOT h.has_measure THEN '产业、就业、金融、公益岗位帮扶均为空' END,
+              CASE WHEN h.support_missing THEN '实施开发式帮扶措施情况为' || CASE WHEN h.dev_support = '' THEN '空白' ELSE '“' || h.dev_support || '”' END END)
+       AS detail
+FROM h
+WHERE NOT h.has_measure OR h.support_missing
