@@ -265,6 +265,7 @@ func TestConformance(t *testing.T) {
 	}
 	for _, format := range conformanceFormats {
 		t.Run(format.name, func(t *testing.T) {
+			t.Parallel() // LibreOffice's start-up dominates; formats wait for it side by side
 			db := openDB(t)
 			paths := format.write(t, t.TempDir(), files)
 			for _, c := range conformanceCases {

@@ -251,7 +251,8 @@ func TestHTMLGrid(t *testing.T) {
 <table>
 <tr><td colspan=3>标题</td></tr>
 <tr><td rowspan=2>A</td><td>B&nbsp;1</td><td rowspan="3">C</td></tr>
-<tr><td>B2<br>二行</td>
+<tr><td>B2 <br>
+  二行</td>
 <tr><td>a3<td>b3
 <tr><td colspan=2 rowspan=2>x</td><td>y</td></tr>
 <tr><td>z<table><tr><td>inner</td></tr></table></td></tr>

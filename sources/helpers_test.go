@@ -277,27 +277,43 @@ func TestMain(m *testing.M) {
 // sofficeBatches remembers the conversions done in this run, by name.
 var sofficeBatches = struct {
 	sync.Mutex
-	done map[string]map[string]string
-}{done: map[string]map[string]string{}}
+	done map[string]*sofficeBatch
+}{done: map[string]*sofficeBatch{}}
+
+type sofficeBatch struct {
+	once sync.Once
+	out  map[string]string
+	err  error
+}
 
 // convertBatch converts the files that write puts in its directory to .xls with ONE soffice invocation
 // (LibreOffice takes seconds to start), once per test run, and returns base name without extension -> .xls
-// path. infilter is soffice's --infilter ("" for workbooks).
+// path. infilter is soffice's --infilter ("" for workbooks). Batches of different names run side by side.
 func convertBatch(t *testing.T, name, infilter string, write func(dir string) []string) map[string]string {
 	t.Helper()
 	sofficeBatches.Lock()
-	defer sofficeBatches.Unlock()
-	if out, ok := sofficeBatches.done[name]; ok {
-		return out
+	batch := sofficeBatches.done[name]
+	if batch == nil {
+		batch = &sofficeBatch{}
+		sofficeBatches.done[name] = batch
 	}
+	sofficeBatches.Unlock()
+	batch.once.Do(func() { batch.out, batch.err = runBatch(name, infilter, write) })
+	if batch.err != nil {
+		t.Fatal(batch.err)
+	}
+	return batch.out
+}
+
+func runBatch(name, infilter string, write func(dir string) []string) (map[string]string, error) {
 	bin, err := findSoffice()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	src := filepath.Join(testCacheDir, name, "src")
 	dst := filepath.Join(testCacheDir, name, "xls")
 	if err := os.MkdirAll(src, 0o755); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	inputs := write(src)
 	args := []string{"-env:UserInstallation=file://" + filepath.Join(testCacheDir, name, "profile"),
@@ -312,7 +328,7 @@ func convertBatch(t *testing.T, name, infilter string, write func(dir string) []
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "HOME="+filepath.Join(testCacheDir, name))
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
+		return nil, fmt.Errorf("soffice: %v\n%s", err, out)
 	}
 	out := map[string]string{}
 	for _, in := range inputs {
@@ -320,15 +336,14 @@ func convertBatch(t *testing.T, name, infilter string, write func(dir string) []
 		p := filepath.Join(dst, base+".xls")
 		data, err := os.ReadFile(p)
 		if err != nil {
-			t.Fatalf("soffice did not convert %s: %v", in, err)
+			return nil, fmt.Errorf("soffice did not convert %s: %v", in, err)
 		}
 		if !bytes.HasPrefix(data, magicOLE2) {
-			t.Fatalf("%s is not an OLE2 (BIFF) workbook", p)
+			return nil, fmt.Errorf("%s is not an OLE2 (BIFF) workbook", p)
 		}
 		out[base] = p
 	}
-	sofficeBatches.done[name] = out
-	return out
+	return out, nil
 }
 
 // csvTextFilter is soffice's CSV import filter for UTF-8, comma separated, with the first n columns typed as

@@ -255,6 +255,9 @@ func (t *tableGrid) endCell() {
 		return
 	}
 	v := strings.Trim(t.cell.String(), " ")
+	if strings.Contains(v, "\n") { // markup white space beside a <br> is not part of the text
+		v = strings.ReplaceAll(strings.ReplaceAll(v, " \n", "\n"), "\n ", "\n")
+	}
 	t.cell = nil
 	t.placeCarried()
 	for i := 0; i < t.colspan && len(t.row) < htmlMaxCols; i++ {

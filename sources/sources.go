@@ -29,7 +29,7 @@ type Result struct {
 	Path        string            // the path given to Check or Load
 	SHA256      string            // hex of the file's bytes
 	Format      string            // "xlsx", "xls", "html", "csv": what the bytes are, whatever the name says
-	Encoding    string            // csv: "utf-8", "utf-8-bom", "gb18030" (or "utf-16" for Excel's Unicode text); else ""
+	Encoding    string            // csv and html: "utf-8", "utf-8-bom", "gb18030" (or "utf-16" for Excel's Unicode text); else ""
 	Kind        bidui.Kind        // "" when unrecognised or failed before detection
 	Sheet       string            // sheet name; for csv the file's base name
 	HeaderRow   int               // 1-based row of the header (the last header row for two-level headers)
