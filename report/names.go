@@ -95,6 +95,8 @@ func newPaths() *paths {
 	for _, name := range topLevelFiles {
 		p.taken[strings.ToLower(name)] = true
 	}
+	// The unknown town's folder is always 未知乡镇, even when a town of that name comes first.
+	p.townDir[""] = p.unique("", safeName(UnknownTown), "")
 	return p
 }
 

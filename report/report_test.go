@@ -20,11 +20,19 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// testFinding is one findings_history row of run 1; empty strings are stored as NULL.
+// testFinding is one findings_history row; empty strings are stored as NULL.
 type testFinding struct {
 	id, rule, severity, status     string
 	town, village, household, name string
 	idNumber, detail, firstSeen    string
+	feedback                       string
+}
+
+// testRun is one run of a test database with the findings_history rows it recorded.
+type testRun struct {
+	id       int
+	asOf     string
+	findings []testFinding
 }
 
 var testRules = []struct{ code, title, severity, description, action, basis string }{
@@ -48,6 +56,13 @@ func validID(t *testing.T, first17 string) string {
 // the given findings.
 func newDB(t *testing.T, findings []testFinding) *sql.DB {
 	t.Helper()
+	return newHistoryDB(t, testRun{id: 1, asOf: "2023-06-10", findings: findings})
+}
+
+// newHistoryDB returns a migrated DuckDB database in t.TempDir() holding the test rules and the given runs,
+// as the pipeline leaves it: one runs row per run, findings_history rows of every run.
+func newHistoryDB(t *testing.T, runs ...testRun) *sql.DB {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("duckdb", filepath.Join(t.TempDir(), "bidui.duckdb"))
 	if err != nil {
@@ -55,10 +70,6 @@ func newDB(t *testing.T, findings []testFinding) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	if err := biduisql.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, finished_at, as_of, status)
-		VALUES (1, TIMESTAMP '2023-06-10 02:00:00', TIMESTAMP '2023-06-10 02:05:00', DATE '2023-06-10', 'ok')`); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range testRules {
@@ -72,18 +83,31 @@ func newDB(t *testing.T, findings []testFinding) *sql.DB {
 	for _, r := range testRules {
 		title[r.code] = r.title
 	}
-	for _, f := range findings {
-		first := f.firstSeen
-		if first == "" {
-			first = "2023-06-10"
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO findings_history (run_id, finding_id, rule, title, severity, level, subject,
-				town, village, household_no, name, id_number, detail, action, status, first_seen, last_seen)
-			VALUES (1, ?, ?, ?, ?, 'household', ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''),
-				nullif(?, ''), '处理', ?, ?::DATE, DATE '2023-06-10')`,
-			f.id, f.rule, title[f.rule], f.severity, f.id, f.town, f.village, f.household, f.name, f.idNumber,
-			f.detail, f.status, first); err != nil {
+	for _, run := range runs {
+		if _, err := db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, finished_at, as_of, status)
+			VALUES (?, ?::DATE + INTERVAL 2 HOUR, ?::DATE + INTERVAL 125 MINUTE, ?::DATE, 'ok')`,
+			run.id, run.asOf, run.asOf, run.asOf); err != nil {
 			t.Fatal(err)
+		}
+		for _, f := range run.findings {
+			first := f.firstSeen
+			if first == "" {
+				first = run.asOf
+			}
+			if _, err := db.ExecContext(ctx, `INSERT INTO findings_history (run_id, finding_id, rule, title, severity, level, subject,
+					town, village, household_no, name, id_number, detail, action, status, first_seen, last_seen)
+				VALUES (?, ?, ?, ?, ?, 'household', ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''),
+					nullif(?, ''), '处理', ?, ?::DATE, ?::DATE)`,
+				run.id, f.id, f.rule, title[f.rule], f.severity, f.id, f.town, f.village, f.household, f.name, f.idNumber,
+				f.detail, f.status, first, run.asOf); err != nil {
+				t.Fatal(err)
+			}
+			if f.feedback != "" {
+				if _, err := db.ExecContext(ctx, `UPDATE findings_history SET feedback = ? WHERE run_id = ? AND finding_id = ?`,
+					f.feedback, run.id, f.id); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	}
 	return db
@@ -161,7 +185,7 @@ func TestVillageWorkbooks(t *testing.T) {
 	if !slices.Equal(w.Villages, want) {
 		t.Fatalf("written:\n%+v\nwant:\n%+v", w.Villages, want)
 	}
-	assertOnlyWorkbooks(t, dir, len(want))
+	assertOnlyFiles(t, dir, villagePaths(w))
 
 	for _, v := range w.Villages {
 		f := openWorkbook(t, v.Path)
@@ -352,8 +376,8 @@ func flatten(rows [][]string) string {
 	return b.String()
 }
 
-// assertOnlyWorkbooks checks that dir holds n workbooks and nothing else (no temporary files left behind).
-func assertOnlyWorkbooks(t *testing.T, dir string, n int) {
+// assertOnlyFiles checks that dir holds the files paths and nothing else (no temporary files left behind).
+func assertOnlyFiles(t *testing.T, dir string, paths []string) {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -362,17 +386,16 @@ func assertOnlyWorkbooks(t *testing.T, dir string, n int) {
 		}
 		if !d.IsDir() {
 			files = append(files, p)
-			if !strings.HasSuffix(p, ".xlsx") || strings.HasPrefix(d.Name(), ".") {
-				t.Errorf("unexpected file %s", p)
-			}
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != n {
-		t.Errorf("%d files under %s, want %d: %v", len(files), dir, n, files)
+	slices.Sort(files)
+	want := slices.Sorted(slices.Values(paths))
+	if !slices.Equal(files, want) {
+		t.Errorf("files under %s:\n%q\nwant\n%q", dir, files, want)
 	}
 }
 
@@ -454,6 +477,10 @@ func TestHostileNamesStayInsideDir(t *testing.T) {
 		{"城关镇", "东村\u200b"},
 		{"城关镇", long},
 		{"汇总.xlsx", "东村"},
+		{"findings.csv", ""},
+		{"", "../x"},
+		{"", ""},
+		{"未知乡镇", ""}, // a town really named so: not the folder of the unknown town
 	}
 	var findings []testFinding
 	for i, c := range cases {
@@ -463,7 +490,7 @@ func TestHostileNamesStayInsideDir(t *testing.T) {
 	db := newDB(t, findings)
 	base := t.TempDir()
 	dir := filepath.Join(base, "out", "2023-06-10")
-	w, err := WriteVillageWorkbooks(context.Background(), db, dir, Options{})
+	w, err := Write(context.Background(), db, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,8 +513,8 @@ func TestHostileNamesStayInsideDir(t *testing.T) {
 				t.Errorf("unsafe path element %q", p)
 			}
 		}
-		if rel == "汇总.xlsx" || parts[0] == "汇总.xlsx" {
-			t.Errorf("town folder takes the name of the town summary: %s", rel)
+		if slices.Contains(topLevelFiles, parts[0]) {
+			t.Errorf("town folder takes the name of a file beside it: %s", rel)
 		}
 		if seen[strings.ToLower(rel)] {
 			t.Errorf("two villages share %s", rel)
@@ -497,7 +524,12 @@ func TestHostileNamesStayInsideDir(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	assertOnlyWorkbooks(t, dir, len(cases))
+	assertOnlyFiles(t, dir, w.Paths())
+	for _, want := range []string{"未知乡镇/_x.xlsx", "未知乡镇/未落村.xlsx", "未知乡镇(2)/未落村.xlsx", "findings.csv(2)/未落村.xlsx"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(want))); err != nil {
+			t.Errorf("no %s: %v", want, err)
+		}
+	}
 	// Nothing escaped: base holds only the out folder, out only the as_of folder.
 	for d, want := range map[string][]string{base: {"out"}, filepath.Join(base, "out"): {"2023-06-10"}} {
 		entries, err := os.ReadDir(d)

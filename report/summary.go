@@ -443,13 +443,14 @@ func writeChart(f *excelize.File, villages []*villageCounts) error {
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
 		})
 	}
-	overlap := 100
+	overlap, vary := 100, false
 	return f.AddChart(sheetChart, "A1", &excelize.Chart{
-		Type:      excelize.BarStacked,
-		Series:    series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村问题数（按状态）"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 720, Height: uint(min(4000, 120+28*len(villages)))},
+		Type:       excelize.BarStacked,
+		Series:     series,
+		VaryColors: &vary, // one colour per status, not per village
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村问题数（按状态）"}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: 720, Height: uint(min(4000, 120+28*len(villages)))},
 		// Bars run top-down in the table's order.
 		XAxis:   excelize.ChartAxis{ReverseOrder: true},
 		YAxis:   excelize.ChartAxis{MajorGridLines: true},
