@@ -37,7 +37,14 @@ const (
 func fold(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return width.Fold.String(s)
+			// Only the ideographic space and the Halfwidth and Fullwidth Forms block change: most Chinese
+			// text has neither, and skips the costly transform.
+			for _, r := range s[i:] {
+				if r == '\u3000' || (r >= 0xFF00 && r <= 0xFFEF) {
+					return width.Fold.String(s)
+				}
+			}
+			return s
 		}
 	}
 	return s
@@ -260,6 +267,9 @@ func parseBool(raw string) (v, set, ok bool) {
 	return false, false, false
 }
 
+// moneyMarks are what may surround or separate the digits of an amount.
+var moneyMarks = strings.NewReplacer(",", "", "，", "", "元", "", "¥", "", "￥", "", "RMB", "")
+
 // parseNumber reads an amount: thousands separators, 元, ¥, full-width digits and spaces are allowed. It
 // returns set = false for a blank cell and ok = false for an unreadable one.
 func parseNumber(raw string) (v float64, set, ok bool) {
@@ -267,7 +277,7 @@ func parseNumber(raw string) (v float64, set, ok bool) {
 	if s == "" || placeholder(s) {
 		return 0, false, true
 	}
-	s = strings.NewReplacer(",", "", "，", "", "元", "", "¥", "", "￥", "", "RMB", "").Replace(s)
+	s = moneyMarks.Replace(s)
 	if s == "" {
 		return 0, false, false
 	}

@@ -401,11 +401,14 @@ func (p *rowParser) hasKey(rec record) bool {
 func (p *rowParser) isTotal(cells []string) bool {
 	seen := 0
 	for _, c := range cells {
-		n := normalizeHeader(c)
-		if n == "" {
+		if cleanText(c) == "" {
 			continue
 		}
 		seen++
+		if !strings.Contains(c, "计") {
+			continue // most cells: no need to normalise them
+		}
+		n := normalizeHeader(c)
 		if strings.HasPrefix(n, "合计") || strings.HasPrefix(n, "总计") || strings.HasPrefix(n, "小计") {
 			if seen <= 3 {
 				return true
