@@ -1,13 +1,11 @@
 package report
 
 import (
-	"archive/zip"
 	"context"
 	"database/sql"
 	"fmt"
 	"html"
-	"io"
-	"path"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -202,25 +200,11 @@ func renderChart(x string) string {
 // zipParts returns the parts of a zip file by name.
 func zipParts(t *testing.T, file string) map[string]string {
 	t.Helper()
-	z, err := zip.OpenReader(file)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer z.Close()
-	parts := map[string]string{}
-	for _, zf := range z.File {
-		r, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[path.Clean(zf.Name)] = string(data)
-	}
-	return parts
+	return unzipParts(t, data)
 }
 
 // renderParquet renders the columns (with their types) and the rows of a Parquet file as DuckDB reads it.

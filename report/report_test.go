@@ -7,8 +7,10 @@ import (
 	"database/sql"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -444,24 +446,7 @@ func TestMaskedWorkbook(t *testing.T) {
 
 func unzipAll(t *testing.T, b []byte) []string {
 	t.Helper()
-	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parts []string
-	for _, zf := range z.File {
-		r, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts = append(parts, string(data))
-	}
-	return parts
+	return slices.Collect(maps.Values(unzipParts(t, b)))
 }
 
 func TestHostileNamesStayInsideDir(t *testing.T) {
@@ -546,25 +531,77 @@ func TestHostileNamesStayInsideDir(t *testing.T) {
 	}
 }
 
+// TestWorkbooksAreReproducible writes twice from the same database: every file has the same bytes, but for
+// the order of the image types in 汇总.xlsx's [Content_Types].xml, which excelize lists from a map when it
+// adds a drawing (the parts are compared with that list sorted).
 func TestWorkbooksAreReproducible(t *testing.T) {
-	db := newDB(t, []testFinding{
-		{id: "DB-01-0000000001", rule: "DB-01", severity: "high", status: "new", town: "城关镇", village: "东村",
-			name: "张三", idNumber: validID(t, "37032319900101123")},
-		{id: "YB-02-0000000002", rule: "YB-02", severity: "medium", status: "open", town: "城关镇", village: "东村", name: "李四"},
-	})
-	var files [2][]byte
+	db := newHistoryDB(t, exportRuns(t)...)
+	var files [2]map[string][]byte
 	for i := range files {
-		w, err := WriteVillageWorkbooks(context.Background(), db, t.TempDir(), Options{})
+		dir := t.TempDir()
+		w, err := Write(context.Background(), db, dir, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if files[i], err = os.ReadFile(w.Villages[0].Path); err != nil {
-			t.Fatal(err)
+		files[i] = map[string][]byte{}
+		for _, p := range w.Paths() {
+			rel, _ := filepath.Rel(dir, p)
+			if files[i][rel], err = os.ReadFile(p); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	if !bytes.Equal(files[0], files[1]) {
-		t.Error("two runs over the same database wrote different bytes")
+	if len(files[0]) != 9 {
+		t.Fatalf("wrote %d files", len(files[0]))
 	}
+	for rel, data := range files[0] {
+		if rel == summaryFile {
+			continue
+		}
+		if !bytes.Equal(data, files[1][rel]) {
+			t.Errorf("two runs over the same database wrote different bytes to %s", rel)
+		}
+	}
+	var parts [2]map[string]string
+	for i := range parts {
+		parts[i] = unzipParts(t, files[i][summaryFile])
+		parts[i]["[Content_Types].xml"] = sortedDefaults(parts[i]["[Content_Types].xml"])
+	}
+	if !maps.Equal(parts[0], parts[1]) {
+		t.Errorf("two runs over the same database wrote different %s", summaryFile)
+	}
+}
+
+var contentTypeDefault = regexp.MustCompile(`<Default [^>]*></Default>`)
+
+// sortedDefaults sorts the <Default> elements of a [Content_Types].xml.
+func sortedDefaults(x string) string {
+	defaults := contentTypeDefault.FindAllString(x, -1)
+	slices.Sort(defaults)
+	return contentTypeDefault.ReplaceAllString(x, "") + strings.Join(defaults, "")
+}
+
+// unzipParts returns the parts of a zip archive by name.
+func unzipParts(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	for _, zf := range z.File {
+		r, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[zf.Name] = string(data)
+	}
+	return parts
 }
 
 func TestNoFindings(t *testing.T) {
@@ -593,13 +630,36 @@ func TestCancelled(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// BenchmarkWriteVillageWorkbooks writes 20 villages of 500 findings each, about what a large town produces.
+// BenchmarkWriteVillageWorkbooks writes the village workbooks of 20 villages of 500 findings each, about what
+// a large town produces.
 func BenchmarkWriteVillageWorkbooks(b *testing.B) {
+	db := benchDB(b)
+	for b.Loop() {
+		if _, err := WriteVillageWorkbooks(context.Background(), db, b.TempDir(), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWrite writes every file of the report stage for the same town: workbooks, 汇总.xlsx,
+// findings.csv, findings.parquet.
+func BenchmarkWrite(b *testing.B) {
+	db := benchDB(b)
+	for b.Loop() {
+		if _, err := Write(context.Background(), db, b.TempDir(), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchDB is a database of one run with 10,000 findings in 20 villages.
+func benchDB(b *testing.B) *sql.DB {
+	b.Helper()
 	db, err := sql.Open("duckdb", filepath.Join(b.TempDir(), "bidui.duckdb"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	ctx := context.Background()
 	if err := biduisql.Migrate(ctx, db); err != nil {
 		b.Fatal(err)
@@ -621,10 +681,5 @@ func BenchmarkWriteVillageWorkbooks(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := WriteVillageWorkbooks(ctx, db, b.TempDir(), Options{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return db
 }

@@ -55,9 +55,10 @@ type villageCounts struct {
 	byRule map[string]int
 }
 
-// ruleCounts are the counts of one rule, with the villages it lists findings in.
+// ruleCounts are the counts of one rule, with the villages it lists findings in. title is the findings' own,
+// for a rule that is no longer in the catalogue.
 type ruleCounts struct {
-	code string
+	code, title string
 	counts
 	villages map[[2]string]bool
 }
@@ -67,10 +68,10 @@ type ruleCounts struct {
 // feedbackColumn returned; the parameters are FeedbackStillPresent and bidui.StatusResolved.
 func summaryQuery(feedback string) string {
 	return `
-SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, status, coalesce(` + feedback + ` = ?, false), count(*)
+SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, max(title), status, coalesce(` + feedback + ` = ?, false), count(*)
 FROM findings GROUP BY ALL
 UNION ALL
-SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, status, false, count(*)
+SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, max(title), status, false, count(*)
 FROM findings_history WHERE run_id = (SELECT max(run_id) FROM runs) AND status = ?
 GROUP BY ALL`
 }
@@ -93,11 +94,12 @@ func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCoun
 	for rows.Next() {
 		var (
 			town, village sql.NullString
-			code, status  string
+			code, title   string
+			status        string
 			stillPresent  bool
 			n             int
 		)
-		if err := rows.Scan(&town, &village, &code, &status, &stillPresent, &n); err != nil {
+		if err := rows.Scan(&town, &village, &code, &title, &status, &stillPresent, &n); err != nil {
 			return nil, nil, fmt.Errorf("count findings: %w", err)
 		}
 		place := [2]string{town.String, village.String}
@@ -109,7 +111,7 @@ func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCoun
 		}
 		r := byRule[code]
 		if r == nil {
-			r = &ruleCounts{code: code, villages: map[[2]string]bool{}}
+			r = &ruleCounts{code: code, title: title, villages: map[[2]string]bool{}}
 			byRule[code] = r
 			rules = append(rules, r)
 		}
@@ -218,10 +220,10 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 		return err
 	}
 	// Rule columns: the rules with findings on the lists, in code order.
-	var codes []string
+	var listed []*ruleCounts
 	for _, r := range rules {
 		if r.current() > 0 {
-			codes = append(codes, r.code)
+			listed = append(listed, r)
 		}
 	}
 
@@ -234,7 +236,7 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err != nil {
 		return err
 	}
-	if err := writeVillageTable(f, st, villages, codes, catalogue); err != nil {
+	if err := writeVillageTable(f, st, villages, listed, catalogue); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetByVillage, err)
 	}
 	if err := writeRuleTable(f, st, rules, catalogue); err != nil {
@@ -337,19 +339,19 @@ func writeTable(f *excelize.File, st summaryStyles, sheet string, headers []stri
 
 // writeVillageTable fills 按村汇总: one row per village with its counts by status and by rule, a total row,
 // and notes on what the counts mean.
-func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCounts, codes []string,
+func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCounts, rules []*ruleCounts,
 	catalogue map[string]rule) error {
+	var codes []string
+	for _, r := range rules {
+		codes = append(codes, r.code)
+	}
 	headers := []string{"乡镇", "村"}
 	widths := []float64{14, 14}
 	for _, c := range statusColumns {
 		headers, widths = append(headers, c.header), append(widths, c.width)
 	}
-	for _, code := range codes {
-		h := code
-		if r, ok := catalogue[code]; ok {
-			h += " " + r.title
-		}
-		headers, widths = append(headers, h), append(widths, 14)
+	for _, r := range rules {
+		headers, widths = append(headers, r.code+" "+ruleTitle(r, catalogue)), append(widths, 14)
 	}
 	var rows [][]any
 	var sum counts
@@ -409,8 +411,7 @@ func writeRuleTable(f *excelize.File, st summaryStyles, rules []*ruleCounts, cat
 	headers, widths = append(headers, "涉及村数"), append(widths, 9)
 	var rows [][]any
 	for _, r := range rules {
-		c := catalogue[r.code]
-		row := []any{r.code, c.title, label(severityLabels, c.severity)}
+		row := []any{r.code, ruleTitle(r, catalogue), label(severityLabels, catalogue[r.code].severity)}
 		for _, col := range statusColumns {
 			row = append(row, col.count(&r.counts))
 		}
@@ -419,8 +420,18 @@ func writeRuleTable(f *excelize.File, st summaryStyles, rules []*ruleCounts, cat
 	return writeTable(f, st, sheetByRule, headers, widths, 1, rows, nil)
 }
 
-// writeChart adds the 图表 sheet: a stacked bar chart of the findings on each village's list by status, read
-// from the 按村汇总 table (columns 新增, 持续, 无需修正). With no findings the sheet says so instead.
+// ruleTitle is the rule's title in the catalogue, else the one its findings carry.
+func ruleTitle(r *ruleCounts, catalogue map[string]rule) string {
+	if c, ok := catalogue[r.code]; ok {
+		return c.title
+	}
+	return r.title
+}
+
+// writeChart adds the 图表 sheet: per town, a stacked bar chart of the findings on each village's list by
+// status, read from the town's rows of the 按村汇总 table (columns 新增, 持续, 无需修正). One chart per town
+// rather than one for all: the village names are the categories, and they repeat across towns. With no
+// findings the sheet says so instead.
 func writeChart(f *excelize.File, villages []*villageCounts) error {
 	if _, err := f.NewSheet(sheetChart); err != nil {
 		return err
@@ -428,32 +439,47 @@ func writeChart(f *excelize.File, villages []*villageCounts) error {
 	if len(villages) == 0 {
 		return f.SetCellStr(sheetChart, "A1", "本次比对没有发现问题。")
 	}
-	// Categories are the village names, with the town as an outer level when there are several towns.
-	categories := "$B$2:$B$" + strconv.Itoa(len(villages)+1)
-	if slices.ContainsFunc(villages, func(v *villageCounts) bool { return v.town != villages[0].town }) {
-		categories = "$A$2:$B$" + strconv.Itoa(len(villages)+1)
+	ref := func(col string, first, last int) string {
+		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheetByVillage, col, first, col, last)
 	}
-	ref := func(cols string) string { return "'" + sheetByVillage + "'!" + cols }
-	var series []excelize.ChartSeries
-	for _, s := range []struct{ col, color string }{{"D", "ED7D31"}, {"E", "4472C4"}, {"G", "A5A5A5"}} {
-		series = append(series, excelize.ChartSeries{
-			Name:       ref("$" + s.col + "$1"),
-			Categories: ref(categories),
-			Values:     ref("$" + s.col + "$2:$" + s.col + "$" + strconv.Itoa(len(villages)+1)),
-			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
-		})
+	anchorRow := 1
+	// villages is sorted by town: each town's rows of 按村汇总 are rows first..last (the table starts at row 2).
+	for first := 0; first < len(villages); {
+		last := first
+		for last+1 < len(villages) && villages[last+1].town == villages[first].town {
+			last++
+		}
+		n := last - first + 1
+		var series []excelize.ChartSeries
+		for _, s := range []struct{ col, color string }{{"D", "ED7D31"}, {"E", "4472C4"}, {"G", "A5A5A5"}} {
+			series = append(series, excelize.ChartSeries{
+				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, s.col),
+				Categories: ref("B", first+2, last+2),
+				Values:     ref(s.col, first+2, last+2),
+				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
+			})
+		}
+		height := min(4000, 120+28*n)
+		overlap, vary := 100, false
+		if err := f.AddChart(sheetChart, "A"+strconv.Itoa(anchorRow), &excelize.Chart{
+			Type:       excelize.BarStacked,
+			Series:     series,
+			VaryColors: &vary, // one colour per status, not per village
+			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{
+				{Text: townLabel(villages[first].town) + " 各村问题数（按状态）"},
+			}},
+			Legend:    excelize.ChartLegend{Position: "bottom"},
+			Dimension: excelize.ChartDimension{Width: 720, Height: uint(height)},
+			// Bars run top-down in the table's order.
+			XAxis:   excelize.ChartAxis{ReverseOrder: true},
+			YAxis:   excelize.ChartAxis{MajorGridLines: true},
+			Overlap: &overlap,
+		}); err != nil {
+			return fmt.Errorf("chart of %s: %w", townLabel(villages[first].town), err)
+		}
+		// Rows are 20 pixels high by default; leave one empty row between charts.
+		anchorRow += height/20 + 2
+		first = last + 1
 	}
-	overlap, vary := 100, false
-	return f.AddChart(sheetChart, "A1", &excelize.Chart{
-		Type:       excelize.BarStacked,
-		Series:     series,
-		VaryColors: &vary, // one colour per status, not per village
-		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "各村问题数（按状态）"}}},
-		Legend:     excelize.ChartLegend{Position: "bottom"},
-		Dimension:  excelize.ChartDimension{Width: 720, Height: uint(min(4000, 120+28*len(villages)))},
-		// Bars run top-down in the table's order.
-		XAxis:   excelize.ChartAxis{ReverseOrder: true},
-		YAxis:   excelize.ChartAxis{MajorGridLines: true},
-		Overlap: &overlap,
-	})
+	return nil
 }
