@@ -1,6 +1,10 @@
-// Package match links every source row to a person. This first cut links by exact, valid resident ID number
-// (after the normalisation the importers already did); the fuller cascade (corrected IDs, names, birth dates)
-// replaces it without changing the tables it writes: persons, links and match_review.
+// Package match links every source row to a person, strongest evidence first: the exact valid resident ID;
+// an ID corrected from a known kind of damage (15-digit form, one wrong digit, two swapped digits, Excel's
+// rounding) with an agreeing name; and, for rows without a usable ID, name plus birth date plus village,
+// weighed by how common the name is. A row with more than one candidate goes to match_review and is not
+// linked. Persons are keyed by their valid ID (person_key_of), so the same person keeps the same key across
+// runs. The work is done in DuckDB as set operations (hash joins on derived keys); Go only supplies the
+// character tables of name normalisation.
 package match
 
 import (
@@ -12,22 +16,34 @@ import (
 	"github.com/bidui/bidui"
 )
 
-// Method names as stored in links.method.
+// Method names as stored in links.method, strongest first.
 const (
-	MethodExactID = "exact_id"
+	MethodExactID    = "exact_id"    // the row's valid ID is the person's
+	MethodExcel000   = "excel_000"   // a valid-looking ID ending 000: Excel kept 15 digits
+	MethodID15       = "id15"        // the 15-digit form of the person's ID
+	MethodCheckDigit = "check_digit" // only the check character differs
+	MethodOneDigit   = "one_digit"   // one of the first 17 digits differs
+	MethodSwapped    = "swapped"     // two adjacent digits swapped
+	MethodExcelE17   = "excel_e17"   // Excel turned the ID into 3.70323198001011E+17
+	MethodName       = "name"        // no usable ID: name, birth date and village
 )
+
+// Methods lists the methods in cascade order.
+var Methods = []string{MethodExactID, MethodExcel000, MethodID15, MethodCheckDigit, MethodOneDigit, MethodSwapped, MethodExcelE17, MethodName}
 
 // Stats counts what linking did, for the run summary.
 type Stats struct {
 	Persons  int64
 	ByMethod map[string]int64     // links per method
-	Unlinked map[bidui.Kind]int64 // source rows with no link, per kind
+	Unlinked map[bidui.Kind]int64 // source rows with no link, per kind (ambiguous ones included)
+	Review   map[bidui.Kind]int64 // rows sent to match_review (several candidates), per kind
+	Merged   int64                // valid IDs folded into another person (person_merges)
 }
 
 // personKinds are the kinds whose rows describe a person; verification rows name findings, not persons.
 var personKinds = []bidui.Kind{bidui.KindGS, bidui.KindDibao, bidui.KindTekun, bidui.KindMedical, bidui.KindEducation, bidui.KindReview}
 
-// location says which location columns each kind's table has.
+// location says which location columns each kind's table has (county, town, village, household_no).
 var location = map[bidui.Kind]string{
 	bidui.KindGS:        "county, town, village, household_no",
 	bidui.KindDibao:     "county, town, village, NULL",
@@ -38,57 +54,32 @@ var location = map[bidui.Kind]string{
 }
 
 // nameColumn is each kind's person name. A review row's ID may be any member's while its name is the
-// head's, so it names nobody for certain.
-var nameColumn = map[bidui.Kind]string{
-	bidui.KindGS: "name", bidui.KindDibao: "name", bidui.KindTekun: "name",
-	bidui.KindMedical: "name", bidui.KindEducation: "name", bidui.KindReview: "NULL",
-}
+// head's, so it names nobody for certain; evidenceName is what may confirm a corrected ID (for review, the
+// head's name: it confirms only when the ID is the head's).
+var (
+	nameColumn = map[bidui.Kind]string{
+		bidui.KindGS: "name", bidui.KindDibao: "name", bidui.KindTekun: "name",
+		bidui.KindMedical: "name", bidui.KindEducation: "name", bidui.KindReview: "NULL",
+	}
+	evidenceName = map[bidui.Kind]string{
+		bidui.KindGS: "name", bidui.KindDibao: "name", bidui.KindTekun: "name",
+		bidui.KindMedical: "name", bidui.KindEducation: "name", bidui.KindReview: "head_name",
+	}
+	birthColumn = map[bidui.Kind]string{bidui.KindGS: "birth_date"}
+)
 
-// Link fills persons and links from the staging tables: one person per valid ID number, and one link per
-// source row that carries it. Person attributes come from gs first, then the other kinds in the order of
-// bidui.Kinds. It replaces whatever persons and links held.
+// Link fills persons, links, match_review and person_merges from the staging tables, replacing what they
+// held, and creates the name macros (name_norm, name_sound, names_agree). It returns counts for the run
+// summary, or the first database error (nothing is changed then).
 func Link(ctx context.Context, db *sql.DB) (*Stats, error) {
-	var rows []string
-	for i, k := range personKinds {
-		rows = append(rows, fmt.Sprintf(
-			`SELECT '%s' AS kind, %d AS priority, file_id, row_no, id_number, %s, %s FROM %s WHERE id_valid(id_number)`,
-			k, i, nameColumn[k], location[k], k.Table()))
-	}
-	union := strings.Join(rows, "\nUNION ALL\n")
-	stmts := []string{
-		`DELETE FROM links`,
-		`DELETE FROM persons`,
-		`CREATE OR REPLACE TABLE match_rows AS
-		 SELECT kind, priority, file_id, row_no, id_number, name,
-		        col4 AS county, col5 AS town, col6 AS village, col7 AS household_no
-		 FROM (` + union + `) AS r (kind, priority, file_id, row_no, id_number, name, col4, col5, col6, col7)`,
-		`INSERT INTO persons BY NAME
-		 SELECT person_key_of(id_number) AS person_key, id_number,
-		        arg_min(name, priority) FILTER (WHERE nullif(trim(name), '') IS NOT NULL) AS name,
-		        CASE WHEN substr(id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
-		        strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth_date,
-		        arg_min(county, priority) FILTER (WHERE county IS NOT NULL) AS county,
-		        arg_min(town, priority) FILTER (WHERE town IS NOT NULL) AS town,
-		        arg_min(village, priority) FILTER (WHERE village IS NOT NULL) AS village,
-		        arg_min(household_no, priority) FILTER (WHERE household_no IS NOT NULL) AS household_no,
-		        bool_or(kind = 'gs') AS in_gs, bool_or(kind = 'dibao') AS in_dibao, bool_or(kind = 'tekun') AS in_tekun,
-		        bool_or(kind = 'medical') AS in_medical, bool_or(kind = 'education') AS in_education,
-		        bool_or(kind = 'review') AS in_review
-		 FROM match_rows GROUP BY id_number`,
-		`INSERT INTO links
-		 SELECT kind, file_id, row_no, person_key_of(id_number), '` + MethodExactID + `', 1.0,
-		        '证件号码完全一致（18位，校验位正确）'
-		 FROM match_rows`,
-		`DROP TABLE match_rows`,
-	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	for _, s := range stmts {
+	for i, s := range linkStatements() {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return nil, fmt.Errorf("link by ID: %w", err)
+			return nil, fmt.Errorf("link persons (step %d): %w", i+1, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -97,25 +88,241 @@ func Link(ctx context.Context, db *sql.DB) (*Stats, error) {
 	return stats(ctx, db)
 }
 
-func stats(ctx context.Context, db *sql.DB) (*Stats, error) {
-	st := &Stats{ByMethod: map[string]int64{}, Unlinked: map[bidui.Kind]int64{}}
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM persons`).Scan(&st.Persons); err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, `SELECT method, count(*) FROM links GROUP BY method ORDER BY method`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m string
-		var n int64
-		if err := rows.Scan(&m, &n); err != nil {
-			return nil, err
+// agreeing is the SQL condition that a name agreement level confirms an identity.
+const agreeing = `IN ('same', 'rare', 'homophone')`
+
+func linkStatements() []string {
+	var rows []string
+	for i, k := range personKinds {
+		birth := birthColumn[k]
+		if birth == "" {
+			birth = "NULL::DATE"
 		}
-		st.ByMethod[m] = n
+		rows = append(rows, fmt.Sprintf(
+			`SELECT '%s', %d, file_id, row_no, id_raw, id_number, %s, %s, %s, %s FROM %s`,
+			k, i, nameColumn[k], evidenceName[k], location[k], birth, k.Table()))
 	}
-	if err := rows.Err(); err != nil {
+	union := strings.Join(rows, "\nUNION ALL\n")
+	// Every statement below reads tables only; the character tables are compile-time constants (checked by
+	// sqlLiteral to hold no quote).
+	return []string{
+		`CREATE OR REPLACE MACRO name_norm(s) AS nullif(translate(
+			regexp_replace(regexp_replace(
+				regexp_replace(translate(s, ` + sqlLiteral(fullWidth) + `, ` + sqlLiteral(halfWidth) + `),
+					'[\s\x{3000}\x{00a0}\x{200b}\x{feff}]+', '', 'g'),
+				'[A-Za-z]+', '?', 'g'),
+			'[` + dotLookAlikes + `]', '` + string(nameDot) + `', 'g'),
+			` + sqlLiteral(rareMarks+tradKeys()) + `, ` + sqlLiteral(strings.Repeat("?", len([]rune(rareMarks)))+tradValues()) + `), '')`,
+		`CREATE OR REPLACE MACRO name_sound(n) AS translate(n, ` + sqlLiteral(soundKeys()) + `, ` + sqlLiteral(soundValues()) + `)`,
+		`CREATE OR REPLACE MACRO names_agree(a, b) AS CASE
+			WHEN a IS NULL OR b IS NULL THEN NULL
+			WHEN a = b THEN 'same'
+			WHEN length(a) = length(b) AND (a LIKE replace(b, '?', '_') OR b LIKE replace(a, '?', '_')) THEN 'rare'
+			WHEN length(a) = length(b) AND (name_sound(a) LIKE replace(name_sound(b), '?', '_')
+			     OR name_sound(b) LIKE replace(name_sound(a), '?', '_')) THEN 'homophone'
+			ELSE 'differ' END`,
+		`CREATE OR REPLACE MACRO src_label(k) AS ` + kindLabels(),
+		`DELETE FROM links`, `DELETE FROM persons`, `DELETE FROM match_review`, `DELETE FROM person_merges`,
+		// Every person row, with its name normalised and the birth date its ID or its gs row gives.
+		`CREATE OR REPLACE TEMP TABLE m_rows AS
+		 SELECT kind, priority, file_id, row_no, id_raw, id_number, name, name_norm(name) AS nname,
+		        name_norm(ename) AS ename, county, town, village, household_no,
+		        coalesce(birth_date, CASE WHEN length(id_number) = 18 THEN try_strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE END) AS birth,
+		        coalesce(id_valid(id_number), false) AS valid
+		 FROM (` + union + `) AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date)`,
+		// Known persons: every valid ID, with its name and village from the strongest source.
+		`CREATE OR REPLACE TEMP TABLE m_known AS
+		 SELECT id_number AS id, person_key_of(id_number) AS person_key,
+		        arg_min(nname, priority) FILTER (WHERE nname IS NOT NULL) AS nname,
+		        arg_min(village, priority) FILTER (WHERE village IS NOT NULL) AS village,
+		        strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth,
+		        arg_min(kind, priority) AS first_kind, bool_or(kind = 'gs') AS in_gs
+		 FROM m_rows WHERE valid GROUP BY id_number`,
+		// Rows whose ID needs correcting: not valid, or valid but ending 000 outside gs (Excel kept 15 digits
+		// and the zeros happened to pass the check digit).
+		`CREATE OR REPLACE TEMP TABLE m_suspect AS
+		 SELECT r.kind, r.file_id, r.row_no, r.id_raw, r.id_number, r.ename, r.valid, r.birth
+		 FROM m_rows r LEFT JOIN m_known k ON k.id = r.id_number
+		 WHERE NOT r.valid OR (r.id_number LIKE '%000' AND NOT k.in_gs)`,
+		// Candidates from every correction, each a hash join on a derived key.
+		`CREATE OR REPLACE TEMP TABLE m_cand AS
+		 WITH masked_rows AS (
+		     SELECT s.*, p, substr(id_number, 1, p - 1) || '_' || substr(id_number, p + 1) AS mkey
+		     FROM m_suspect s, range(1, 19) t(p)
+		     WHERE NOT valid AND regexp_full_match(id_number, '[0-9]{17}[0-9X]')
+		 ), masked_known AS (
+		     SELECT k.*, p, substr(id, 1, p - 1) || '_' || substr(id, p + 1) AS mkey
+		     FROM m_known k, range(1, 19) t(p)
+		 ), swapped AS (
+		     SELECT s.*, p, substr(id_number, 1, p - 1) || substr(id_number, p + 1, 1) || substr(id_number, p, 1) || substr(id_number, p + 2) AS skey
+		     FROM m_suspect s, range(1, 18) t(p)
+		     WHERE NOT valid AND length(id_number) = 18 AND substr(id_number, p, 1) <> substr(id_number, p + 1, 1)
+		 ), excel AS (
+		     SELECT s.*, '` + MethodExcelE17 + `' AS method,
+		            rpad(replace(split_part(upper(s.id_raw), 'E', 1), '.', ''), 15, '0') AS key15
+		     FROM m_suspect s
+		     WHERE s.id_number IS NULL AND regexp_full_match(upper(s.id_raw), '[1-9]\.[0-9]{10,14}E\+?17')
+		     UNION ALL
+		     SELECT s.*, '` + MethodExcel000 + `', substr(id_number, 1, 15)
+		     FROM m_suspect s WHERE regexp_full_match(id_number, '[0-9]{15}000')
+		 ), known15 AS (
+		     SELECT k.*, substr(id, 1, 15) AS key15 FROM m_known k
+		 )
+		 SELECT kind, file_id, row_no, method, person_key, pos, kid, knname, first_kind, ename,
+		        names_agree(ename, knname) AS agreement, ambiguity
+		 FROM (
+		     SELECT s.kind, s.file_id, s.row_no, '` + MethodID15 + `' AS method, k.person_key, NULL::INTEGER AS pos,
+		            k.id AS kid, k.nname AS knname, k.first_kind, s.ename, 1 AS ambiguity
+		     FROM m_suspect s JOIN m_known k
+		       ON substr(k.id, 1, 17) = substr(s.id_number, 1, 6) || '19' || substr(s.id_number, 7, 9)
+		     WHERE regexp_full_match(s.id_number, '[0-9]{15}')
+		     UNION ALL
+		     SELECT r.kind, r.file_id, r.row_no, CASE WHEN r.p = 18 THEN '` + MethodCheckDigit + `' ELSE '` + MethodOneDigit + `' END,
+		            k.person_key, r.p, k.id, k.nname, k.first_kind, r.ename, 1
+		     FROM masked_rows r JOIN masked_known k ON k.p = r.p AND k.mkey = r.mkey
+		     UNION ALL
+		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.nname, k.first_kind, w.ename, 1
+		     FROM swapped w JOIN m_known k ON k.id = w.skey
+		     UNION ALL
+		     SELECT e.kind, e.file_id, e.row_no, e.method, k.person_key, NULL, k.id, k.nname, k.first_kind, e.ename,
+		            count(*) OVER (PARTITION BY e.kind, e.file_id, e.row_no, e.method)
+		     FROM excel e JOIN known15 k ON k.key15 = e.key15 AND k.id IS DISTINCT FROM e.id_number
+		 )`,
+		// A row linked by correction has exactly one person among the candidates whose name agrees.
+		`CREATE OR REPLACE TEMP TABLE m_corrected AS
+		 SELECT kind, file_id, row_no,
+		        count(DISTINCT person_key) FILTER (WHERE agreement ` + agreeing + `) AS n_agree,
+		        arg_min(person_key, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS person_key,
+		        arg_min(method, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS method,
+		        arg_min(pos, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS pos,
+		        arg_min(agreement, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS agreement,
+		        arg_min(ambiguity, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS ambiguity,
+		        arg_min(first_kind, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS first_kind,
+		        arg_min(knname, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS knname,
+		        list(DISTINCT person_key) FILTER (WHERE agreement ` + agreeing + `) AS candidates
+		 FROM m_cand GROUP BY kind, file_id, row_no`,
+		// Rows without a usable ID (and no correction): candidates by name, weighed by birth date and village.
+		`CREATE OR REPLACE TEMP TABLE m_byname AS
+		 WITH todo AS (
+		     SELECT r.* FROM m_rows r
+		     WHERE NOT r.valid AND r.nname IS NOT NULL
+		       AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
+		 ), known AS (
+		     SELECT k.*, name_sound(k.nname) AS sound, length(k.nname) AS len, substr(k.nname, 1, 1) AS surname,
+		            count(*) OVER (PARTITION BY k.nname) AS freq
+		     FROM m_known k WHERE k.nname IS NOT NULL
+		 ), pairs AS (
+		     SELECT t.kind, t.file_id, t.row_no, t.nname AS rname, t.village AS rvillage, t.birth AS rbirth,
+		            k.person_key, k.nname AS kname, k.village, k.birth, k.first_kind, k.freq
+		     FROM todo t JOIN known k ON k.sound = name_sound(t.nname)
+		     UNION
+		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.village, t.birth,
+		            k.person_key, k.nname, k.village, k.birth, k.first_kind, k.freq
+		     FROM todo t JOIN known k ON k.len = length(t.nname) AND k.surname = substr(t.nname, 1, 1)
+		     WHERE t.nname LIKE '%?%' AND substr(t.nname, 1, 1) <> '?'
+		 ), scored AS (
+		     SELECT *, names_agree(rname, kname) AS agreement,
+		            coalesce(rbirth = birth, false) AS birth_same,
+		            coalesce(rvillage = village, false) AS village_same,
+		            coalesce(rbirth <> birth, false) OR coalesce(rvillage <> village, false) AS contradicts
+		     FROM pairs
+		 )
+		 SELECT kind, file_id, row_no, person_key, agreement, birth_same, village_same, freq, kname AS knname, first_kind, village,
+		        NOT contradicts AND agreement ` + agreeing + ` AND (
+		            (birth_same AND (village_same OR freq <= 3))
+		         OR (village_same AND freq = 1 AND agreement IN ('same', 'rare'))
+		         OR (rbirth IS NULL AND rvillage IS NULL AND freq = 1 AND agreement = 'same' AND length(rname) >= 3)) AS accepted,
+		        NOT contradicts AND agreement ` + agreeing + ` AS plausible
+		 FROM scored`,
+		`CREATE OR REPLACE TEMP TABLE m_link AS
+		 SELECT kind, file_id, row_no, person_key, method, pos, agreement, first_kind, knname, ambiguity, NULL AS village_same, NULL AS birth_same
+		 FROM m_corrected WHERE n_agree = 1
+		 UNION ALL
+		 SELECT r.kind, r.file_id, r.row_no, person_key_of(r.id_number), '` + MethodExactID + `', NULL, NULL, NULL, NULL, 1, NULL, NULL
+		 FROM m_rows r
+		 WHERE r.valid AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
+		 UNION ALL
+		 SELECT kind, file_id, row_no, any_value(person_key), '` + MethodName + `', NULL, any_value(agreement), any_value(first_kind), any_value(knname),
+		        any_value(freq), any_value(village_same), any_value(birth_same)
+		 FROM m_byname WHERE accepted GROUP BY kind, file_id, row_no HAVING count(DISTINCT person_key) = 1`,
+		`INSERT INTO match_review
+		 SELECT kind, file_id, row_no, '证件号码纠正后有' || n_agree || '个姓名一致的候选人', list_sort(candidates)
+		 FROM m_corrected WHERE n_agree > 1
+		 UNION ALL
+		 SELECT kind, file_id, row_no,
+		        CASE WHEN count(DISTINCT person_key) FILTER (WHERE accepted) > 1 THEN '姓名、出生日期、村一致的候选人有' || count(DISTINCT person_key) FILTER (WHERE accepted) || '个'
+		             ELSE '同名候选人' || count(DISTINCT person_key) || '个，无法以出生日期或村区分' END,
+		        list_sort(list(DISTINCT person_key))
+		 FROM m_byname b
+		 WHERE plausible AND NOT EXISTS (SELECT 1 FROM m_link l WHERE l.kind = b.kind AND l.file_id = b.file_id AND l.row_no = b.row_no)
+		 GROUP BY kind, file_id, row_no
+		 HAVING count(DISTINCT person_key) FILTER (WHERE accepted) > 1
+		     OR (count(DISTINCT person_key) FILTER (WHERE accepted) = 0 AND count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) > 1)`,
+		`INSERT INTO persons BY NAME
+		 SELECT k.person_key, k.id AS id_number,
+		        arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND l.method = '` + MethodExactID + `') AS name,
+		        arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND l.method = '` + MethodExactID + `') AS name_norm,
+		        CASE WHEN substr(k.id, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
+		        k.birth AS birth_date,
+		        arg_min(r.county, r.priority) FILTER (WHERE r.county IS NOT NULL) AS county,
+		        arg_min(r.town, r.priority) FILTER (WHERE r.town IS NOT NULL) AS town,
+		        arg_min(r.village, r.priority) FILTER (WHERE r.village IS NOT NULL) AS village,
+		        arg_min(r.household_no, r.priority) FILTER (WHERE r.household_no IS NOT NULL) AS household_no,
+		        bool_or(r.kind = 'gs') AS in_gs, bool_or(r.kind = 'dibao') AS in_dibao, bool_or(r.kind = 'tekun') AS in_tekun,
+		        bool_or(r.kind = 'medical') AS in_medical, bool_or(r.kind = 'education') AS in_education,
+		        bool_or(r.kind = 'review') AS in_review
+		 FROM m_link l
+		 JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
+		 JOIN m_known k ON k.person_key = l.person_key
+		 GROUP BY k.person_key, k.id, k.birth`,
+		`INSERT INTO links (kind, file_id, row_no, person_key, method, score, explanation, id_found, name_norm, name_agreement)
+		 SELECT l.kind, l.file_id, l.row_no, l.person_key, l.method,
+		        CASE l.method WHEN 'exact_id' THEN 1.0 WHEN 'id15' THEN 0.99 WHEN 'check_digit' THEN 0.97 WHEN 'one_digit' THEN 0.96
+		             WHEN 'swapped' THEN 0.96 WHEN 'excel_000' THEN 0.95 WHEN 'excel_e17' THEN 0.94
+		             ELSE 0.7 + 0.1 * coalesce(l.birth_same::INTEGER, 0) + 0.1 * coalesce(l.village_same::INTEGER, 0) END
+		          - CASE WHEN l.method IN ('excel_000', 'excel_e17') AND l.ambiguity > 1 THEN 0.05 ELSE 0 END
+		          - CASE l.agreement WHEN 'rare' THEN 0.01 WHEN 'homophone' THEN 0.03 ELSE 0 END,
+		        CASE l.method
+		          WHEN 'exact_id' THEN '证件号码完全一致（18位，校验位正确）'
+		          WHEN 'id15' THEN '15位旧证件号码升为18位后与' || src_label(l.first_kind) || '一致'
+		          WHEN 'check_digit' THEN '证件号码校验位与' || src_label(l.first_kind) || '不同，前17位一致'
+		          WHEN 'one_digit' THEN '证件号码第' || l.pos || '位与' || src_label(l.first_kind) || '不同'
+		          WHEN 'swapped' THEN '证件号码第' || l.pos || '、' || (l.pos + 1) || '位颠倒（与' || src_label(l.first_kind) || '相比）'
+		          WHEN 'excel_000' THEN '证件号码后三位被Excel改为000，前15位与' || src_label(l.first_kind) || '唯一一人一致'
+		          WHEN 'excel_e17' THEN '证件号码被Excel改为科学计数法，前15位与' || src_label(l.first_kind) || '唯一一人一致'
+		          ELSE '无有效证件号码，' ||
+		               concat_ws('，', CASE WHEN l.birth_same THEN '出生日期一致' END, CASE WHEN l.village_same THEN '同村' END,
+		                         CASE WHEN NOT coalesce(l.birth_same, false) AND NOT coalesce(l.village_same, false) THEN '姓名在全部数据中唯一' END)
+		        END || CASE
+		          WHEN l.method = 'exact_id' THEN ''
+		          WHEN l.agreement = 'same' THEN '，姓名一致（' || l.knname || '）'
+		          WHEN l.agreement = 'rare' THEN '，姓名除生僻字外一致（' || r.nname || '/' || l.knname || '）'
+		          WHEN l.agreement = 'homophone' THEN '，姓名同音（' || r.ename || '/' || l.knname || '）'
+		          ELSE '' END,
+		        coalesce(r.id_number, r.id_raw), r.nname,
+		        names_agree(r.nname, p.name_norm)
+		 FROM m_link l
+		 JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
+		 JOIN persons p ON p.person_key = l.person_key`,
+		`INSERT INTO person_merges
+		 SELECT l.person_key, person_key_of(r.id_number), r.id_number, count(*), '证件号码疑似被Excel截断后补000，并入前15位一致且姓名一致的人员'
+		 FROM m_link l JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
+		 WHERE l.method = 'excel_000' AND r.valid
+		 GROUP BY l.person_key, r.id_number`,
+		`DROP TABLE m_rows`, `DROP TABLE m_known`, `DROP TABLE m_suspect`, `DROP TABLE m_cand`,
+		`DROP TABLE m_corrected`, `DROP TABLE m_byname`, `DROP TABLE m_link`,
+	}
+}
+
+func stats(ctx context.Context, db *sql.DB) (*Stats, error) {
+	st := &Stats{ByMethod: map[string]int64{}, Unlinked: map[bidui.Kind]int64{}, Review: map[bidui.Kind]int64{}}
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM person_merges)`).Scan(&st.Persons, &st.Merged); err != nil {
+		return nil, err
+	}
+	if err := countInto(ctx, db, `SELECT method, count(*) FROM links GROUP BY method`, func(k string, n int64) { st.ByMethod[k] = n }); err != nil {
+		return nil, err
+	}
+	if err := countInto(ctx, db, `SELECT kind, count(*) FROM match_review GROUP BY kind`, func(k string, n int64) { st.Review[bidui.Kind(k)] = n }); err != nil {
 		return nil, err
 	}
 	for _, k := range personKinds {
@@ -130,4 +337,22 @@ func stats(ctx context.Context, db *sql.DB) (*Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// countInto runs a query of (key, count) rows and hands each to add.
+func countInto(ctx context.Context, db *sql.DB, q string, add func(string, int64)) error {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		add(k, n)
+	}
+	return rows.Err()
 }

@@ -1,0 +1,338 @@
+package match
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/bidui/bidui"
+	biduisql "github.com/bidui/bidui/sql"
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// testDB returns a migrated in-memory database.
+func testDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := biduisql.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// id makes a valid ID from region 370323, a birth date YYYYMMDD and a sequence.
+func id(birth string, seq int) string {
+	first17 := fmt.Sprintf("370323%s%03d", birth, seq)
+	c, _ := bidui.IDCheckChar(first17)
+	return first17 + string(c)
+}
+
+// row is one source row for a test: kind, row number, name, ID cell as found, village.
+type row struct {
+	kind    bidui.Kind
+	rowNo   int
+	name    string
+	idRaw   string
+	village string
+}
+
+// load inserts rows (one INSERT per row: test setup) with id_number normalised the way the importer does
+// (an Excel-rounded cell gives NULL) and runs Link.
+func load(t *testing.T, db *sql.DB, rows ...row) *Stats {
+	t.Helper()
+	for _, r := range rows {
+		idn := any(strings.ToUpper(r.idRaw))
+		if r.idRaw == "" || strings.Contains(strings.ToUpper(r.idRaw), "E+") {
+			idn = nil
+		}
+		raw := any(r.idRaw)
+		if r.idRaw == "" {
+			raw = nil
+		}
+		var err error
+		switch r.kind {
+		case bidui.KindGS:
+			_, err = db.Exec(`INSERT INTO src_gs (file_id, row_no, name, id_raw, id_number, village, household_no) VALUES (1, ?, ?, ?, ?, ?, 'H')`,
+				r.rowNo, r.name, raw, idn, nullable(r.village))
+		case bidui.KindDibao, bidui.KindTekun:
+			_, err = db.Exec(`INSERT INTO `+r.kind.Table()+` (file_id, row_no, name, id_raw, id_number, village) VALUES (2, ?, ?, ?, ?, ?)`,
+				r.rowNo, r.name, raw, idn, nullable(r.village))
+		case bidui.KindReview:
+			_, err = db.Exec(`INSERT INTO src_review (file_id, row_no, head_name, id_raw, id_number, village) VALUES (3, ?, ?, ?, ?, ?)`,
+				r.rowNo, r.name, raw, idn, nullable(r.village))
+		default:
+			_, err = db.Exec(`INSERT INTO `+r.kind.Table()+` (file_id, row_no, name, id_raw, id_number) VALUES (4, ?, ?, ?, ?)`,
+				r.rowNo, r.name, raw, idn)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := Link(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+type linkRow struct {
+	method, personKey, explanation string
+}
+
+// linkOf returns the link of a row, or ok false.
+func linkOf(t *testing.T, db *sql.DB, kind bidui.Kind, rowNo int) (linkRow, bool) {
+	t.Helper()
+	var l linkRow
+	err := db.QueryRow(`SELECT method, person_key, explanation FROM links WHERE kind = ? AND row_no = ?`, string(kind), rowNo).
+		Scan(&l.method, &l.personKey, &l.explanation)
+	if err == sql.ErrNoRows {
+		return l, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, true
+}
+
+func keyOf(t *testing.T, db *sql.DB, id string) string {
+	var k string
+	if err := db.QueryRow(`SELECT person_key_of(?)`, id).Scan(&k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func reviewCount(t *testing.T, db *sql.DB, kind bidui.Kind, rowNo int) int {
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM match_review WHERE kind = ? AND row_no = ?`, string(kind), rowNo).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// swap returns id with positions p and p+1 (1-based) swapped.
+func swap(id string, p int) string {
+	b := []byte(id)
+	b[p-1], b[p] = b[p], b[p-1]
+	return string(b)
+}
+
+// change returns id with the digit at position p (1-based) replaced by d.
+func change(id string, p int, d byte) string {
+	b := []byte(id)
+	b[p-1] = d
+	return string(b)
+}
+
+// TestCascade checks one row per cascade step against a gs register of known persons; each damaged row is
+// in dibao, medical or education and names the person the way that department would.
+func TestCascade(t *testing.T) {
+	zhang := id("19800101", 123)
+	li := id("19750606", 456)
+	wang := id("19900315", 781)
+	zhao := id("19620228", 110)
+	ayi := id("19880808", 222)
+	chen := id("19550505", 337)
+	liu := id("19850505", 420)
+	old := id("19700110", 251)
+	old15 := old[:6] + old[8:17]
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "张三", zhang, "东村"},
+		row{bidui.KindGS, 3, "李四", li, "东村"},
+		row{bidui.KindGS, 4, "王小明", wang, "西村"},
+		row{bidui.KindGS, 5, "赵国强", zhao, "西村"},
+		row{bidui.KindGS, 6, "阿依·古丽", ayi, "南村"},
+		row{bidui.KindGS, 7, "陈龙", chen, "南村"},
+		row{bidui.KindGS, 8, "刘德华", liu, "北村"},
+		row{bidui.KindGS, 9, "孙老", old, "北村"},
+		row{bidui.KindDibao, 2, "张三", strings.ToLower(zhang), "东村"},               // exact (the importer upper-cases)
+		row{bidui.KindDibao, 3, "李四", change(li, 12, '0'+(li[11]-'0'+1)%10), ""},  // one wrong digit
+		row{bidui.KindDibao, 4, "王晓明", swap(wang, 9), ""},                         // swapped, homophone name
+		row{bidui.KindMedical, 2, "趙國強", zhao[:17] + otherCheck(zhao[17]), ""},    // wrong check digit, traditional name
+		row{bidui.KindMedical, 3, "阿依•古丽", "3.70323" + ayi[6:15] + "E+17", ""},    // Excel-rounded, dot variant
+		row{bidui.KindEducation, 2, "陈 龙", chen[:15] + "000", ""},                 // Excel 000 (invalid)
+		row{bidui.KindTekun, 2, "刘德?", "", "北村"},                                  // no ID: rare character, unique name, village
+		row{bidui.KindTekun, 3, "孙老", old15, ""},                                  // 15-digit form
+		row{bidui.KindTekun, 4, "钱多多", change(li, 12, '0'+(li[11]-'0'+1)%10), ""}, // one wrong digit, name disagrees: no link
+	)
+	tests := []struct {
+		kind   bidui.Kind
+		row    int
+		method string
+		id     string
+		expl   string
+	}{
+		{bidui.KindDibao, 2, MethodExactID, zhang, "证件号码完全一致"},
+		{bidui.KindDibao, 3, MethodOneDigit, li, "证件号码第12位与全国系统不同，姓名一致（李四）"},
+		{bidui.KindDibao, 4, MethodSwapped, wang, "证件号码第9、10位颠倒"},
+		{bidui.KindMedical, 2, MethodCheckDigit, zhao, "校验位"},
+		{bidui.KindMedical, 3, MethodExcelE17, ayi, "科学计数法"},
+		{bidui.KindEducation, 2, MethodExcel000, chen, "000"},
+		{bidui.KindTekun, 2, MethodName, liu, "同村"},
+		{bidui.KindTekun, 3, MethodID15, old, "15位"},
+	}
+	for _, tt := range tests {
+		l, ok := linkOf(t, db, tt.kind, tt.row)
+		if !ok {
+			t.Errorf("%s row %d: no link, want %s", tt.kind, tt.row, tt.method)
+			continue
+		}
+		if l.method != tt.method || l.personKey != keyOf(t, db, tt.id) || !strings.Contains(l.explanation, tt.expl) {
+			t.Errorf("%s row %d: %s %s %q; want %s to %s, explanation with %q", tt.kind, tt.row, l.method, l.personKey, l.explanation, tt.method, keyOf(t, db, tt.id), tt.expl)
+		}
+	}
+	if l, ok := linkOf(t, db, bidui.KindTekun, 4); ok {
+		t.Errorf("a corrected ID whose name disagrees was linked: %+v", l)
+	}
+	var persons int
+	db.QueryRow(`SELECT count(*) FROM persons`).Scan(&persons)
+	if persons != 8 {
+		t.Errorf("%d persons, want the 8 of gs", persons)
+	}
+}
+
+func otherCheck(c byte) string {
+	if c == '0' {
+		return "1"
+	}
+	return "0"
+}
+
+// TestExcel000ValidIsMerged: 15 digits + 000 that happen to pass the check digit make a valid ID; outside
+// gs, with one gs person sharing the 15 digits and the name, the rows go to that person and the merge is logged.
+func TestExcel000ValidIsMerged(t *testing.T) {
+	var person, damaged string
+	for seq := 0; seq < 1000 && damaged == ""; seq++ {
+		p := id("19800101", seq)
+		if bidui.ValidID(p[:15]+"000") && p[15:] != "000" {
+			person, damaged = p, p[:15]+"000"
+		}
+	}
+	db := testDB(t)
+	st := load(t, db,
+		row{bidui.KindGS, 2, "周杰", person, "东村"},
+		row{bidui.KindMedical, 2, "周杰", damaged, ""},
+	)
+	l, ok := linkOf(t, db, bidui.KindMedical, 2)
+	if !ok || l.method != MethodExcel000 || l.personKey != keyOf(t, db, person) {
+		t.Errorf("link %+v %v; want excel_000 to the gs person", l, ok)
+	}
+	if st.Merged != 1 || st.Persons != 1 {
+		t.Errorf("merged %d, persons %d; want 1, 1", st.Merged, st.Persons)
+	}
+}
+
+// TestSameNameSameVillageNeverMerged: two 张伟 in one village keep their own IDs and keys; a row naming 张伟
+// in that village without an ID goes to match_review with both as candidates and is not linked.
+func TestSameNameSameVillageNeverMerged(t *testing.T) {
+	a, b := id("19800101", 11), id("19820202", 13)
+	db := testDB(t)
+	st := load(t, db,
+		row{bidui.KindGS, 2, "张伟", a, "东村"},
+		row{bidui.KindGS, 3, "张伟", b, "东村"},
+		row{bidui.KindDibao, 2, "张伟", a, "东村"},
+		row{bidui.KindDibao, 3, "张伟", "", "东村"},
+		row{bidui.KindDibao, 4, "张伟", "37032319800101", "东村"}, // a broken ID gives no birth date either
+	)
+	if st.Persons != 2 {
+		t.Errorf("%d persons, want 2", st.Persons)
+	}
+	la, _ := linkOf(t, db, bidui.KindGS, 2)
+	lb, _ := linkOf(t, db, bidui.KindGS, 3)
+	if la.personKey == lb.personKey {
+		t.Error("two 张伟 of one village were merged")
+	}
+	for _, r := range []int{3, 4} {
+		if l, ok := linkOf(t, db, bidui.KindDibao, r); ok {
+			t.Errorf("dibao row %d linked to %s by %s; want it ambiguous", r, l.personKey, l.method)
+		}
+		if reviewCount(t, db, bidui.KindDibao, r) != 1 {
+			t.Errorf("dibao row %d is not in match_review", r)
+		}
+	}
+	var cands []any
+	var list string
+	db.QueryRow(`SELECT candidates::VARCHAR FROM match_review WHERE kind = 'dibao' AND row_no = 3`).Scan(&list)
+	_ = cands
+	if !strings.Contains(list, la.personKey) || !strings.Contains(list, lb.personKey) {
+		t.Errorf("candidates %s, want both 张伟", list)
+	}
+}
+
+// TestAmbiguousCorrection: an invalid ID one digit away from two known persons of the same name goes to
+// match_review with both, and is not linked; so does an Excel-rounded ID whose 15 digits two 王芳 share.
+func TestAmbiguousCorrection(t *testing.T) {
+	damaged := id("19800101", 120)
+	damaged = damaged[:17] + otherCheck(damaged[17]) // invalid
+	var fixes []string
+	for _, p := range []int{15, 16, 17} {
+		for d := byte('0'); d <= '9'; d++ {
+			if c := change(damaged, p, d); c != damaged && bidui.ValidID(c) {
+				fixes = append(fixes, c)
+			}
+		}
+	}
+	if len(fixes) < 2 {
+		t.Fatalf("construction found %d valid neighbours", len(fixes))
+	}
+	twin := id("19800101", 125) // shares the first 15 digits with fixes (sequence 12x)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "王芳", fixes[0], "东村"},
+		row{bidui.KindGS, 3, "王芳", fixes[1], "东村"},
+		row{bidui.KindGS, 4, "王芳", twin, "东村"},
+		row{bidui.KindMedical, 2, "王芳", damaged, ""},
+		row{bidui.KindMedical, 3, "王芳", "3.70323198001011E+17", ""},
+	)
+	for _, r := range []int{2, 3} {
+		if l, ok := linkOf(t, db, bidui.KindMedical, r); ok {
+			t.Errorf("ambiguous medical row %d linked: %+v", r, l)
+		}
+		if reviewCount(t, db, bidui.KindMedical, r) != 1 {
+			t.Errorf("ambiguous medical row %d not in match_review", r)
+		}
+	}
+}
+
+// TestNameNormSQLAgreesWithGo checks the name_norm and names_agree macros that Link creates against
+// NormalizeName and NameAgreement, on every table entry and on the look-alikes.
+func TestNameNormSQLAgreesWithGo(t *testing.T) {
+	db := testDB(t)
+	load(t, db)
+	names := []string{" 张 三 ", "阿依·古丽", "阿依•古丽", "阿依‧古丽", "阿依・古丽", "阿依．古丽", "阿依.古丽", "王?明", "王？明",
+		"王□明", "王xiao明", "王ＸＩＡＯ明", "ＡＢ", "張偉", "陳　龍", "", tradKeys(), soundKeys()}
+	for _, n := range names {
+		var got sql.NullString
+		if err := db.QueryRow(`SELECT name_norm(?)`, n).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if want := NormalizeName(n); got.String != want {
+			t.Errorf("name_norm(%q) = %q, NormalizeName = %q", n, got.String, want)
+		}
+	}
+	pairs := [][2]string{{"张伟", "张伟"}, {"张伟", "章玮"}, {"张伟", "张?"}, {"张伟", "李伟"}, {"王晓明", "王小明"}, {"张伟", "张伟伟"}}
+	for _, p := range pairs {
+		a, b := NormalizeName(p[0]), NormalizeName(p[1])
+		var got string
+		if err := db.QueryRow(`SELECT names_agree(?, ?)`, a, b).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if want := NameAgreement(a, b); got != want {
+			t.Errorf("names_agree(%s, %s) = %s, NameAgreement = %s", a, b, got, want)
+		}
+	}
+}
