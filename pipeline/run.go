@@ -478,7 +478,7 @@ func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Res
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE file_id = ?`, res.FileID).Scan(&rejects); err != nil {
 		return err
 	}
-	fs := FileSummary{Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet, Status: res.Status, Read: res.RowsRead,
+	fs := FileSummary{FileID: res.FileID, Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet, Status: res.Status, Read: res.RowsRead,
 		Loaded: res.RowsLoaded, Skipped: res.RowsSkipped, Rejected: res.RowsRejected, Rejects: rejects, Error: errText}
 	sum.Files = append(sum.Files, fs)
 	attrs := []any{"path", res.Path, "sheet", res.Sheet, "kind", res.Kind, "status", res.Status,
@@ -532,8 +532,18 @@ func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Avail
 		return err
 	}
 	r.point(StageRules + "/ran")
-	if err := rules.Settle(ctx, r.db, r.runID, r.asOf, outcomes); err != nil {
+	settled, err := rules.SettleRun(ctx, r.db, r.runID, r.asOf, outcomes)
+	if err != nil {
 		return err
+	}
+	sum.Waived, sum.Feedback = settled.Waived, settled.Feedback
+	for _, u := range settled.Unknown {
+		// Said plainly, but not a reason to call the run partial: a village typed a number wrong.
+		sum.UnknownAnswers = append(sum.UnknownAnswers, UnknownAnswer{FindingID: u.FindingID, FileID: u.FileID,
+			Sheet: u.Sheet, Row: u.RowNo, Result: u.Result})
+	}
+	if n := len(settled.Unknown); n > 0 {
+		r.log.Warn("returned workbooks name findings that were never issued", "rows", n)
 	}
 	r.point(StageRules + "/settled")
 	r.progress(StageRules, len(catalogue), len(catalogue), "")
@@ -600,17 +610,18 @@ func (r *runner) reportStage(ctx context.Context, sum *Summary) error {
 	}
 	r.stageStarted(StageReport)
 	r.progress(StageReport, 0, 1, "")
-	w, err := report.WriteVillageWorkbooks(ctx, r.db, r.tmpOut, report.Options{MaskIDs: r.cfg.Export.MaskIDs})
+	w, err := report.Write(ctx, r.db, r.tmpOut, report.Options{MaskIDs: r.cfg.Export.MaskIDs})
 	if err != nil {
-		return fmt.Errorf("write workbooks: %w", err)
+		return fmt.Errorf("write the outputs: %w", err)
 	}
-	for _, v := range w.Villages {
-		rel, err := filepath.Rel(r.tmpOut, v.Path)
+	for _, p := range w.Paths() {
+		rel, err := filepath.Rel(r.tmpOut, p)
 		if err != nil {
 			return err
 		}
 		sum.Written = append(sum.Written, filepath.Join(r.outDir, rel))
 	}
+	sum.Workbooks = len(w.Villages)
 	r.progress(StageReport, 1, 1, "")
 	r.point(StageReport + "/done")
 	return nil

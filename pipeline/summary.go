@@ -14,12 +14,20 @@ type Summary struct {
 	Rules    []RuleSummary    `json:"rules"`
 	Villages []VillageSummary `json:"villages"`
 	Written  []string         `json:"written"`
-	Stages   []StageTime      `json:"stages"`             // in the order they ran; publish is missing from runs.summary
-	Problems []string         `json:"problems,omitempty"` // why the run is partial
+	// Workbooks is the number of village workbooks among Written.
+	Workbooks int `json:"village_workbooks"`
+	// Waived and Feedback count this run's findings answered by the villages: 情况属实无需修正 (waived) and
+	// 已修正 but still raised (已反馈修正仍存在). UnknownAnswers are answers naming no finding ever issued.
+	Waived         int64           `json:"waived"`
+	Feedback       int64           `json:"feedback_still_present"`
+	UnknownAnswers []UnknownAnswer `json:"unknown_answers,omitempty"`
+	Stages         []StageTime     `json:"stages"`             // in the order they ran; publish is missing from runs.summary
+	Problems       []string        `json:"problems,omitempty"` // why the run is partial
 }
 
 // FileSummary is one sheet of one input file.
 type FileSummary struct {
+	FileID   int64  `json:"file_id"`
 	Path     string `json:"path"`
 	Kind     string `json:"kind,omitempty"`
 	Sheet    string `json:"sheet,omitempty"`
@@ -58,4 +66,13 @@ type VillageSummary struct {
 type StageTime struct {
 	Stage   string  `json:"stage"`
 	Seconds float64 `json:"seconds"`
+}
+
+// UnknownAnswer is a row of a returned workbook whose 编号 names no finding bidui ever issued.
+type UnknownAnswer struct {
+	FindingID string `json:"finding_id"`
+	FileID    int64  `json:"file_id"`
+	Sheet     string `json:"sheet"`
+	Row       int    `json:"row"`
+	Result    string `json:"result"`
 }

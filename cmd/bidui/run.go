@@ -169,9 +169,33 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		}
 		fmt.Fprintf(w, "\n用时：%s\n", strings.Join(parts, "，"))
 	}
+	if s.Waived > 0 || s.Feedback > 0 || len(s.UnknownAnswers) > 0 {
+		fmt.Fprintf(w, "\n村级反馈：%d 条情况属实无需修正（已核实），%d 条已反馈修正仍存在", s.Waived, s.Feedback)
+		if n := len(s.UnknownAnswers); n > 0 {
+			fmt.Fprintf(w, "；%d 条编号不存在：\n", n)
+			paths := map[int64]string{}
+			for _, f := range s.Files {
+				paths[f.FileID] = filepath.Base(f.Path)
+			}
+			for i, u := range s.UnknownAnswers {
+				if i == 10 {
+					fmt.Fprintf(w, "  …以及另外 %d 条\n", n-10)
+					break
+				}
+				fmt.Fprintf(w, "  %s 工作表 %s 第 %d 行：编号 %q（%s）\n", paths[u.FileID], u.Sheet, u.Row, u.FindingID, u.Result)
+			}
+		} else {
+			fmt.Fprintln(w)
+		}
+	}
 	fmt.Fprintf(w, "\n数据库：%s\n", s.DB)
-	fmt.Fprintf(w, "输出：%s（%d 个村级工作簿）\n", s.OutDir, len(s.Written))
-	for _, p := range s.Written {
+	fmt.Fprintf(w, "输出：%s（%d 个村级工作簿）\n", s.OutDir, s.Workbooks)
+	const shown = 20
+	for i, p := range s.Written {
+		if i == shown {
+			fmt.Fprintf(w, "  …以及另外 %d 个文件\n", len(s.Written)-shown)
+			break
+		}
 		fmt.Fprintf(w, "  %s\n", p)
 	}
 }
