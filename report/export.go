@@ -27,7 +27,9 @@ const utf8BOM = "\ufeff"
 // writeCSV writes findings.csv: every column of the findings view (whatever columns it has by then), one row
 // per finding, UTF-8 with a BOM, CRLF line ends (RFC 4180). Values are the view's as DuckDB casts them to
 // text (dates as 2023-06-10, NULL as an empty field), and cells that a spreadsheet would evaluate are
-// neutralised (csvField).
+// neutralised (csvField). ID numbers are written as they are: a spreadsheet that opens the file directly
+// reads 18 digits as a number and rounds it (LibreOffice shows 3.70323199001011E+17), which is why the
+// village workbooks store them as text; the CSV is for tools and imports that set the column's type.
 func writeCSV(ctx context.Context, db *sql.DB, root *os.Root, rel string, opt Options) error {
 	rows, err := db.QueryContext(ctx, `SELECT CAST(COLUMNS(*) AS VARCHAR) FROM findings `+exportOrder)
 	if err != nil {
@@ -92,12 +94,12 @@ func writeCSVRecord(w *bufio.Writer, fields []sql.NullString) {
 // A value that starts with =, +, - or @ would be read as a formula by Excel, WPS and LibreOffice (CSV
 // injection: =HYPERLINK(…) in a name turns into a link, =cmd|… into a command), and one that starts with a tab
 // or a carriage return can be trimmed into one. Such a value gets a leading apostrophe and is quoted:
-// =HYPERLINK("x") is written "'=HYPERLINK(""x"")". Quoting alone is not enough, since spreadsheets strip the
-// quotes before they look for a formula; the apostrophe makes the cell text in every spreadsheet we know, and
-// a person reading the file sees the value unchanged after it. This is the OWASP recommendation, and the
-// apostrophe is visible in the cell: that is the price of a file that is safe to open with a double click.
-// A reader that wants the original value drops the leading apostrophe of a field that starts with '= '+ '-
-// '@ '\t or '\r (findings.parquet holds the values unchanged).
+// =HYPERLINK("x") is written "'=HYPERLINK(""x"")". Quoting alone is not enough: spreadsheets drop the quotes
+// before they look for a formula (LibreOffice evaluates "=1+1" to 2 when formula evaluation is on; the tests
+// check both). A cell that starts with an apostrophe is text, and the apostrophe stays visible in it, so a
+// reader sees that the value was neutralised rather than a silently different value. This is the OWASP
+// recommendation. A program that wants the original value drops the apostrophe of a field that starts with
+// '= '+ '- '@ '\t or '\r; findings.parquet holds the values unchanged.
 //
 // Other values are quoted only when they must be (a comma, quote or line break inside), as RFC 4180 says.
 func csvField(s string) string {
