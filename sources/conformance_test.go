@@ -165,6 +165,14 @@ var conformanceTitleMerge = [2]string{"A1", "F1"}
 type conformanceFormat struct {
 	name  string
 	write func(t *testing.T, dir string, files map[string][][]any) map[string]string
+	// format and encoding are what the Results must say the files are.
+	format, encoding string
+}
+
+// is sets what a format's Results must say the files are.
+func (f conformanceFormat) is(format, encoding string) conformanceFormat {
+	f.format, f.encoding = format, encoding
+	return f
 }
 
 // eachFile makes a format that writes every file on its own.
@@ -212,35 +220,35 @@ func writeConformanceCSV(t *testing.T, path string, rows [][]any) {
 
 // conformanceFormats are every way a department file reaches the importer.
 var conformanceFormats = []conformanceFormat{
-	eachFile("xlsx", ".xlsx", writeConformanceXLSX),
-	eachFile("csv-utf8", ".csv", writeConformanceCSV),
+	eachFile("xlsx", ".xlsx", writeConformanceXLSX).is("xlsx", ""),
+	eachFile("csv-utf8", ".csv", writeConformanceCSV).is("csv", EncodingUTF8),
 	eachFile("csv-utf8-bom", ".csv", func(t *testing.T, path string, rows [][]any) {
 		writeCSV(t, path, padRows(stringRows(rows)), "utf-8-bom", ',')
-	}),
+	}).is("csv", EncodingUTF8BOM),
 	eachFile("csv-gb18030", ".csv", func(t *testing.T, path string, rows [][]any) {
 		writeCSV(t, path, padRows(stringRows(rows)), "gb18030", ',')
-	}),
+	}).is("csv", EncodingGB18030),
 	eachFile("tsv-gb18030", ".txt", func(t *testing.T, path string, rows [][]any) {
 		// Title lines written as single fields, as many tools export them.
 		s := stringRows(rows)
 		s[0] = s[0][:1]
 		writeCSV(t, path, s, "gb18030", '\t')
-	}),
+	}).is("csv", EncodingGB18030),
 	// An xlsx saved under an .xls name.
 	eachFile("xlsx-named-xls", ".xls", func(t *testing.T, path string, rows [][]any) {
 		writeConformanceXLSX(t, path+".xlsx", rows) // excelize saves by the name's extension
 		if err := os.Rename(path+".xlsx", path); err != nil {
 			t.Fatal(err)
 		}
-	}),
+	}).is("xlsx", ""),
 	// An HTML table saved as .xls, in GBK with a gb2312 meta charset.
 	eachFile("html-xls", ".xls", func(t *testing.T, path string, rows [][]any) {
 		writeHTML(t, path, sheetData{name: "Sheet1", rows: rows, merges: [][2]string{conformanceTitleMerge}})
-	}),
+	}).is("html", EncodingGB18030),
 	// Real BIFF8 .xls made by LibreOffice from the xlsx, and from the CSV (columns typed as text on import,
 	// as a careful clerk does; an ID typed as a number is another test's business).
-	viaLibreOffice("xls-from-xlsx", "", writeConformanceXLSX, ".xlsx"),
-	viaLibreOffice("xls-from-csv", csvTextFilter(32), writeConformanceCSV, ".csv"),
+	viaLibreOffice("xls-from-xlsx", "", writeConformanceXLSX, ".xlsx").is("xls", ""),
+	viaLibreOffice("xls-from-csv", csvTextFilter(32), writeConformanceCSV, ".csv").is("xls", ""),
 }
 
 // padRows gives every record the header's width, as Excel's CSV export does.
@@ -274,6 +282,9 @@ func TestConformance(t *testing.T) {
 					res := only(t, loadFile(t, db, path))
 					if res.Status != bidui.FileLoaded || res.Kind != c.kind {
 						t.Fatalf("status %s kind %q err %v, want loaded %s", res.Status, res.Kind, res.Err, c.kind)
+					}
+					if res.Format != format.format || res.Encoding != format.encoding {
+						t.Errorf("format %q encoding %q, want %q %q", res.Format, res.Encoding, format.format, format.encoding)
 					}
 					if res.HeaderRow != 3 {
 						t.Errorf("header row %d, want 3", res.HeaderRow)

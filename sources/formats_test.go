@@ -329,6 +329,17 @@ func TestConvertXLSErrors(t *testing.T) {
 			t.Errorf("err %v, want context.Canceled", err)
 		}
 	})
+	t.Run("cancelled while converting", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		if _, err := convertXLS(ctx, "old.xls", data); !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("took %s after the cancellation", d)
+		}
+	})
 	t.Run("two at once", func(t *testing.T) {
 		// Each conversion has its own profile, so they do not wait for or break each other.
 		errs := make(chan error, 2)
