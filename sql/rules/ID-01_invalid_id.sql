@@ -1,0 +1,45 @@
+-- code: ID-01
+-- title: 证件号码无效
+-- severity: medium
+-- level: row
+-- needs: gs
+-- uses: dibao, tekun, medical, education, review
+-- action: 核对本人身份证件，在对应系统中更正证件号码
+-- basis: GB 11643-1999 公民身份号码；集中排查工作方案 信息准确完整
+-- description: 任一来源的一行证件号码格式错误、出生日期不存在、校验位错误或被Excel截断（科学计数法），且比对未能据已知人员纠正
+-- description: （无候选人，或有多个候选人待人工确认）。说明写明来源、文件、工作表和行号。
+WITH src AS (
+    SELECT 'gs' AS kind, file_id, sheet, row_no, name, id_raw, id_number, county, town, village FROM src_gs
+    UNION ALL SELECT 'dibao', file_id, sheet, row_no, name, id_raw, id_number, county, town, village FROM src_dibao
+    UNION ALL SELECT 'tekun', file_id, sheet, row_no, name, id_raw, id_number, county, town, village FROM src_tekun
+    UNION ALL SELECT 'medical', file_id, sheet, row_no, name, id_raw, id_number, NULL, NULL, NULL FROM src_medical
+    UNION ALL SELECT 'education', file_id, sheet, row_no, name, id_raw, id_number, NULL, NULL, NULL FROM src_education
+    UNION ALL SELECT 'review', file_id, sheet, row_no, head_name, id_raw, id_number, NULL, town, village FROM src_review
+),
+bad AS (
+    SELECT s.*,
+           CASE WHEN s.id_number IS NULL THEN '被Excel改为科学计数法，后几位已丢失'
+                WHEN length(s.id_number) <> 18 THEN '位数不对（' || length(s.id_number) || '位）'
+                WHEN NOT regexp_full_match(s.id_number, '[0-9]{17}[0-9X]') THEN '含非法字符'
+                WHEN try_strptime(substr(s.id_number, 7, 8), '%Y%m%d') IS NULL THEN '出生日期不存在'
+                ELSE '校验位错误' END AS why
+    FROM src s
+    WHERE s.id_raw IS NOT NULL
+      AND NOT coalesce(id_valid(s.id_number), false)
+      AND NOT EXISTS (SELECT 1 FROM links l WHERE l.kind = s.kind AND l.file_id = s.file_id AND l.row_no = s.row_no)
+)
+SELECT b.kind || ':' || coalesce(regexp_extract(f.path, '[^/\\]+$'), b.file_id::VARCHAR) || ':' || coalesce(b.sheet, '') || ':' || b.row_no AS subject,
+       NULL AS person_key,
+       b.name,
+       b.id_raw AS id_number,
+       b.county, b.town, b.village,
+       NULL AS household_no,
+       CASE b.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
+                   WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
+         || '（' || coalesce(regexp_extract(f.path, '[^/\\]+$'), '文件' || b.file_id) || coalesce('，' || b.sheet, '') || '，第' || b.row_no || '行）'
+         || '：证件号码' || b.why
+         || CASE WHEN r.row_no IS NOT NULL THEN '；' || r.reason || '，待人工确认' ELSE '；未能对应到已知人员' END
+       AS detail
+FROM bad b
+LEFT JOIN files f ON f.file_id = b.file_id
+LEFT JOIN match_review r ON r.kind = b.kind AND r.file_id = b.file_id AND r.row_no = b.row_no

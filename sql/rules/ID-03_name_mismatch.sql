@@ -1,0 +1,27 @@
+-- code: ID-03
+-- title: 同一证件号码姓名不一致
+-- severity: medium
+-- level: person
+-- needs: gs
+-- uses: dibao, tekun, medical, education
+-- action: 核对本人身份证件上的姓名，更正登记有误的系统
+-- basis: 集中排查工作方案 信息准确完整
+-- description: 证件号码相同的各来源数据，姓名在规范化（去空格、全半角、间隔号、繁简）后仍不一致；
+-- description: 以?、？、□或拼音代替的生僻字与任何字一致，同音字视为不一致。
+WITH names AS (
+    SELECT l.person_key, l.kind, l.name_norm, l.name_agreement
+    FROM links l
+    WHERE l.method = 'exact_id' AND l.name_norm IS NOT NULL
+)
+SELECT p.id_number AS subject, p.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
+       '同一证件号码登记的姓名：' || string_agg(DISTINCT
+           CASE n.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
+                       WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
+           || '「' || n.name_norm || '」', '，' ORDER BY
+           CASE n.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
+                       WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
+           || '「' || n.name_norm || '」') AS detail
+FROM names n
+JOIN persons p ON p.person_key = n.person_key
+GROUP BY p.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no
+HAVING bool_or(n.name_agreement IN ('homophone', 'differ'))

@@ -1,0 +1,21 @@
+-- code: ID-04
+-- title: 同一人员重复登记
+-- severity: high
+-- level: person
+-- needs: gs
+-- action: 核实该人实际所在户，在全国系统中删除重复记录
+-- basis: 集中排查工作方案 信息准确完整
+-- description: 同一证件号码在全国系统中出现在两个及以上户，或在同一户中出现两次及以上。
+SELECT g.id_number AS subject,
+       p.person_key,
+       arg_min(g.name, g.row_no) AS name,
+       g.id_number,
+       arg_min(g.county, g.row_no) AS county, arg_min(g.town, g.row_no) AS town, arg_min(g.village, g.row_no) AS village,
+       min(g.household_no) AS household_no,
+       '全国系统中登记' || count(*) || '次，涉及户编号：' || string_agg(DISTINCT coalesce(g.household_no, '（空）'), '、' ORDER BY coalesce(g.household_no, '（空）'))
+         || CASE WHEN count(DISTINCT g.household_no) > 1 THEN '（跨户重复）' ELSE '（同户重复）' END AS detail
+FROM src_gs g
+LEFT JOIN persons p ON p.id_number = g.id_number
+WHERE g.id_number IS NOT NULL AND g.id_number <> ''
+GROUP BY g.id_number, p.person_key
+HAVING count(*) > 1

@@ -1,0 +1,30 @@
+-- code: ID-05
+-- title: 性别或出生日期与证件号码不符
+-- severity: low
+-- level: person
+-- needs: gs
+-- action: 按身份证件更正全国系统中的性别或出生日期
+-- basis: GB 11643-1999 公民身份号码；集中排查工作方案 信息准确完整
+-- description: 全国系统的性别与证件号码第17位（奇数男、偶数女）不符，或出生日期与证件号码第7至14位不符（只有年月的日期比较年月）。
+WITH g AS (
+    SELECT g.*, strptime(substr(g.id_number, 7, 8), '%Y%m%d')::DATE AS id_birth,
+           CASE WHEN substr(g.id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS id_sex
+    FROM src_gs g
+    WHERE coalesce(id_valid(g.id_number), false)
+),
+bad AS (
+    SELECT *,
+           nullif(trim(sex), '') IS NOT NULL AND trim(sex) <> id_sex AS sex_wrong,
+           birth_date IS NOT NULL AND CASE WHEN birth_date_precision = 'month'
+               THEN date_trunc('month', birth_date) <> date_trunc('month', id_birth)
+               ELSE birth_date <> id_birth END AS birth_wrong
+    FROM g
+)
+SELECT id_number AS subject, person_key_of(id_number) AS person_key, name, id_number,
+       county, town, village, household_no,
+       concat_ws('；',
+           CASE WHEN sex_wrong THEN '性别登记为' || trim(sex) || '，证件号码为' || id_sex END,
+           CASE WHEN birth_wrong THEN '出生日期登记为' || CASE WHEN birth_date_precision = 'month' THEN strftime(birth_date, '%Y-%m') ELSE strftime(birth_date, '%Y-%m-%d') END
+                || '，证件号码为' || strftime(id_birth, '%Y-%m-%d') END) AS detail
+FROM bad
+WHERE sex_wrong OR birth_wrong
