@@ -15,8 +15,6 @@ import (
 	"testing"
 )
 
-const soffice = "/usr/bin/soffice"
-
 // csvExportFilter makes LibreOffice write every sheet of a workbook to <name>-<sheet>.csv (the last token, -1,
 // works from LibreOffice 7.2; this machine has 7.4): comma, double quotes, UTF-8, formatted values as shown.
 const csvExportFilter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
@@ -42,8 +40,11 @@ func TestMain(m *testing.M) {
 // input.
 func convertWithLibreOffice(t *testing.T, infilter string, inputs ...string) string {
 	t.Helper()
-	if _, err := os.Stat(soffice); err != nil {
-		t.Skipf("LibreOffice not installed: %v", err)
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if soffice, err = exec.LookPath("/usr/bin/soffice"); err != nil {
+			t.Skipf("LibreOffice not installed: %v", err)
+		}
 	}
 	if libreOfficeProfile == "" {
 		dir, err := os.MkdirTemp("", "bidui-report-lo-")

@@ -63,8 +63,9 @@ const (
 )
 
 // Write writes every file of a run's output folder into dir, creating dir (mode 0700) when it is missing: the
-// village workbooks (as WriteVillageWorkbooks), the town summary 汇总.xlsx, findings.csv and
-// findings.parquet. Files are created with mode 0600 and folders 0700 whatever the umask, since they hold
+// village workbooks (as WriteVillageWorkbooks); the summary 汇总.xlsx, whose tables list every town's villages
+// with a 乡镇 column and whose 图表 sheet has a bar chart per town; findings.csv and findings.parquet (every
+// column of the findings view, masked as opt says). Files are created with mode 0600 and folders 0700 whatever the umask, since they hold
 // personal data.
 //
 // Each file is written to a hidden temporary file beside its final name and renamed into place, so a file at
