@@ -8,7 +8,7 @@ import (
 
 // A book is an opened input file: one or more sheets of rows.
 type book struct {
-	format   string // xlsx, xls, html, csv
+	format   string // xlsx, xls, xml (SpreadsheetML), html, csv
 	encoding string // csv and html: the text encoding found
 	sheets   []*sheetSource
 	closeFn  func()
@@ -65,6 +65,19 @@ func openBook(ctx context.Context, path string, data []byte) (*book, error) {
 		x.format = "xls"
 		return x, nil
 	}
+	if isXMLSpreadsheet(data) {
+		b := &book{format: "xml"}
+		converted, err := convertXMLSpreadsheet(ctx, data)
+		if err != nil {
+			return b, err
+		}
+		x, err := openXLSX(converted)
+		if err != nil {
+			return b, err
+		}
+		x.format = "xml"
+		return x, nil
+	}
 	text, encoding, err := decodeText(data)
 	if err != nil {
 		return &book{format: sniffTextFormat(data)}, err
@@ -79,6 +92,17 @@ func openBook(ctx context.Context, path string, data []byte) (*book, error) {
 	b := openCSV(path, text)
 	b.encoding = encoding
 	return b, nil
+}
+
+// isXMLSpreadsheet recognises Excel 2003's XML Spreadsheet (SpreadsheetML), which some systems save as .xls.
+func isXMLSpreadsheet(data []byte) bool {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return bytes.HasPrefix(head, []byte("<?xml")) &&
+		bytes.Contains(head, []byte("urn:schemas-microsoft-com:office:spreadsheet"))
 }
 
 // sniffTextFormat tells an HTML table saved as .xls from delimited text by its first bytes.

@@ -366,3 +366,35 @@ func writeBytes(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestXMLSpreadsheet reads an Excel 2003 XML Spreadsheet saved as .xls through LibreOffice.
+func TestXMLSpreadsheet(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "导出.xls")
+	cell := func(v string) string { return `<Cell><Data ss:Type="String">` + v + `</Data></Cell>` }
+	row := func(cells ...string) string {
+		var b strings.Builder
+		b.WriteString("<Row>")
+		for _, c := range cells {
+			b.WriteString(cell(c))
+		}
+		b.WriteString("</Row>\n")
+		return b.String()
+	}
+	writeBytes(t, path, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+<Worksheet ss:Name="名单"><Table>
+`+row("特困人员名册")+row("姓名", "身份证号码", "供养方式", "认定日期")+row("赵六", cfID4, "分散供养", "2021.3.1")+
+		`</Table></Worksheet></Workbook>`))
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Format != "xml" || res.Kind != bidui.KindTekun || res.Sheet != "名单" ||
+		res.HeaderRow != 2 || res.RowsLoaded != 1 {
+		t.Fatalf("status %s format %s kind %s sheet %q header row %d loaded %d err %v", res.Status, res.Format,
+			res.Kind, res.Sheet, res.HeaderRow, res.RowsLoaded, res.Err)
+	}
+	if got, want := queryOne(t, db, `SELECT concat_ws(',', name, id_number, support_mode, approved_on) FROM src_tekun`),
+		"赵六,"+cfID4+",分散供养,2021-03-01"; got != want {
+		t.Errorf("row %s, want %s", got, want)
+	}
+}

@@ -1,7 +1,8 @@
-// Package sources reads department files (xlsx, xls, HTML tables saved as .xls, CSV in GB18030 or UTF-8),
-// recognises the source kind of each sheet by its header row, normalises the values (IDs, dates, yes/no,
-// amounts, enumerations) and appends the rows to the staging table of their kind (src_<kind>), with every
-// value it could not read in rejects. spec/sources.md is the contract it implements.
+// Package sources reads department files (xlsx, legacy .xls and Excel 2003 XML through headless LibreOffice,
+// HTML tables saved as .xls, CSV in GB18030 or UTF-8), recognises the source kind of each sheet by its
+// header row, normalises the values (IDs, dates, yes/no, amounts, enumerations) and appends the rows to the
+// staging table of their kind (src_<kind>), with every value it could not read in rejects. spec/sources.md
+// is the contract it implements.
 //
 // Nothing is dropped silently: for every sheet, rows read = rows loaded + rows skipped (blank, 合计) + rows
 // rejected (no usable person key), and a value that cannot be normalised leaves its field NULL and a
@@ -28,7 +29,7 @@ type Result struct {
 	FileID      int64             // assigned by Load through newID; 0 from Check
 	Path        string            // the path given to Check or Load
 	SHA256      string            // hex of the file's bytes
-	Format      string            // "xlsx", "xls", "html", "csv": what the bytes are, whatever the name says
+	Format      string            // "xlsx", "xls", "xml" (XML Spreadsheet 2003), "html", "csv": what the bytes are, whatever the name says
 	Encoding    string            // csv and html: "utf-8", "utf-8-bom", "gb18030" (or "utf-16" for Excel's Unicode text); else ""
 	Kind        bidui.Kind        // "" when unrecognised or failed before detection
 	Sheet       string            // sheet name; for csv the file's base name

@@ -49,7 +49,8 @@ func findSoffice() (string, error) {
 	if len(matches) > 0 {
 		return matches[len(matches)-1], nil
 	}
-	return "", fmt.Errorf("%w: a legacy .xls (BIFF) workbook needs LibreOffice to be read; %s", ErrNoConverter, installHint)
+	return "", fmt.Errorf("%w: a legacy .xls (BIFF) or XML Spreadsheet 2003 workbook needs LibreOffice to be read; %s",
+		ErrNoConverter, installHint)
 }
 
 // convertXLS turns a legacy .xls (BIFF8, OLE2) workbook into xlsx bytes with headless LibreOffice.
@@ -62,6 +63,17 @@ func convertXLS(ctx context.Context, path string, data []byte) ([]byte, error) {
 	if err := checkOLE2(data); err != nil {
 		return nil, err
 	}
+	return convertWorkbook(ctx, data, "in.xls")
+}
+
+// convertXMLSpreadsheet turns an Excel 2003 XML Spreadsheet (SpreadsheetML, often saved as .xls) into xlsx
+// bytes with headless LibreOffice, as convertXLS does.
+func convertXMLSpreadsheet(ctx context.Context, data []byte) ([]byte, error) {
+	return convertWorkbook(ctx, data, "in.xml")
+}
+
+// convertWorkbook runs soffice on data saved as inName and returns the xlsx it writes.
+func convertWorkbook(ctx context.Context, data []byte, inName string) ([]byte, error) {
 	bin, err := findSoffice()
 	if err != nil {
 		return nil, err
@@ -73,7 +85,7 @@ func convertXLS(ctx context.Context, path string, data []byte) ([]byte, error) {
 	defer os.RemoveAll(dir)
 	// The input is copied under a plain name: the real one may hold characters soffice's command line
 	// parsing takes for options, and the output's name follows the input's.
-	in := filepath.Join(dir, "in.xls")
+	in := filepath.Join(dir, inName)
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConversion, err)
 	}
@@ -103,7 +115,7 @@ func convertXLS(ctx context.Context, path string, data []byte) ([]byte, error) {
 	if runCtx.Err() != nil {
 		return nil, fmt.Errorf("%w: soffice did not finish within %s and was killed", ErrConversion, ConvertTimeout)
 	}
-	out, err := os.ReadFile(filepath.Join(outDir, "in.xlsx"))
+	out, err := os.ReadFile(filepath.Join(outDir, strings.TrimSuffix(inName, filepath.Ext(inName))+".xlsx"))
 	if err != nil || len(out) == 0 {
 		detail := strings.TrimSpace(output.String())
 		if len(detail) > 300 {
