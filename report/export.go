@@ -59,14 +59,7 @@ func writeCSV(ctx context.Context, db *sql.DB, root *os.Root, rel string, opt Op
 			}
 			if opt.MaskIDs {
 				for i, n := range names {
-					switch n {
-					case "id_number":
-						if values[i].String != "" {
-							values[i].String = maskID(values[i].String)
-						}
-					case "detail":
-						values[i].String = maskIDsIn(values[i].String)
-					}
+					values[i] = maskColumn(n, values[i])
 				}
 			}
 			writeCSVRecord(w, values)
@@ -131,7 +124,9 @@ func writeParquet(ctx context.Context, db *sql.DB, root *os.Root, dir, rel strin
 		if err := registerMasking(conn); err != nil {
 			return err
 		}
-		columns = "* REPLACE (bidui_mask_id(id_number) AS id_number, bidui_mask_ids_in(detail) AS detail)"
+		if columns, err = maskedColumns(ctx, conn); err != nil {
+			return err
+		}
 	}
 	if _, err := conn.ExecContext(ctx, `COPY (SELECT `+columns+` FROM findings `+exportOrder+`)
 		TO ? (FORMAT parquet)`, filepath.Join(dir, tmp)); err != nil {
@@ -144,6 +139,64 @@ func writeParquet(ctx context.Context, db *sql.DB, root *os.Root, dir, rel strin
 		return err
 	}
 	return moveIntoPlace(root, tmp, rel)
+}
+
+// maskColumn is the value of the findings view's column name in a masked copy (Options.MaskIDs): id_number
+// masked whole (maskID); person_key dropped, since it is a hash of the ID number with a fixed salt and so
+// can be matched against candidate IDs; in every other column each valid ID number that stands alone is masked
+// (maskIDsIn), since rules write IDs into detail and some use an ID as the finding's subject.
+func maskColumn(name string, v sql.NullString) sql.NullString {
+	if !v.Valid {
+		return v
+	}
+	switch name {
+	case "id_number":
+		if v.String != "" {
+			v.String = maskID(v.String)
+		}
+	case "person_key":
+		return sql.NullString{}
+	default:
+		v.String = maskIDsIn(v.String)
+	}
+	return v
+}
+
+// maskedColumns is the select list of the masked findings.parquet: the findings view's columns, with the
+// text ones masked as maskColumn does, through the functions registerMasking registers. The list is built
+// from the view's column names as the catalogue gives them, quoted as identifiers.
+func maskedColumns(ctx context.Context, conn *sql.Conn) (string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'findings'
+		  AND data_type = 'VARCHAR'
+		ORDER BY column_index`)
+	if err != nil {
+		return "", fmt.Errorf("read the columns of findings: %w", err)
+	}
+	defer rows.Close()
+	var replace []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return "", fmt.Errorf("read the columns of findings: %w", err)
+		}
+		id := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		switch name {
+		case "id_number":
+			replace = append(replace, "bidui_mask_id("+id+") AS "+id)
+		case "person_key":
+			replace = append(replace, "NULL::VARCHAR AS "+id)
+		default:
+			replace = append(replace, "bidui_mask_ids_in("+id+") AS "+id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("read the columns of findings: %w", err)
+	}
+	if len(replace) == 0 {
+		return "*", nil
+	}
+	return "* REPLACE (" + strings.Join(replace, ", ") + ")", nil
 }
 
 // registerMasking makes maskID and maskIDsIn callable from SQL as bidui_mask_id and bidui_mask_ids_in, so that

@@ -33,7 +33,8 @@ func exportRuns(t *testing.T) []testRun {
 				firstSeen: "2023-05-01", feedback: FeedbackStillPresent},
 			{id: "DB-01-0000000002", rule: "DB-01", severity: "high", status: "new", town: "城关镇", village: "东村",
 				household: "370323001001000011", name: `=HYPERLINK("x")`, idNumber: validID(t, "37032319900101123"),
-				detail: "-1 人；+2 人，成员" + validID(t, "37032319850716002") + "已批准"},
+				detail:  "-1 人；+2 人，成员" + validID(t, "37032319850716002") + "已批准",
+				subject: validID(t, "37032319900101123"), personKey: "P0123456789abcdef"},
 			{id: "YB-02-0000000003", rule: "YB-02", severity: "medium", status: "waived", town: "城关镇", village: "东村",
 				household: "370323001001000011", name: "@张三", idNumber: validID(t, "37032319850716002"), detail: "\t医保：未参保"},
 			{id: "DB-01-0000000009", rule: "DB-01", severity: "high", status: "resolved", town: "城关镇", village: "东村",
@@ -313,6 +314,9 @@ func TestMaskedExport(t *testing.T) {
 			texts = append(texts, renderParquet(t, db, p))
 		}
 		all := strings.Join(texts, "\n")
+		if strings.Contains(all, "P0123456789abcdef") {
+			t.Errorf("%s holds a person_key", p)
+		}
 		for _, id := range ids {
 			if strings.Contains(all, id) {
 				t.Errorf("%s holds the full ID %s", p, id)

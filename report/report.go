@@ -19,8 +19,10 @@ import (
 // Options controls how the files are written.
 type Options struct {
 	// MaskIDs writes 370323********123X instead of the full ID number, for copies that are posted publicly
-	// (公示): in the 证件号码 column and in the text of 问题说明 of the workbooks, and in the id_number and
-	// detail columns of findings.csv and findings.parquet, so that no file of the folder shows a full ID.
+	// (公示): in the 证件号码 column and in the text of 问题说明 of the workbooks, and in findings.csv and
+	// findings.parquet in id_number and wherever else a text column holds an ID (detail, subject), with
+	// person_key left empty (a salted hash of the ID, which candidate IDs could be matched against), so that
+	// no file of the folder shows or gives away a full ID.
 	MaskIDs bool
 }
 

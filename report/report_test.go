@@ -28,6 +28,7 @@ type testFinding struct {
 	town, village, household, name string
 	idNumber, detail, firstSeen    string
 	feedback                       string
+	subject, personKey             string // subject defaults to id
 }
 
 // testRun is one run of a test database with the findings_history rows it recorded.
@@ -96,12 +97,16 @@ func newHistoryDB(t *testing.T, runs ...testRun) *sql.DB {
 			if first == "" {
 				first = run.asOf
 			}
+			subject := f.subject
+			if subject == "" {
+				subject = f.id
+			}
 			if _, err := db.ExecContext(ctx, `INSERT INTO findings_history (run_id, finding_id, rule, title, severity, level, subject,
-					town, village, household_no, name, id_number, detail, action, status, first_seen, last_seen)
+					person_key, town, village, household_no, name, id_number, detail, action, status, first_seen, last_seen)
 				VALUES (?, ?, ?, ?, ?, 'household', ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''),
-					nullif(?, ''), '处理', ?, ?::DATE, ?::DATE)`,
-				run.id, f.id, f.rule, title[f.rule], f.severity, f.id, f.town, f.village, f.household, f.name, f.idNumber,
-				f.detail, f.status, first, run.asOf); err != nil {
+					nullif(?, ''), nullif(?, ''), '处理', ?, ?::DATE, ?::DATE)`,
+				run.id, f.id, f.rule, title[f.rule], f.severity, subject, f.personKey, f.town, f.village, f.household, f.name,
+				f.idNumber, f.detail, f.status, first, run.asOf); err != nil {
 				t.Fatal(err)
 			}
 			if f.feedback != "" {
