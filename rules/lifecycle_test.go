@@ -10,7 +10,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 )
 
-func testDB(t *testing.T) *sql.DB {
+func testDB(t testing.TB) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
