@@ -27,18 +27,3 @@ func runImport(_ context.Context, e *env, args []string) error {
 	}
 	return usagef("import: %v; use `bidui check FILE...` for a dry run or `bidui run` to load the inbox", errNotYet)
 }
-
-const fixturesUsage = `
-Usage: bidui fixtures --size town|county|city --out DIR [--seed N] [--format xlsx|csv|mixed]
-
-Generates a synthetic county with planted problems and an answer key. Not built yet: ` + "`bidui demo DIR`" + `
-writes a small synthetic town.
-`
-
-func runFixtures(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "fixtures", fixturesUsage)
-	if done, err := parseFlags(fs, args); done || err != nil {
-		return err
-	}
-	return usagef("fixtures: %v; `bidui demo DIR` writes a small synthetic town", errNotYet)
-}
