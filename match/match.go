@@ -77,8 +77,13 @@ func Link(ctx context.Context, db *sql.DB) (*Stats, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
+	chars, norms, sounds := charTable()
 	for i, s := range linkStatements() {
-		if _, err := tx.ExecContext(ctx, s); err != nil {
+		var args []any
+		if strings.HasPrefix(s, "INSERT INTO m_chars") {
+			args = []any{chars, norms, sounds}
+		}
+		if _, err := tx.ExecContext(ctx, s, args...); err != nil {
 			return nil, fmt.Errorf("link persons (step %d): %w", i+1, err)
 		}
 	}
@@ -114,26 +119,53 @@ func linkStatements() []string {
 			'[` + dotLookAlikes + `]', '` + string(nameDot) + `', 'g'),
 			` + sqlLiteral(rareMarks+tradKeys()) + `, ` + sqlLiteral(strings.Repeat("?", len([]rune(rareMarks)))+tradValues()) + `), '')`,
 		`CREATE OR REPLACE MACRO name_sound(n) AS translate(n, ` + sqlLiteral(soundKeys()) + `, ` + sqlLiteral(soundValues()) + `)`,
-		`CREATE OR REPLACE MACRO names_agree(a, b) AS CASE
+		// names_agree_s compares two normalised names given their sound keys too, so that the cascade does not
+		// translate the same names again and again; names_agree is the form for analysts.
+		`CREATE OR REPLACE MACRO names_agree_s(a, b, sa, sb) AS CASE
 			WHEN a IS NULL OR b IS NULL THEN NULL
 			WHEN a = b THEN 'same'
 			WHEN length(a) = length(b) AND (a LIKE replace(b, '?', '_') OR b LIKE replace(a, '?', '_')) THEN 'rare'
-			WHEN length(a) = length(b) AND (name_sound(a) LIKE replace(name_sound(b), '?', '_')
-			     OR name_sound(b) LIKE replace(name_sound(a), '?', '_')) THEN 'homophone'
+			WHEN length(a) = length(b) AND (sa LIKE replace(sb, '?', '_') OR sb LIKE replace(sa, '?', '_')) THEN 'homophone'
 			ELSE 'differ' END`,
+		`CREATE OR REPLACE MACRO names_agree(a, b) AS names_agree_s(a, b, name_sound(a), name_sound(b))`,
 		`CREATE OR REPLACE MACRO src_label(k) AS ` + kindLabels(),
 		`DELETE FROM links`, `DELETE FROM persons`, `DELETE FROM match_review`, `DELETE FROM person_merges`,
-		// Every person row, with its name normalised and the birth date its ID or its gs row gives.
-		`CREATE OR REPLACE TEMP TABLE m_rows AS
-		 SELECT kind, priority, file_id, row_no, id_raw, id_number, name, name_norm(name) AS nname,
-		        name_norm(ename) AS ename, county, town, village, household_no,
+		// Every person row; its names are normalised once per distinct name below, by splitting them into
+		// characters and joining the character table (DuckDB's translate with a table this size is slow).
+		`CREATE OR REPLACE TEMP TABLE m_raw AS
+		 SELECT kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no,
 		        coalesce(birth_date, CASE WHEN length(id_number) = 18 THEN try_strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE END) AS birth,
 		        coalesce(id_valid(id_number), false) AS valid
 		 FROM (` + union + `) AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date)`,
+		`CREATE OR REPLACE TEMP TABLE m_chars (ch VARCHAR, norm VARCHAR, sound VARCHAR)`,
+		`INSERT INTO m_chars SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[])`,
+		`CREATE OR REPLACE TEMP TABLE m_names AS
+		 WITH raw AS (
+		     SELECT DISTINCT n FROM (SELECT name AS n FROM m_raw UNION ALL SELECT ename FROM m_raw) WHERE n IS NOT NULL
+		 ), chars AS (
+		     SELECT n, unnest(string_split(sq, '')) AS ch, unnest(range(length(sq))) AS pos
+		     FROM (SELECT n, regexp_replace(n, '[\s\x{3000}\x{00a0}\x{200b}\x{feff}]+', '', 'g') AS sq FROM raw)
+		 ), mapped AS (
+		     SELECT c.n, nullif(regexp_replace(string_agg(coalesce(m.norm, c.ch), '' ORDER BY c.pos), '[A-Za-z]+', '?', 'g'), '') AS norm
+		     FROM chars c LEFT JOIN m_chars m ON m.ch = c.ch
+		     GROUP BY c.n
+		 ), sounds AS (
+		     SELECT c.norm, string_agg(coalesce(m.sound, c.ch), '' ORDER BY c.pos) AS sound
+		     FROM (SELECT norm, unnest(string_split(norm, '')) AS ch, unnest(range(length(norm))) AS pos
+		           FROM (SELECT DISTINCT norm FROM mapped WHERE norm IS NOT NULL)) c
+		     LEFT JOIN m_chars m ON m.ch = c.ch
+		     GROUP BY c.norm
+		 )
+		 SELECT raw.n, mapped.norm, sounds.sound
+		 FROM raw JOIN mapped ON mapped.n = raw.n LEFT JOIN sounds ON sounds.norm = mapped.norm`,
+		`CREATE OR REPLACE TEMP TABLE m_rows AS
+		 SELECT r.* EXCLUDE (ename), a.norm AS nname, a.sound AS nsound, b.norm AS ename, b.sound AS esound
+		 FROM m_raw r LEFT JOIN m_names a ON a.n = r.name LEFT JOIN m_names b ON b.n = r.ename`,
 		// Known persons: every valid ID, with its name and village from the strongest source.
 		`CREATE OR REPLACE TEMP TABLE m_known AS
 		 SELECT id_number AS id, person_key_of(id_number) AS person_key,
 		        arg_min(nname, priority) FILTER (WHERE nname IS NOT NULL) AS nname,
+		        arg_min(nsound, priority) FILTER (WHERE nname IS NOT NULL) AS ksound,
 		        arg_min(village, priority) FILTER (WHERE village IS NOT NULL) AS village,
 		        strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth,
 		        arg_min(kind, priority) AS first_kind, bool_or(kind = 'gs') AS in_gs
@@ -141,7 +173,7 @@ func linkStatements() []string {
 		// Rows whose ID needs correcting: not valid, or valid but ending 000 outside gs (Excel kept 15 digits
 		// and the zeros happened to pass the check digit).
 		`CREATE OR REPLACE TEMP TABLE m_suspect AS
-		 SELECT r.kind, r.file_id, r.row_no, r.id_raw, r.id_number, r.ename, r.valid, r.birth
+		 SELECT r.kind, r.file_id, r.row_no, r.id_raw, r.id_number, r.ename, r.esound, r.valid, r.birth
 		 FROM m_rows r LEFT JOIN m_known k ON k.id = r.id_number
 		 WHERE NOT r.valid OR (r.id_number LIKE '%000' AND NOT k.in_gs)`,
 		// Candidates from every correction, each a hash join on a derived key.
@@ -169,22 +201,22 @@ func linkStatements() []string {
 		     SELECT k.*, substr(id, 1, 15) AS key15 FROM m_known k
 		 )
 		 SELECT kind, file_id, row_no, method, person_key, pos, kid, knname, first_kind, ename,
-		        names_agree(ename, knname) AS agreement, ambiguity
+		        names_agree_s(ename, knname, esound, ksound) AS agreement, ambiguity
 		 FROM (
 		     SELECT s.kind, s.file_id, s.row_no, '` + MethodID15 + `' AS method, k.person_key, NULL::INTEGER AS pos,
-		            k.id AS kid, k.nname AS knname, k.first_kind, s.ename, 1 AS ambiguity
+		            k.id AS kid, k.nname AS knname, k.ksound, k.first_kind, s.ename, s.esound, 1 AS ambiguity
 		     FROM m_suspect s JOIN m_known k
 		       ON substr(k.id, 1, 17) = substr(s.id_number, 1, 6) || '19' || substr(s.id_number, 7, 9)
 		     WHERE regexp_full_match(s.id_number, '[0-9]{15}')
 		     UNION ALL
 		     SELECT r.kind, r.file_id, r.row_no, CASE WHEN r.p = 18 THEN '` + MethodCheckDigit + `' ELSE '` + MethodOneDigit + `' END,
-		            k.person_key, r.p, k.id, k.nname, k.first_kind, r.ename, 1
+		            k.person_key, r.p, k.id, k.nname, k.ksound, k.first_kind, r.ename, r.esound, 1
 		     FROM masked_rows r JOIN masked_known k ON k.p = r.p AND k.mkey = r.mkey
 		     UNION ALL
-		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.nname, k.first_kind, w.ename, 1
+		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.nname, k.ksound, k.first_kind, w.ename, w.esound, 1
 		     FROM swapped w JOIN m_known k ON k.id = w.skey
 		     UNION ALL
-		     SELECT e.kind, e.file_id, e.row_no, e.method, k.person_key, NULL, k.id, k.nname, k.first_kind, e.ename,
+		     SELECT e.kind, e.file_id, e.row_no, e.method, k.person_key, NULL, k.id, k.nname, k.ksound, k.first_kind, e.ename, e.esound,
 		            count(*) OVER (PARTITION BY e.kind, e.file_id, e.row_no, e.method)
 		     FROM excel e JOIN known15 k ON k.key15 = e.key15 AND k.id IS DISTINCT FROM e.id_number
 		 )`,
@@ -208,20 +240,20 @@ func linkStatements() []string {
 		     WHERE NOT r.valid AND r.nname IS NOT NULL
 		       AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
 		 ), known AS (
-		     SELECT k.*, name_sound(k.nname) AS sound, length(k.nname) AS len, substr(k.nname, 1, 1) AS surname,
+		     SELECT k.*, k.ksound AS sound, length(k.nname) AS len, substr(k.nname, 1, 1) AS surname,
 		            count(*) OVER (PARTITION BY k.nname) AS freq
 		     FROM m_known k WHERE k.nname IS NOT NULL
 		 ), pairs AS (
-		     SELECT t.kind, t.file_id, t.row_no, t.nname AS rname, t.village AS rvillage, t.birth AS rbirth,
-		            k.person_key, k.nname AS kname, k.village, k.birth, k.first_kind, k.freq
-		     FROM todo t JOIN known k ON k.sound = name_sound(t.nname)
+		     SELECT t.kind, t.file_id, t.row_no, t.nname AS rname, t.nsound AS rsound, t.village AS rvillage, t.birth AS rbirth,
+		            k.person_key, k.nname AS kname, k.ksound, k.village, k.birth, k.first_kind, k.freq
+		     FROM todo t JOIN known k ON k.sound = t.nsound
 		     UNION
-		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.village, t.birth,
-		            k.person_key, k.nname, k.village, k.birth, k.first_kind, k.freq
+		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.nsound, t.village, t.birth,
+		            k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.freq
 		     FROM todo t JOIN known k ON k.len = length(t.nname) AND k.surname = substr(t.nname, 1, 1)
 		     WHERE t.nname LIKE '%?%' AND substr(t.nname, 1, 1) <> '?'
 		 ), scored AS (
-		     SELECT *, names_agree(rname, kname) AS agreement,
+		     SELECT *, names_agree_s(rname, kname, rsound, ksound) AS agreement,
 		            coalesce(rbirth = birth, false) AS birth_same,
 		            coalesce(rvillage = village, false) AS village_same,
 		            coalesce(rbirth <> birth, false) OR coalesce(rvillage <> village, false) AS contradicts
@@ -300,16 +332,17 @@ func linkStatements() []string {
 		          WHEN l.agreement = 'homophone' THEN '，姓名同音（' || r.ename || '/' || l.knname || '）'
 		          ELSE '' END,
 		        coalesce(r.id_number, r.id_raw), r.nname,
-		        names_agree(r.nname, p.name_norm)
+		        names_agree_s(r.nname, p.name_norm, r.nsound, k.ksound)
 		 FROM m_link l
 		 JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
-		 JOIN persons p ON p.person_key = l.person_key`,
+		 JOIN persons p ON p.person_key = l.person_key
+		 JOIN m_known k ON k.person_key = l.person_key`,
 		`INSERT INTO person_merges
 		 SELECT l.person_key, person_key_of(r.id_number), r.id_number, count(*), '证件号码疑似被Excel截断后补000，并入前15位一致且姓名一致的人员'
 		 FROM m_link l JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
 		 WHERE l.method = 'excel_000' AND r.valid
 		 GROUP BY l.person_key, r.id_number`,
-		`DROP TABLE m_rows`, `DROP TABLE m_known`, `DROP TABLE m_suspect`, `DROP TABLE m_cand`,
+		`DROP TABLE m_raw`, `DROP TABLE m_chars`, `DROP TABLE m_names`, `DROP TABLE m_rows`, `DROP TABLE m_known`, `DROP TABLE m_suspect`, `DROP TABLE m_cand`,
 		`DROP TABLE m_corrected`, `DROP TABLE m_byname`, `DROP TABLE m_link`,
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // testDB returns a migrated in-memory database.
-func testDB(t *testing.T) *sql.DB {
+func testDB(t testing.TB) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {

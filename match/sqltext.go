@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bidui/bidui"
+	"golang.org/x/text/width"
 )
 
 // The name macros are built from the character tables of name.go. These helpers turn the tables into SQL
@@ -68,4 +69,46 @@ func kindLabels() string {
 	}
 	b.WriteString(" ELSE k END")
 	return b.String()
+}
+
+// charTable returns the character table of the cascade's name normalisation as three parallel columns:
+// a character, what NormalizeName makes of it (a full-width letter becomes its ASCII letter, so that a run
+// of pinyin still becomes one wildcard), and the sound key of that result ("" when the table has none).
+func charTable() (chars, norms, sounds []string) {
+	seen := map[rune]bool{}
+	add := func(r rune) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		norm := NormalizeName(string(r))
+		if f := width.Fold.String(string(r)); len(f) == 1 && (f[0]|0x20) >= 'a' && (f[0]|0x20) <= 'z' {
+			norm = f
+		}
+		sound := ""
+		if rs := []rune(norm); len(rs) == 1 {
+			if s, ok := soundOf[rs[0]]; ok {
+				sound = string(s)
+			}
+		}
+		chars, norms, sounds = append(chars, string(r)), append(norms, norm), append(sounds, sound)
+	}
+	for _, r := range fullWidth {
+		add(r)
+	}
+	for _, r := range dotLookAlikes + rareMarks {
+		add(r)
+	}
+	for _, r := range sortedKeys(toSimplified) {
+		add(r)
+	}
+	for _, r := range sortedKeys(soundOf) {
+		add(r)
+	}
+	for i := range sounds {
+		if sounds[i] == "" {
+			sounds[i] = norms[i]
+		}
+	}
+	return chars, norms, sounds
 }
