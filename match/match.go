@@ -195,8 +195,9 @@ func linkStatements() []string {
 		     FROM m_suspect s
 		     WHERE s.id_number IS NULL AND regexp_full_match(upper(s.id_raw), '[1-9]\.[0-9]{10,14}E\+?17')
 		     UNION ALL
-		     SELECT s.*, '` + MethodExcel000 + `', substr(id_number, 1, 15)
-		     FROM m_suspect s WHERE regexp_full_match(id_number, '[0-9]{15}000')
+		     -- The importer may have rejected such a cell as Excel-rounded (id_number NULL): id_raw still has it.
+		     SELECT s.*, '` + MethodExcel000 + `', substr(coalesce(id_number, id_raw), 1, 15)
+		     FROM m_suspect s WHERE regexp_full_match(coalesce(id_number, id_raw), '[0-9]{15}000')
 		 ), known15 AS (
 		     SELECT k.*, substr(id, 1, 15) AS key15 FROM m_known k
 		 )

@@ -51,6 +51,9 @@ func load(t *testing.T, db *sql.DB, rows ...row) *Stats {
 		if r.idRaw == "" || strings.Contains(strings.ToUpper(r.idRaw), "E+") {
 			idn = nil
 		}
+		if rejected, ok := strings.CutPrefix(r.idRaw, "!"); ok { // the importer rejected the cell
+			r.idRaw, idn = rejected, nil
+		}
 		raw := any(r.idRaw)
 		if r.idRaw == "" {
 			raw = nil
@@ -165,6 +168,7 @@ func TestCascade(t *testing.T) {
 		row{bidui.KindMedical, 2, "趙國強", zhao[:17] + otherCheck(zhao[17]), ""},    // wrong check digit, traditional name
 		row{bidui.KindMedical, 3, "阿依•古丽", "3.70323" + ayi[6:15] + "E+17", ""},    // Excel-rounded, dot variant
 		row{bidui.KindEducation, 2, "陈 龙", chen[:15] + "000", ""},                 // Excel 000 (invalid)
+		row{bidui.KindEducation, 3, "陈龙", "!" + chen[:15] + "000", ""},            // Excel 000, rejected by the importer
 		row{bidui.KindTekun, 2, "刘德?", "", "北村"},                                  // no ID: rare character, unique name, village
 		row{bidui.KindTekun, 3, "孙老", old15, ""},                                  // 15-digit form
 		row{bidui.KindTekun, 4, "钱多多", change(li, 12, '0'+(li[11]-'0'+1)%10), ""}, // one wrong digit, name disagrees: no link
@@ -182,6 +186,7 @@ func TestCascade(t *testing.T) {
 		{bidui.KindMedical, 2, MethodCheckDigit, zhao, "校验位"},
 		{bidui.KindMedical, 3, MethodExcelE17, ayi, "科学计数法"},
 		{bidui.KindEducation, 2, MethodExcel000, chen, "000"},
+		{bidui.KindEducation, 3, MethodExcel000, chen, "000"},
 		{bidui.KindTekun, 2, MethodName, liu, "同村"},
 		{bidui.KindTekun, 3, MethodID15, old, "15位"},
 	}
