@@ -8,6 +8,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The exported files hold personal data (names, ID numbers): whatever the umask, only the owner may read them.
@@ -84,6 +86,14 @@ func writeFile(root *os.Root, rel string, write func(io.Writer) error) error {
 		return fmt.Errorf("write file: %w", err)
 	}
 	return moveIntoPlace(root, tmp, rel)
+}
+
+// saveWorkbook writes the workbook f to rel under root as writeFile does.
+func saveWorkbook(root *os.Root, rel string, f *excelize.File) error {
+	return writeFile(root, rel, func(w io.Writer) error {
+		_, err := f.WriteTo(w)
+		return err
+	})
 }
 
 // moveIntoPlace renames the finished temporary file tmp over rel.

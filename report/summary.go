@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -248,10 +247,7 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return writeFile(root, rel, func(w io.Writer) error {
-		_, err := f.WriteTo(w)
-		return err
-	})
+	return saveWorkbook(root, rel, f)
 }
 
 // writeTable writes a header row and data rows from A1 on sheet, then freezes the header and the first

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"time"
@@ -153,10 +152,7 @@ func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule,
 	if err := f.SetDocProps(props); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return writeFile(root, rel, func(w io.Writer) error {
-		_, err := f.WriteTo(w)
-		return err
-	})
+	return saveWorkbook(root, rel, f)
 }
 
 // writeFindingsSheet fills the 问题清单 sheet: header, one row per finding, the verification columns empty.
