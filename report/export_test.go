@@ -361,9 +361,21 @@ func TestMaskedExport(t *testing.T) {
 }
 
 // TestFeedbackColumnAbsent exports a database whose findings view predates the feedback column: Write
-// works, no finding shows 已反馈修正仍存在, and findings.csv has the view's columns.
+// works, no finding shows 已反馈修正仍存在, and findings.csv has the view's columns. A database attached beside
+// it (as the pipeline attaches the published one) has the column, and must not be mistaken for the run's own.
 func TestFeedbackColumnAbsent(t *testing.T) {
 	db := newHistoryDB(t, exportRuns(t)...)
+	db.SetMaxOpenConns(1) // and Write must not need a second connection while it holds one
+	published := newHistoryDB(t)
+	var file string
+	if err := published.QueryRow(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`).Scan(&file); err != nil {
+		t.Fatal(err)
+	}
+	published.Close()
+	// ATTACH takes no parameters; the path is t.TempDir()'s.
+	if _, err := db.Exec(`ATTACH '` + strings.ReplaceAll(file, "'", "''") + `' AS published (READ_ONLY)`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.Exec(`CREATE OR REPLACE VIEW findings AS
 		SELECT finding_id, rule, title, severity, county, town, village, household_no, name, id_number,
 		       detail, action, status, first_seen, last_seen, level, subject, person_key
