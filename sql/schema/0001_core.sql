@@ -17,7 +17,7 @@ CREATE TABLE files (
     file_id       BIGINT NOT NULL PRIMARY KEY,
     path          VARCHAR NOT NULL,
     sha256        VARCHAR,
-    format        VARCHAR,          -- xlsx | xls | html | csv
+    format        VARCHAR,          -- xlsx | xls | xml (Excel 2003 XML) | html | csv
     encoding      VARCHAR,          -- csv only: utf-8, utf-8-bom, gb18030
     kind          VARCHAR,          -- NULL when the sheet matched no kind
     sheet         VARCHAR,
