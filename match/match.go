@@ -134,7 +134,15 @@ func linkStatements() []string {
 		// characters and joining the character table (DuckDB's translate with a table this size is slow).
 		`CREATE OR REPLACE TEMP TABLE m_raw AS
 		 SELECT kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no,
-		        coalesce(birth_date, CASE WHEN length(id_number) = 18 THEN try_strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE END) AS birth,
+		        -- The birth date: gs says it; else the ID's date digits, however damaged the rest of the ID is
+		        -- (Excel's E+17 and its 000 keep them; a swap or wrong digit there makes no date, or a wrong one).
+		        coalesce(birth_date, CASE
+		            WHEN regexp_full_match(upper(id_raw), '[1-9]\.[0-9]{10,14}E\+?17')
+		                THEN try_strptime(substr(rpad(replace(split_part(upper(id_raw), 'E', 1), '.', ''), 15, '0'), 7, 8), '%Y%m%d')
+		            WHEN regexp_full_match(coalesce(id_number, id_raw), '[0-9]{15}')
+		                THEN try_strptime('19' || substr(coalesce(id_number, id_raw), 7, 6), '%Y%m%d')
+		            WHEN length(coalesce(id_number, id_raw)) = 18
+		                THEN try_strptime(substr(coalesce(id_number, id_raw), 7, 8), '%Y%m%d') END::DATE) AS birth,
 		        coalesce(id_valid(id_number), false) AS valid
 		 FROM (` + union + `) AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date)`,
 		`CREATE OR REPLACE TEMP TABLE m_chars (ch VARCHAR, norm VARCHAR, sound VARCHAR)`,
@@ -175,7 +183,7 @@ func linkStatements() []string {
 		`CREATE OR REPLACE TEMP TABLE m_suspect AS
 		 SELECT r.kind, r.file_id, r.row_no, r.id_raw, r.id_number, r.ename, r.esound, r.valid, r.birth
 		 FROM m_rows r LEFT JOIN m_known k ON k.id = r.id_number
-		 WHERE NOT r.valid OR (r.id_number LIKE '%000' AND NOT k.in_gs)`,
+		 WHERE NOT r.valid OR r.id_number LIKE '%000'`,
 		// Candidates from every correction, each a hash join on a derived key.
 		`CREATE OR REPLACE TEMP TABLE m_cand AS
 		 WITH masked_rows AS (
@@ -245,11 +253,11 @@ func linkStatements() []string {
 		            count(*) OVER (PARTITION BY k.nname) AS freq
 		     FROM m_known k WHERE k.nname IS NOT NULL
 		 ), pairs AS (
-		     SELECT t.kind, t.file_id, t.row_no, t.nname AS rname, t.nsound AS rsound, t.village AS rvillage, t.birth AS rbirth,
+		     SELECT t.kind, t.file_id, t.row_no, t.nname AS rname, t.nsound AS rsound, t.village AS rvillage, t.birth AS rbirth, t.id_raw IS NOT NULL AS has_id,
 		            k.person_key, k.nname AS kname, k.ksound, k.village, k.birth, k.first_kind, k.freq
 		     FROM todo t JOIN known k ON k.sound = t.nsound
 		     UNION
-		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.nsound, t.village, t.birth,
+		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.nsound, t.village, t.birth, t.id_raw IS NOT NULL,
 		            k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.freq
 		     FROM todo t JOIN known k ON k.len = length(t.nname) AND k.surname = substr(t.nname, 1, 1)
 		     WHERE t.nname LIKE '%?%' AND substr(t.nname, 1, 1) <> '?'
@@ -261,10 +269,12 @@ func linkStatements() []string {
 		     FROM pairs
 		 )
 		 SELECT kind, file_id, row_no, person_key, agreement, birth_same, village_same, freq, kname AS knname, first_kind, village,
+		        -- A row that carries an ID the corrections could not place may well be somebody nobody else
+		        -- knows: its name alone proves nothing, its date digits must agree. A name without any date or
+		        -- village never links: persons who appear in one department only are common.
 		        NOT contradicts AND agreement ` + agreeing + ` AND (
 		            (birth_same AND (village_same OR freq <= 3))
-		         OR (village_same AND freq = 1 AND agreement IN ('same', 'rare'))
-		         OR (rbirth IS NULL AND rvillage IS NULL AND freq = 1 AND agreement = 'same' AND length(rname) >= 3)) AS accepted,
+		         OR (village_same AND freq = 1 AND agreement IN ('same', 'rare') AND NOT has_id)) AS accepted,
 		        NOT contradicts AND agreement ` + agreeing + ` AS plausible
 		 FROM scored`,
 		`CREATE OR REPLACE TEMP TABLE m_link AS
@@ -325,7 +335,7 @@ func linkStatements() []string {
 		          WHEN 'excel_e17' THEN '证件号码被Excel改为科学计数法，前15位与' || src_label(l.first_kind) || '唯一一人一致'
 		          ELSE '无有效证件号码，' ||
 		               concat_ws('，', CASE WHEN l.birth_same THEN '出生日期一致' END, CASE WHEN l.village_same THEN '同村' END,
-		                         CASE WHEN NOT coalesce(l.birth_same, false) AND NOT coalesce(l.village_same, false) THEN '姓名在全部数据中唯一' END)
+		                         CASE WHEN NOT coalesce(l.birth_same, false) THEN '该姓名在已知人员中唯一' END)
 		        END || CASE
 		          WHEN l.method = 'exact_id' THEN ''
 		          WHEN l.agreement = 'same' THEN '，姓名一致（' || l.knname || '）'

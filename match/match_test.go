@@ -341,3 +341,24 @@ func TestNameNormSQLAgreesWithGo(t *testing.T) {
 		}
 	}
 }
+
+// TestNameAloneNeverLinks: persons who appear in one department only are common, so a name without a birth
+// date or a village links nobody, however rare; an uncorrectable ID whose date digits differ links nobody.
+func TestNameAloneNeverLinks(t *testing.T) {
+	a := id("19800101", 11)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "欧阳娜娜", a, "东村"},
+		row{bidui.KindMedical, 2, "欧阳娜娜", "", ""},
+		row{bidui.KindMedical, 3, "欧阳娜娜", "37032319900101", ""},       // broken ID, another birth date
+		row{bidui.KindEducation, 2, "欧阳娜娜", "370323198001019999", ""}, // date agrees: name step may link
+	)
+	for _, r := range []int{2, 3} {
+		if l, ok := linkOf(t, db, bidui.KindMedical, r); ok {
+			t.Errorf("medical row %d linked by %s on name alone", r, l.method)
+		}
+	}
+	if l, ok := linkOf(t, db, bidui.KindEducation, 2); !ok || l.method != MethodName {
+		t.Errorf("education row 2: %+v %v; want a name link (name, birth date, rare name)", l, ok)
+	}
+}
