@@ -37,7 +37,7 @@ SELECT b.kind || ':' || coalesce(regexp_extract(f.path, '[^/\\]+$'), b.file_id::
        NULL AS household_no,
        CASE b.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
                    WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
-         || '（' || coalesce(regexp_extract(f.path, '[^/\\]+$'), '文件' || b.file_id) || coalesce('，' || b.sheet, '') || '，第' || b.row_no || '行）'
+         || '（' || coalesce(regexp_extract(f.path, '[^/\\]+$'), '文件' || b.file_id) || coalesce('，' || nullif(b.sheet, regexp_extract(f.path, '[^/\\]+$')), '') || '，第' || b.row_no || '行）'
          || '：证件号码' || b.why
          || CASE WHEN r.row_no IS NOT NULL THEN '；' || r.reason || '，待人工确认' ELSE '；未能对应到已知人员' END
        AS detail

@@ -15,7 +15,7 @@ SELECT l.kind || ':' || coalesce(regexp_extract(f.path, '[^/\\]+$'), l.file_id::
        p.county, p.town, p.village, p.household_no,
        CASE l.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
                    WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
-         || '（' || coalesce(regexp_extract(f.path, '[^/\\]+$'), '文件' || l.file_id) || coalesce('，' || f.sheet, '') || '，第' || l.row_no || '行）'
+         || '（' || coalesce(regexp_extract(f.path, '[^/\\]+$'), '文件' || l.file_id) || coalesce('，' || nullif(f.sheet, regexp_extract(f.path, '[^/\\]+$')), '') || '，第' || l.row_no || '行）'
          || '：证件号码为' || l.id_found || '，应为' || p.id_number || '（' || l.explanation || '）'
        AS detail
 FROM links l
