@@ -77,7 +77,7 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 	}
 	for _, p := range prev {
 		switch p.res.Status {
-		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised:
+		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised, bidui.FileIgnored:
 		default:
 			return nil, nil // a failure is worth trying again
 		}
@@ -87,7 +87,7 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 		res := p.res
 		res.FileID = r.nextID
 		r.nextID++
-		if res.Status != bidui.FileUnrecognised {
+		if res.Status != bidui.FileUnrecognised && res.Status != bidui.FileIgnored {
 			res.Status = bidui.FileCarried
 			if err := copyRows(ctx, conn, res.Kind.Table(), p.id, res.FileID); err != nil {
 				return nil, fmt.Errorf("import %s: carry rows: %w", path, err)

@@ -486,6 +486,8 @@ func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Res
 	switch res.Status {
 	case bidui.FileLoaded, bidui.FileCarried:
 		r.log.Info("file imported", attrs...)
+	case bidui.FileIgnored:
+		r.log.Info("sheet ignored: bidui's own explanation sheet", attrs...)
 	case bidui.FileUnrecognised:
 		sum.Problems = append(sum.Problems, errText)
 		r.log.Warn("sheet not recognised", append(attrs, "err", errText)...)
@@ -587,7 +589,7 @@ func countByVillage(ctx context.Context, db *sql.DB, runID int64) ([]VillageSumm
 	rows, err := db.QueryContext(ctx, `SELECT coalesce(town, ?), coalesce(village, ?),
 		count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'open'),
 		count(*) FILTER (WHERE status = 'resolved'), count(*) FILTER (WHERE status = 'waived')
-		FROM findings_history WHERE run_id = ? GROUP BY ALL ORDER BY ALL`, bidui.Unplaced, bidui.Unplaced, runID)
+		FROM findings_history WHERE run_id = ? GROUP BY ALL ORDER BY ALL`, report.UnknownTown, bidui.Unplaced, runID)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ type Result struct {
 	// end of a sheet are not counted.
 	RowsRead, RowsLoaded, RowsSkipped, RowsRejected int64
 
-	Status string // bidui.FileLoaded, bidui.FileFailed, bidui.FileUnrecognised
+	Status string // bidui.FileLoaded, bidui.FileFailed, bidui.FileUnrecognised, bidui.FileIgnored
 	Err    error  // why it failed or was unrecognised (a *FileError); nil when loaded
 }
 
@@ -157,6 +157,7 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 		}
 		results = append(results, res)
 	}
+	ignoreNotes(results)
 	// Empty sheets beside sheets with data (Excel's default Sheet2, Sheet3) hold no rows to account for, so
 	// they are left out; a file with nothing but empty sheets is a failure to report.
 	if len(results) == 0 {
@@ -181,6 +182,23 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 		results = append(results, res)
 	}
 	return results, nil
+}
+
+// ignoreNotes marks the 说明 sheet of a returned village workbook (one whose other sheet is read as kind
+// verification) as ignored: bidui wrote it to explain the rules, and it holds nothing to load.
+func ignoreNotes(results []Result) {
+	returned := false
+	for _, r := range results {
+		returned = returned || r.Kind == bidui.KindVerification
+	}
+	if !returned {
+		return
+	}
+	for i, r := range results {
+		if r.Status == bidui.FileUnrecognised && r.Sheet == bidui.SheetNotes {
+			results[i].Status, results[i].Err = bidui.FileIgnored, nil
+		}
+	}
 }
 
 // fileContext is what the sheets of one file share.

@@ -71,6 +71,9 @@ func TestReturnedWorkbookRoundTrip(t *testing.T) {
 	if got := queryLines(t, s.db, "SELECT kind FROM files WHERE run_id = (SELECT max(run_id) FROM runs) AND path LIKE '%返回_%'"); !slices.Equal(got, []string{"verification"}) {
 		t.Fatalf("the returned workbook was read as %v, want verification", got)
 	}
+	if got := queryLines(t, s.db, "SELECT status FROM files WHERE run_id = (SELECT max(run_id) FROM runs) AND sheet = '说明'"); !slices.Equal(got, []string{"ignored"}) {
+		t.Errorf("the returned workbook's 说明 sheet: %v, want ignored", got)
+	}
 	if got := queryLines(t, s.db, "SELECT status FROM findings WHERE finding_id = '"+waived+"'"); !slices.Equal(got, []string{"waived"}) {
 		t.Errorf("finding answered 情况属实无需修正: %v, want waived", got)
 	}

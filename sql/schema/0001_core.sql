@@ -27,7 +27,7 @@ CREATE TABLE files (
     rows_loaded   BIGINT NOT NULL DEFAULT 0,
     rows_skipped  BIGINT NOT NULL DEFAULT 0,
     rows_rejected BIGINT NOT NULL DEFAULT 0,
-    status        VARCHAR NOT NULL, -- loaded | failed | unrecognised | carried
+    status        VARCHAR NOT NULL, -- loaded | failed | unrecognised | carried | ignored
     error         VARCHAR
 );
 
