@@ -178,11 +178,11 @@ func linkStatements() []string {
 		        strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth,
 		        arg_min(kind, priority) AS first_kind, bool_or(kind = 'gs') AS in_gs
 		 FROM m_rows WHERE valid GROUP BY id_number`,
-		// Rows whose ID needs correcting: not valid, or valid but ending 000 outside gs (Excel kept 15 digits
-		// and the zeros happened to pass the check digit).
+		// Rows whose ID needs correcting: not valid, or valid but ending 000 (Excel kept 15 digits and the
+		// zeros happened to pass the check digit; only the excel_000 correction applies to those).
 		`CREATE OR REPLACE TEMP TABLE m_suspect AS
 		 SELECT r.kind, r.file_id, r.row_no, r.id_raw, r.id_number, r.ename, r.esound, r.valid, r.birth
-		 FROM m_rows r LEFT JOIN m_known k ON k.id = r.id_number
+		 FROM m_rows r
 		 WHERE NOT r.valid OR r.id_number LIKE '%000'`,
 		// Candidates from every correction, each a hash join on a derived key.
 		`CREATE OR REPLACE TEMP TABLE m_cand AS
