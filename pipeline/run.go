@@ -508,10 +508,13 @@ func (r *runner) matchStage(ctx context.Context, sum *Summary) error {
 	if err != nil {
 		return err
 	}
-	sum.Persons, sum.Links = st.Persons, st.ByMethod
-	sum.Unlinked = map[string]int64{}
+	sum.Persons, sum.Links, sum.Merged = st.Persons, st.ByMethod, st.Merged
+	sum.Unlinked, sum.Review = map[string]int64{}, map[string]int64{}
 	for k, n := range st.Unlinked {
 		sum.Unlinked[string(k)] = n
+	}
+	for k, n := range st.Review {
+		sum.Review[string(k)] = n
 	}
 	r.log.Info("persons linked", "persons", st.Persons, "links", st.ByMethod, "unlinked", sum.Unlinked)
 	r.progress(StageMatch, 1, 1, "")

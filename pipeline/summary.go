@@ -11,6 +11,8 @@ type Summary struct {
 	Persons  int64            `json:"persons"`
 	Links    map[string]int64 `json:"links_by_method"`
 	Unlinked map[string]int64 `json:"unlinked_by_kind,omitempty"`
+	Review   map[string]int64 `json:"ambiguous_by_kind,omitempty"` // rows in match_review, never linked
+	Merged   int64            `json:"merged_ids"`                  // valid-looking IDs folded into another person
 	Rules    []RuleSummary    `json:"rules"`
 	Villages []VillageSummary `json:"villages"`
 	Written  []string         `json:"written"`

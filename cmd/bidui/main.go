@@ -87,6 +87,7 @@ func commands() []command {
 		{"rules", "list the rules", runRules},
 		{"sql", "run a read-only query against the published database", runSQL},
 		{"runs", "show the run history", runRuns},
+		{"match-report", "show how rows were linked to persons; precision and recall against an answer key", runMatchReport},
 		{"demo", "generate a synthetic town, run on it, say where the results are", runDemo},
 		{"fixtures", "generate synthetic test data with an answer key", runFixtures},
 		{"version", "print the version", runVersion},

@@ -243,5 +243,16 @@ func printLinks(w io.Writer, s *pipeline.Summary) {
 		sort.Strings(parts)
 		fmt.Fprintf(w, "；未匹配 %s 行", strings.Join(parts, "，"))
 	}
+	if len(s.Review) > 0 {
+		var parts []string
+		for k, n := range s.Review {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "；有多个候选、待人工确认（match_review）%s 行", strings.Join(parts, "，"))
+	}
+	if s.Merged > 0 {
+		fmt.Fprintf(w, "；%d 个受损证件号并入真实人员", s.Merged)
+	}
 	fmt.Fprintln(w)
 }
