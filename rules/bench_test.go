@@ -44,7 +44,7 @@ func BenchmarkRules(b *testing.B) {
 
 // benchDB is testDB spilling to a temporary directory of the benchmark, not to .tmp beside the package.
 func benchDB(b *testing.B) *sql.DB {
-	db := benchDB(b)
+	db := testDB(b)
 	// SET takes no bound parameters; the path is the benchmark's own temporary directory.
 	if _, err := db.Exec(fmt.Sprintf(`SET temp_directory = '%s'`, strings.ReplaceAll(b.TempDir(), "'", "''"))); err != nil {
 		b.Fatal(err)
