@@ -12,9 +12,10 @@ import (
 const demoUsage = `
 Usage: bidui demo [--json] [DIR]
 
-Writes a small synthetic town (villages, households, a 全国系统 export, a 低保 roster and a 研判台账, with
-some newly approved 低保 households that were never reviewed) into DIR/inbox, runs on it with the reference
-date 2023-06-10, and prints the summary and where the files are. DIR defaults to bidui-demo. All data is
+Writes a synthetic town (bidui fixtures --size town: about 10 000 residents in 30 villages; the 全国系统
+export, the 低保 and 特困 rosters, 医保, 学籍 and the 研判台账, with every rule's problems planted and
+narrowly missed, and damaged IDs and names) into DIR/inbox, runs on it with the reference date
+2023-06-10, and prints the summary and where the files are. DIR defaults to bidui-demo. All data is
 synthetic; DIR/answer_key.json says which findings a correct run must produce. Running it again runs
 again on the same inbox (findings become 持续).
 
@@ -43,11 +44,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return usagef("demo: at most one folder (see bidui demo -h)")
 	}
 	asOf := pipeline.MustDate(demoAsOf)
-	town, err := fixtures.WriteTown(dir, fixtures.TownOptions{Seed: *seed, AsOf: asOf.Time()})
+	town, err := fixtures.Write(dir, fixtures.Options{Size: fixtures.SizeTown, Seed: *seed, AsOf: asOf.Time()})
 	if err != nil {
 		return fmt.Errorf("demo: generate town: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "合成数据：%d 个村，%d 户，%d 人 → %s\n\n", len(town.Villages), town.Households, town.Residents, town.Inbox)
+	fmt.Fprintf(e.stdout, "合成数据：%d 个村，%d 户，%d 人 → %s\n\n", town.Villages, town.Households, town.Residents, town.Inbox)
 	cfg := pipeline.DefaultConfig()
 	cfg.Inbox = town.Inbox
 	cfg.DB = filepath.Join(dir, "bidui.duckdb")

@@ -278,11 +278,25 @@ func TestDemo(t *testing.T) {
 	if err != nil || len(workbooks) == 0 {
 		t.Fatalf("no village workbooks under %s (%v)", filepath.Join(dir, "out"), err)
 	}
+	if !strings.Contains(out, fmt.Sprintf("%d 个村级工作簿", len(workbooks))) {
+		t.Errorf("summary does not say how many village workbooks it wrote (%d)", len(workbooks))
+	}
+	for _, name := range []string{"汇总.xlsx", "findings.csv", "findings.parquet"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("summary does not say where %s is", name)
+		}
+	}
+	listed := 0
+	for _, p := range workbooks {
+		if strings.Contains(out, p) {
+			listed++
+		}
+	}
+	if listed < min(20, len(workbooks)) {
+		t.Errorf("summary lists %d of %d village workbooks, want at least %d", listed, len(workbooks), min(20, len(workbooks)))
+	}
 	rows := 0
 	for _, p := range workbooks {
-		if !strings.Contains(out, p) {
-			t.Errorf("summary does not say where %s is", p)
-		}
 		f, err := excelize.OpenFile(p)
 		if err != nil {
 			t.Fatalf("open %s: %v", p, err)

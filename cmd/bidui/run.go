@@ -189,14 +189,24 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		}
 	}
 	fmt.Fprintf(w, "\n数据库：%s\n", s.DB)
-	fmt.Fprintf(w, "输出：%s（%d 个村级工作簿）\n", s.OutDir, s.Workbooks)
+	fmt.Fprintf(w, "输出：%s\n", s.OutDir)
+	// The town-wide files first, then the village workbooks, which can be hundreds.
+	var villages []string
+	for _, p := range s.Written {
+		if filepath.Dir(p) == filepath.Clean(s.OutDir) {
+			fmt.Fprintf(w, "  %s\n", p)
+		} else {
+			villages = append(villages, p)
+		}
+	}
+	fmt.Fprintf(w, "  %d 个村级工作簿：\n", len(villages))
 	const shown = 20
-	for i, p := range s.Written {
+	for i, p := range villages {
 		if i == shown {
-			fmt.Fprintf(w, "  …以及另外 %d 个文件\n", len(s.Written)-shown)
+			fmt.Fprintf(w, "    …以及另外 %d 个\n", len(villages)-shown)
 			break
 		}
-		fmt.Fprintf(w, "  %s\n", p)
+		fmt.Fprintf(w, "    %s\n", p)
 	}
 }
 
