@@ -16,7 +16,8 @@ import (
 // database import makes one.
 func TestImportAddsFilesWithoutRules(t *testing.T) {
 	cfg := site(t)
-	town, err := fixtures.WriteTown(filepath.Dir(cfg.Inbox), fixtures.TownOptions{Seed: 5, AsOf: cfg.AsOf.Time(), Households: 60})
+	town, err := fixtures.Write(filepath.Dir(cfg.Inbox), fixtures.Options{Size: fixtures.SizeTown, Seed: 5, AsOf: cfg.AsOf.Time(),
+		Villages: 4, Households: 25})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,8 @@ type runner struct {
 	prevAttached bool
 	prevSchema   int // the published database's schema version
 
+	columns rules.SourceColumns // the canonical columns the loaded files of each kind had
+
 	sum        *Summary  // the summary being built, once the run is recorded
 	stage      string    // the stage running now
 	stageStart time.Time // when it started
@@ -393,6 +395,7 @@ func inboxFiles(dir string) ([]string, error) {
 // importStage loads every inbox file and records it in files. It returns, per kind, why rules may not use
 // it ("" when they may).
 func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availability, error) {
+	r.columns = rules.SourceColumns{}
 	paths, err := inboxFiles(r.cfg.Inbox)
 	if err != nil {
 		return nil, err
@@ -428,6 +431,7 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 			switch res.Status {
 			case bidui.FileLoaded, bidui.FileCarried:
 				loaded[res.Kind] = true
+				r.noteColumns(res)
 			case bidui.FileFailed:
 				if res.Kind != "" {
 					failed[res.Kind] = append(failed[res.Kind], filepath.Base(res.Path))
@@ -447,6 +451,25 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 	}
 	return avail, nil
+}
+
+// noteColumns records the canonical columns a loaded sheet had, for the rules' `columns:` requirements: a
+// column such as measures.产业帮扶 also counts as measures, and risk_1 as risks.
+func (r *runner) noteColumns(res sources.Result) {
+	have := r.columns[res.Kind]
+	if have == nil {
+		have = map[string]bool{}
+		r.columns[res.Kind] = have
+	}
+	for c := range res.Columns {
+		have[c] = true
+		if group, _, ok := strings.Cut(c, "."); ok {
+			have[group] = true
+		}
+		if strings.HasPrefix(c, "risk_") {
+			have["risks"] = true
+		}
+	}
 }
 
 func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Result, sum *Summary) error {
@@ -532,7 +555,7 @@ func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Avail
 		return fmt.Errorf("load rules: %w", err)
 	}
 	r.progress(StageRules, 0, len(catalogue), "")
-	outcomes, err := rules.Run(ctx, r.db, catalogue, avail, r.cfg.Params(r.asOf), r.runID, r.log)
+	outcomes, err := rules.RunWithColumns(ctx, r.db, catalogue, avail, r.columns, r.cfg.Params(r.asOf), r.runID, r.log)
 	if err != nil {
 		return err
 	}

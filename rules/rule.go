@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,7 +33,22 @@ type Rule struct {
 	File        string
 	SQL         string
 	Params      []string // the named parameters ($name) the query uses
+
+	// Requires are the source columns the rule cannot judge without (header `columns:`), each a set of
+	// alternatives of which one is enough: `columns: gs.labour, gs.measures|gs.dev_support`. A rule whose
+	// kind was loaded without any alternative of a group is skipped, like one whose kind is missing: a
+	// column a department did not send must not raise findings by its absence.
+	Requires [][]ColumnRef
 }
+
+// ColumnRef is one canonical column of one source kind, as sources names it (measures stands for any of
+// the measures.* columns, risks for any risk_N).
+type ColumnRef struct {
+	Kind   bidui.Kind
+	Column string
+}
+
+func (c ColumnRef) String() string { return string(c.Kind) + "." + c.Column }
 
 // Parameters lists the named parameters a rule may use; config [policy] and the run supply them.
 var Parameters = []string{
@@ -51,7 +67,7 @@ var (
 	levels       = map[string]bool{"person": true, "household": true, "row": true}
 	required     = []string{"code", "title", "severity", "level", "needs", "action", "basis"}
 	known        = map[string]bool{"code": true, "title": true, "severity": true, "level": true, "needs": true,
-		"uses": true, "action": true, "basis": true, "description": true}
+		"uses": true, "action": true, "basis": true, "description": true, "columns": true}
 )
 
 // ParseError is one problem of a rule file, at a line.
@@ -158,6 +174,13 @@ func Parse(file string, src []byte) (Rule, error) {
 			fail(1, "missing header field %q", key)
 		}
 	}
+	for _, group := range r.Requires {
+		for _, c := range group {
+			if !slices.Contains(r.Needs, c.Kind) && !slices.Contains(r.Uses, c.Kind) {
+				fail(lineOf(src, "-- columns:"), "column %s: kind %s is neither in needs nor in uses", c, c.Kind)
+			}
+		}
+	}
 	r.SQL = strings.TrimSpace(body.String())
 	if r.SQL == "" {
 		fail(line, "no query after the header")
@@ -209,6 +232,22 @@ func (r *Rule) set(key, value string) error {
 			r.Needs = kinds
 		} else {
 			r.Uses = kinds
+		}
+	case "columns":
+		for _, group := range strings.Split(value, ",") {
+			var alts []ColumnRef
+			for _, alt := range strings.Split(group, "|") {
+				kind, col, ok := strings.Cut(strings.TrimSpace(alt), ".")
+				if !ok || col == "" || !isKey(col) {
+					return fmt.Errorf("%q is not a column like gs.labour", strings.TrimSpace(alt))
+				}
+				k, err := bidui.ParseKind(kind)
+				if err != nil {
+					return err
+				}
+				alts = append(alts, ColumnRef{Kind: k, Column: col})
+			}
+			r.Requires = append(r.Requires, alts)
 		}
 	case "action":
 		r.Action = value

@@ -42,11 +42,42 @@ func (a Availability) Reason(r Rule) string {
 	return strings.Join(missing, "；")
 }
 
+// SourceColumns says, per loaded source kind, which canonical columns its files had. A kind that is not in the
+// map is not checked (it is missing, and Availability says so, or it is optional and absent).
+type SourceColumns map[bidui.Kind]map[string]bool
+
+// Reason returns why rule r cannot judge with the columns the departments sent, or "" when it can.
+func (c SourceColumns) Reason(r Rule) string {
+	var missing []string
+	for _, group := range r.Requires {
+		if _, checked := c[group[0].Kind]; !checked {
+			continue
+		}
+		found := false
+		var names []string
+		for _, alt := range group {
+			found = found || c[alt.Kind][alt.Column]
+			names = append(names, alt.Column)
+		}
+		if !found {
+			k := group[0].Kind
+			missing = append(missing, fmt.Sprintf("%s（%s）缺少列 %s", k.Label(), k, strings.Join(names, " 或 ")))
+		}
+	}
+	return strings.Join(missing, "；")
+}
+
 // Run creates the rule_hits table, writes the catalogue to rule_catalogue, and runs every rule whose needed
 // kinds are available, in code order, binding params by name. A rule whose query fails is recorded as failed
 // and the others still run; the returned error is only for ctx cancellation or a database failure outside the
 // rules' own queries. Every outcome is also recorded in rule_runs under runID.
 func Run(ctx context.Context, db *sql.DB, rules []Rule, avail Availability, params map[string]any, runID int64, log *slog.Logger) ([]Outcome, error) {
+	return RunWithColumns(ctx, db, rules, avail, nil, params, runID, log)
+}
+
+// RunWithColumns is Run that also skips a rule whose required columns (Rule.Requires) the loaded files of
+// their kind did not have; cols nil checks none.
+func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availability, cols SourceColumns, params map[string]any, runID int64, log *slog.Logger) ([]Outcome, error) {
 	if err := writeCatalogue(ctx, db, rules); err != nil {
 		return nil, err
 	}
@@ -63,6 +94,9 @@ func Run(ctx context.Context, db *sql.DB, rules []Rule, avail Availability, para
 		o := Outcome{Rule: r}
 		if why := avail.Reason(r); why != "" {
 			o.Status, o.Reason = Skipped, "缺少数据："+why
+			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
+		} else if why := cols.Reason(r); why != "" {
+			o.Status, o.Reason = Skipped, "缺少数据列："+why
 			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
 		} else {
 			start := time.Now()

@@ -3,6 +3,7 @@
 -- severity: medium
 -- level: person
 -- needs: gs, dibao
+-- columns: gs.dibao
 -- action: 核对民政低保名册，修正全国系统“享受低保政策情况”
 -- basis: 集中排查工作方案 二(二)；加强同民政部门信息比对
 -- description: 全国系统低保字段为享受（农村低保、城市低保、是）而此人在 as_of 不在民政低保名册在保（状态在保且批准日期不晚于 as_of 的关联记录），

@@ -3,6 +3,7 @@
 -- severity: high
 -- level: household
 -- needs: gs, dibao
+-- columns: gs.policy_status
 -- action: 核实停保原因和家庭收支，存在返贫风险的按程序纳入监测
 -- basis: 集中排查工作方案 一(二)；脱贫享受政策户低保退出后的风险排查
 -- description: 全国系统脱贫户（脱贫户属性为享受政策或空白），有成员的低保记录为停保且停保日期在 as_of 前 dibao_cancel_months 个月内

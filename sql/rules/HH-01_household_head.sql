@@ -3,6 +3,7 @@
 -- severity: low
 -- level: household
 -- needs: gs
+-- columns: gs.relation
 -- action: 核实家庭成员关系，在全国系统中确定唯一户主
 -- basis: 集中排查工作方案 四；信息准确完整
 -- description: 全国系统同一户编号下没有与户主关系为户主的成员，或有多于一名。户编号空白的行不判断。报给户主（多名时为第一名，

@@ -3,6 +3,7 @@
 -- severity: medium
 -- level: person
 -- needs: gs, education
+-- columns: gs.school_status
 -- action: 按学籍信息修正全国系统“在校生状况”
 -- basis: 集中排查工作方案 二(二)；加强同教育部门信息比对
 -- description: 全国系统人员按学籍（最近一条学籍记录）在读，而在校生状况为空、非在校生或学龄前儿童；或在校生状况所指学段属于

@@ -3,6 +3,7 @@
 -- severity: high
 -- level: person
 -- needs: gs, education
+-- columns: education.enrollment
 -- action: 核实就学情况；失学辍学的落实控辍保学，确因病残等不能上学的在全国系统填写未上学原因
 -- basis: 集中排查工作方案 二(二)；义务教育有保障
 -- description: 全国系统人员在 as_of 的周岁年龄（按证件号码出生日期）在 compulsory_age 范围内（含两端），学籍无在读记录，

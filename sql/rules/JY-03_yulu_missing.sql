@@ -3,6 +3,7 @@
 -- severity: medium
 -- level: person
 -- needs: gs, education
+-- columns: education.aid
 -- action: 落实雨露计划职业教育补助，并在全国系统教育帮扶中录入
 -- basis: 集中排查工作方案 二(二)；雨露计划职业教育补助政策
 -- description: 学籍在读、学段为中职或高职的学生，所在全国系统户为脱贫户或未消除风险的监测户，全国系统教育帮扶（户内任一成员行）

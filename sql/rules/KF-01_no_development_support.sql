@@ -3,6 +3,7 @@
 -- severity: medium
 -- level: household
 -- needs: gs
+-- columns: gs.monitor_type, gs.labour, gs.measures|gs.dev_support
 -- action: 针对有劳动能力成员落实产业、就业、金融或公益岗位等开发式帮扶措施并录入全国系统
 -- basis: 集中排查工作方案 三(一)；有劳动能力的监测户坚持开发式帮扶
 -- description: 未消除风险的监测户有成员劳动技能为技能劳动力或普通劳动力，而户内没有开发式帮扶措施（产业帮扶、就业帮扶、金融帮扶、

@@ -4,6 +4,7 @@
 -- level: household
 -- needs: gs
 -- uses: dibao, education
+-- columns: gs.policy_status
 -- action: 核实家庭情况，需要享受政策的按程序调整脱贫户属性；信息错误的予以修正
 -- basis: 集中排查工作方案 二(二)；脱贫户属性管理
 -- description: 全国系统脱贫户属性为不享受政策，而有成员在 as_of 在民政低保名册在保，或在读：有学籍记录的按最近一条学籍记录，

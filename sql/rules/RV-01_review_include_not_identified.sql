@@ -3,6 +3,7 @@
 -- severity: high
 -- level: household
 -- needs: review, gs
+-- columns: gs.monitor_type
 -- action: 按程序将该户识别为监测对象并录入全国系统；确不符合的补充研判记录说明理由
 -- basis: 集中排查工作方案 一(一)；防止返贫动态监测和帮扶工作规程
 -- description: 研判台账有结论为纳入监测的记录，研判日期不晚于 as_of 前 identify_days 天，而该户在全国系统中未纳入监测

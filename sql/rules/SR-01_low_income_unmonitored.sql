@@ -3,6 +3,7 @@
 -- severity: high
 -- level: household
 -- needs: gs
+-- columns: gs.monitor_type, gs.income_per_capita
 -- action: 核实收入；确低于监测线的按程序识别为监测对象
 -- basis: 集中排查工作方案 一(一)；山东省2023年防止返贫监测范围（监测线8000元）
 -- description: 全国系统户类型为脱贫户、未纳入监测（无成员有监测对象类别），人均纯收入低于 monitoring_line。一户一条，报给户主。

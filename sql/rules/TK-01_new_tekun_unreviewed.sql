@@ -4,6 +4,7 @@
 -- level: household
 -- needs: tekun, review
 -- uses: gs
+-- columns: gs.monitor_type
 -- action: 逐户研判；符合条件的按程序识别为监测对象，不符合的留存研判记录
 -- basis: 集中排查工作方案 一(一)3；鲁乡振发〔2022〕11号
 -- description: 分散供养特困人员于 new_assistance_since 当日或以后（且不晚于 as_of）认定（停保的也算），其在全国系统中的户（如有）未纳入监测，

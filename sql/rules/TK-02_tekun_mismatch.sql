@@ -3,6 +3,7 @@
 -- severity: medium
 -- level: person
 -- needs: gs, tekun
+-- columns: gs.tekun
 -- action: 核对民政特困人员名册，修正全国系统“享受特困供养政策情况”
 -- basis: 集中排查工作方案 二(二)；加强同民政部门信息比对
 -- description: 全国系统特困供养字段为享受（农村特困、城市特困、是）而此人在 as_of 不在民政特困人员名册在保（状态在保且批准日期不晚于 as_of 的关联记录），

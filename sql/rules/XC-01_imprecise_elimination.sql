@@ -3,6 +3,7 @@
 -- severity: high
 -- level: household
 -- needs: gs
+-- columns: gs.risk_eliminated, gs.measures|gs.dev_support
 -- action: 逐户核实风险消除条件；不符合的申请风险回退，继续帮扶
 -- basis: 集中排查工作方案 三(二)；防止返贫动态监测和帮扶工作规程 风险消除
 -- description: 风险已标注消除，且有下列情形之一（详情逐条列出）：人均纯收入低于 monitoring_line；风险消除方式不是自然消除（含空白）

@@ -4,6 +4,7 @@
 -- level: household
 -- needs: gs
 -- uses: dibao, tekun, medical
+-- columns: gs.risk_eliminated, gs.eliminated_on
 -- action: 按认定程序重新识别为监测对象
 -- basis: 集中排查工作方案 三(二)；风险消除后返贫致贫风险的动态监测
 -- description: 风险已标注消除，而消除日之后（且不晚于 as_of）有成员被批准享受低保或认定特困（不论现在是否在保），或有成员在消除年度之后的

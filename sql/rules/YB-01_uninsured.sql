@@ -3,6 +3,7 @@
 -- severity: high
 -- level: person
 -- needs: gs, medical
+-- columns: medical.insured_status|medical.insurance_type
 -- action: 动员参加城乡居民基本医疗保险，符合条件的落实资助参保
 -- basis: 集中排查工作方案 二(二)；加强同医保部门信息比对
 -- description: 全国系统人员在医保数据中未参保：没有参保记录，或最近年度的记录（同年多条有一条参保即算）不是参保状态。报给本人。

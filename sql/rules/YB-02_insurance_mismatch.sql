@@ -3,6 +3,7 @@
 -- severity: medium
 -- level: person
 -- needs: gs, medical
+-- columns: gs.resident_medical|gs.employee_medical, medical.insured_status|medical.insurance_type
 -- action: 按医保数据修正全国系统参保信息
 -- basis: 集中排查工作方案 二(二)；加强同医保部门信息比对
 -- description: 医保数据最近年度已参保的全国系统人员，其“是否参加城乡居民基本医疗保险”和“是否参加城镇职工基本医疗保险”都不是“是”；

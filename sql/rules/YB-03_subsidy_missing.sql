@@ -4,6 +4,7 @@
 -- level: person
 -- needs: medical
 -- uses: gs, dibao, tekun
+-- columns: medical.subsidy_category
 -- action: 落实分类资助参保政策，补录资助参保类别
 -- basis: 集中排查工作方案 二(二)；医疗保障分类资助参保政策
 -- description: 在 as_of 在保的低保对象或特困人员，或未消除风险监测户的成员，最近年度以城乡居民医保参保而资助参保类别为空或“无”。报给本人。

@@ -4,6 +4,7 @@
 -- level: person
 -- needs: medical
 -- uses: gs
+-- columns: gs.monitor_type, medical.self_pay_total
 -- action: 核实医疗支出和家庭收入；符合条件的按程序识别为监测对象
 -- basis: 集中排查工作方案 一(一)；健康帮扶 因病返贫致贫风险监测
 -- description: 最近年度个人自付合计（同年度多条相加）达到阈值：脱贫户或监测户成员 self_pay_poverty，其他人 self_pay_other；

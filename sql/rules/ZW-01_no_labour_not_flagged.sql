@@ -4,6 +4,7 @@
 -- level: household
 -- needs: gs
 -- uses: dibao, tekun
+-- columns: gs.labour, gs.no_labour_household
 -- action: 核实后在全国系统标识为整户无劳动能力兜底保障户
 -- basis: 集中排查工作方案 三(一)；整户无劳动能力家庭兜底保障
 -- description: 未消除风险的监测户，每个成员的劳动技能都是丧失劳动力或无劳动力，有成员享受低保或特困供养，而“整户无劳动能力兜底保障户”

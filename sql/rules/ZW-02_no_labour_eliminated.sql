@@ -3,6 +3,7 @@
 -- severity: high
 -- level: household
 -- needs: gs
+-- columns: gs.labour, gs.risk_eliminated
 -- action: 申请风险回退，继续落实兜底保障和帮扶措施
 -- basis: 集中排查工作方案 三(二)；整户无劳动能力户原则上不标注风险消除
 -- description: 监测户每个成员的劳动技能都是丧失劳动力或无劳动力，而风险已标注消除。一户一条，报给户主。

@@ -1,0 +1,77 @@
+package rules
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/bidui/bidui"
+)
+
+const columnsRule = `-- code: ZZ-01
+-- title: 测试
+-- severity: low
+-- level: person
+-- needs: gs
+-- uses: medical
+-- columns: gs.labour, gs.measures|gs.dev_support, medical.self_pay_total
+-- action: 核实
+-- basis: 测试
+SELECT 'x' AS subject, NULL AS person_key, NULL AS name, NULL AS id_number, NULL AS county, NULL AS town,
+       NULL AS village, NULL AS household_no, '说明' AS detail
+`
+
+// TestRequiredColumns: a rule whose required columns the loaded files lacked is skipped with the columns
+// named; one alternative of a group is enough; an optional kind that is absent is not checked.
+func TestRequiredColumns(t *testing.T) {
+	r, err := Parse("ZZ-01_test.sql", []byte(columnsRule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Requires) != 3 || len(r.Requires[1]) != 2 || r.Requires[1][1].String() != "gs.dev_support" {
+		t.Fatalf("requires %v", r.Requires)
+	}
+	tests := []struct {
+		name string
+		cols SourceColumns
+		want string // "" = runs; else a part of the skip reason
+	}{
+		{"all there", SourceColumns{bidui.KindGS: {"labour": true, "measures": true}, bidui.KindMedical: {"self_pay_total": true}}, ""},
+		{"one alternative is enough", SourceColumns{bidui.KindGS: {"labour": true, "dev_support": true}}, ""},
+		{"no labour", SourceColumns{bidui.KindGS: {"measures": true}}, "labour"},
+		{"no measures at all", SourceColumns{bidui.KindGS: {"labour": true}}, "measures 或 dev_support"},
+		{"optional kind loaded without its column", SourceColumns{bidui.KindGS: {"labour": true, "measures": true}, bidui.KindMedical: {"year": true}}, "self_pay_total"},
+		{"nil checks nothing", nil, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := testDB(t)
+			outcomes, err := RunWithColumns(context.Background(), db, []Rule{r}, Availability{}, tt.cols, nil, int64(i+1), slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := outcomes[0]
+			switch {
+			case tt.want == "" && o.Status != Ran:
+				t.Errorf("status %s (%s), want ran", o.Status, o.Reason)
+			case tt.want != "" && (o.Status != Skipped || !strings.Contains(o.Reason, tt.want)):
+				t.Errorf("status %s reason %q, want skipped naming %q", o.Status, o.Reason, tt.want)
+			}
+		})
+	}
+}
+
+func TestColumnsHeaderErrors(t *testing.T) {
+	for _, bad := range []string{"gs", "gs.", "nokind.labour", "gs.Labour", "education.stage"} {
+		src := strings.Replace(columnsRule, "gs.labour, gs.measures|gs.dev_support, medical.self_pay_total", bad, 1)
+		_, err := Parse("ZZ-01_test.sql", []byte(src))
+		if err == nil {
+			t.Errorf("columns: %s: no error", bad)
+			continue
+		}
+		if !strings.Contains(err.Error(), "ZZ-01_test.sql:7") {
+			t.Errorf("columns: %s: %v, want it placed at line 7", bad, err)
+		}
+	}
+}
