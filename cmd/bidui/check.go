@@ -7,8 +7,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bidui/bidui/pipeline"
 	"github.com/bidui/bidui/sources"
 )
+
+// errPartialCheck makes `bidui check` exit 3 when some file or sheet has a problem.
+var errPartialCheck = pipeline.ErrPartial
 
 const checkUsage = `
 Usage: bidui check FILE...

@@ -397,3 +397,22 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("import without files exited %d, want 2", code)
 	}
 }
+
+// TestMatchReport runs bidui match-report on a published run with the generator's answer key: it shows the
+// links by method and, per corruption, precision and recall beside the exact-ID baseline.
+func TestMatchReport(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	code, out, stderr := s.runBinary(t, "match-report", "--db", s.db, "--answer-key", filepath.Join(s.dir, "answer_key_rows.csv"))
+	if code != 0 {
+		t.Fatalf("match-report exited %d:\n%s", code, stderr)
+	}
+	for _, want := range []string{"exact_id", "id_swapped", "baseline", "ALL"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("match-report does not show %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := s.runBinary(t, "match-report", "--db", filepath.Join(s.dir, "missing.duckdb")); code == 0 {
+		t.Error("match-report on a missing database exited 0")
+	}
+}
