@@ -1,6 +1,16 @@
 // Package rules loads the rule catalogue (one SQL file per rule with a metadata header), runs the rules
 // against the staging tables and links of a run's database, and keeps each finding's life across runs in
 // findings_history.
+//
+// The header is spec/rules.md's (code, title, severity, level, needs, uses, action, basis), plus two optional
+// fields: description (the exact condition in words; may repeat) and columns, the source columns the rule
+// cannot judge without, e.g.
+//
+//	-- columns: gs.labour, gs.measures|gs.dev_support
+//
+// (each comma-separated group needs one of its |-separated alternatives). A rule whose kind was loaded
+// without a required column is skipped with the reason, as one whose kind is missing: a column a department
+// did not send must not raise findings by its absence.
 package rules
 
 import (
