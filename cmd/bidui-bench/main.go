@@ -480,7 +480,7 @@ func utf8Valid(b []byte) bool {
 func render(o options, table []row) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
-	fmt.Fprintf(&b, "Command: `%s`  \n", strings.Join(os.Args, " "))
+	fmt.Fprintf(&b, "Command: `go run ./cmd/bidui-bench %s` (`make bench`)  \n", strings.Join(os.Args[1:], " "))
 	fmt.Fprintf(&b, "Date: %s  \n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "Machine: %s  \n", machine())
 	fmt.Fprintf(&b, "Medians of %d runs, each in its own process; peak memory is the process's maximum resident set.\n\n", o.reps)
