@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/bidui/bidui"
 	"github.com/bidui/bidui/sources"
@@ -89,24 +90,47 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 		r.nextID++
 		if res.Status != bidui.FileUnrecognised && res.Status != bidui.FileIgnored {
 			res.Status = bidui.FileCarried
-			if err := copyRows(ctx, conn, res.Kind.Table(), p.id, res.FileID); err != nil {
-				return nil, fmt.Errorf("import %s: carry rows: %w", path, err)
-			}
 		}
-		if err := copyRows(ctx, conn, "rejects", p.id, res.FileID); err != nil {
-			return nil, fmt.Errorf("import %s: carry rejects: %w", path, err)
-		}
+		r.carriedFrom[res.FileID] = p.id
 		results = append(results, res)
 	}
 	return results, nil
 }
 
-// copyRows copies the rows of table with file_id from into the new database under file_id to. The tables have
-// the same columns: carrying requires the same bidui version.
-func copyRows(ctx context.Context, conn *sql.Conn, table string, from, to int64) error {
-	q := fmt.Sprintf(`INSERT INTO %s SELECT * REPLACE (CAST(? AS BIGINT) AS file_id) FROM prev.%s WHERE file_id = ?`, table, table)
-	_, err := conn.ExecContext(ctx, q, to, from)
-	return err
+// copyCarried copies the source rows and rejects of the carried sheets from the published database, one
+// statement per table for all of them.
+func (r *runner) copyCarried(ctx context.Context, conn *sql.Conn, carried []sources.Result) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE carry_map (old_id BIGINT, new_id BIGINT)`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS carry_map`)
+	kinds := map[bidui.Kind]bool{}
+	var values []string
+	var args []any
+	for _, res := range carried {
+		values = append(values, "(?, ?)")
+		args = append(args, r.carriedFrom[res.FileID], res.FileID)
+		if res.Status == bidui.FileCarried {
+			kinds[res.Kind] = true
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO carry_map VALUES `+strings.Join(values, ", "), args...); err != nil {
+		return err
+	}
+	tables := []string{"rejects"}
+	for _, k := range bidui.Kinds {
+		if kinds[k] {
+			tables = append(tables, k.Table())
+		}
+	}
+	for _, t := range tables {
+		q := fmt.Sprintf(`INSERT INTO %s SELECT s.* REPLACE (m.new_id AS file_id)
+			FROM prev.%s s JOIN carry_map m ON s.file_id = m.old_id`, t, t)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("carry %s over from the published database: %w", t, err)
+		}
+	}
+	return nil
 }
 
 // carriedError is the recorded error text of a carried sheet (an unrecognised one says why).

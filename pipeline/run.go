@@ -118,7 +118,8 @@ type runner struct {
 	prevAttached bool
 	prevSchema   int // the published database's schema version
 
-	columns rules.SourceColumns // the canonical columns the loaded files of each kind had
+	columns     rules.SourceColumns // the canonical columns the loaded files of each kind had
+	carriedFrom map[int64]int64     // carried sheets: new file_id -> the published database's file_id
 
 	sum        *Summary  // the summary being built, once the run is recorded
 	stage      string    // the stage running now
@@ -395,7 +396,7 @@ func inboxFiles(dir string) ([]string, error) {
 // importStage loads every inbox file and records it in files. It returns, per kind, why rules may not use
 // it ("" when they may).
 func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availability, error) {
-	r.columns = rules.SourceColumns{}
+	r.columns, r.carriedFrom = rules.SourceColumns{}, map[int64]int64{}
 	paths, err := inboxFiles(r.cfg.Inbox)
 	if err != nil {
 		return nil, err
@@ -408,25 +409,10 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 	defer conn.Close()
 	loaded := map[bidui.Kind]bool{}
 	failed := map[bidui.Kind][]string{}
-	for i, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		r.progress(StageImport, i, len(paths), filepath.Base(p))
-		r.point(fmt.Sprintf("%s/file-%d", StageImport, i+1))
-		results, err := r.carryFile(ctx, conn, p)
-		if err != nil {
-			return nil, err
-		}
-		if results == nil {
-			results, err = sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
-			if err != nil {
-				return nil, fmt.Errorf("import %s: %w", p, err)
-			}
-		}
+	record := func(results []sources.Result) error {
 		for _, res := range results {
 			if err := r.recordFile(ctx, conn, res, sum); err != nil {
-				return nil, err
+				return err
 			}
 			switch res.Status {
 			case bidui.FileLoaded, bidui.FileCarried:
@@ -437,6 +423,39 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 					failed[res.Kind] = append(failed[res.Kind], filepath.Base(res.Path))
 				}
 			}
+		}
+		return nil
+	}
+	var carried []sources.Result
+	for i, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.progress(StageImport, i, len(paths), filepath.Base(p))
+		r.point(fmt.Sprintf("%s/file-%d", StageImport, i+1))
+		results, err := r.carryFile(ctx, conn, p)
+		if err != nil {
+			return nil, err
+		}
+		if results != nil {
+			// Their rows are copied in one statement per kind after the loop; recorded then.
+			carried = append(carried, results...)
+			continue
+		}
+		results, err = sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w", p, err)
+		}
+		if err := record(results); err != nil {
+			return nil, err
+		}
+	}
+	if len(carried) > 0 {
+		if err := r.copyCarried(ctx, conn, carried); err != nil {
+			return nil, err
+		}
+		if err := record(carried); err != nil {
+			return nil, err
 		}
 	}
 	r.progress(StageImport, len(paths), len(paths), "")
