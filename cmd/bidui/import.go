@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 
 	"github.com/bidui/bidui/pipeline"
 )
@@ -42,31 +41,15 @@ func runImportFiles(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log, frames := lf.logger(e.stderr)
-	opt := pipeline.Options{Log: log, Version: version}
-	var prog *termProgress
-	if frames {
-		prog = newTermProgress(e.stderr)
-		opt.Progress = prog
-	}
-	sum, err := pipeline.Import(ctx, cfg, fs.Args(), opt)
-	if prog != nil {
-		prog.Clear()
-	}
-	if err != nil && !errors.Is(err, pipeline.ErrPartial) {
-		return err
-	}
-	if lf.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if encErr := enc.Encode(sum); encErr != nil {
-			return encErr
-		}
-		return err
-	}
-	fmt.Fprintf(e.stdout, "已导入，记入第 %d 次运行（未运行规则）\n\n", sum.RunID)
-	printFiles(e.stdout, sum)
-	printLinks(e.stdout, sum)
-	fmt.Fprintf(e.stdout, "\n数据库：%s\n", sum.DB)
-	return err
+	return execPipeline(e, lf, printImport, func(opt pipeline.Options) (*pipeline.Summary, error) {
+		return pipeline.Import(ctx, cfg, fs.Args(), opt)
+	})
+}
+
+// printImport writes what an import loaded.
+func printImport(w io.Writer, sum *pipeline.Summary) {
+	fmt.Fprintf(w, "已导入，记入第 %d 次运行（未运行规则）\n\n", sum.RunID)
+	printFiles(w, sum)
+	printLinks(w, sum)
+	fmt.Fprintf(w, "\n数据库：%s\n", sum.DB)
 }

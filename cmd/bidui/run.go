@@ -88,6 +88,16 @@ func runRun(ctx context.Context, e *env, args []string) error {
 
 // execRun runs the pipeline and prints its summary: text on stdout, or JSON with --json.
 func execRun(ctx context.Context, e *env, cfg pipeline.Config, lf logFlags) error {
+	return execPipeline(e, lf, printSummary, func(opt pipeline.Options) (*pipeline.Summary, error) {
+		return pipeline.Run(ctx, cfg, opt)
+	})
+}
+
+// execPipeline calls run (pipeline.Run or pipeline.Import) with the logger, the progress display on a
+// terminal and the test hook, then prints the summary with print, or as JSON with --json. A run that completed
+// with problems (pipeline.ErrPartial) is printed and its error returned, for exit code 3.
+func execPipeline(e *env, lf logFlags, print func(io.Writer, *pipeline.Summary),
+	run func(pipeline.Options) (*pipeline.Summary, error)) error {
 	log, frames := lf.logger(e.stderr)
 	opt := pipeline.Options{Log: log, Version: version}
 	if stop := os.Getenv("BIDUI_STOP_AT"); stop != "" {
@@ -108,7 +118,7 @@ func execRun(ctx context.Context, e *env, cfg pipeline.Config, lf logFlags) erro
 		prog = newTermProgress(e.stderr)
 		opt.Progress = prog
 	}
-	sum, err := pipeline.Run(ctx, cfg, opt)
+	sum, err := run(opt)
 	if prog != nil {
 		prog.Clear()
 	}
@@ -118,11 +128,11 @@ func execRun(ctx context.Context, e *env, cfg pipeline.Config, lf logFlags) erro
 	if lf.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(sum); err != nil {
-			return err
+		if encErr := enc.Encode(sum); encErr != nil {
+			return encErr
 		}
 	} else {
-		printSummary(e.stdout, sum)
+		print(e.stdout, sum)
 	}
 	return err
 }
