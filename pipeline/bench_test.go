@@ -11,13 +11,17 @@ import (
 	"github.com/bidui/bidui/fixtures"
 )
 
-// BenchmarkRunTown measures a whole run (import, match, rules, report, publish) on the demo town, growing
-// run history included. Compare medians across commits with benchstat.
+// BenchmarkRunTown measures a whole run (import, match, rules, report, publish) on a generated town (four
+// villages, then the town size), growing run history included. Compare medians across commits with benchstat.
 func BenchmarkRunTown(b *testing.B) {
-	for _, households := range []int{300, 3000} {
+	for _, households := range []int{75, 0} {
 		b.Run(fmt.Sprintf("households=%d", households), func(b *testing.B) {
 			dir := b.TempDir()
-			town, err := fixtures.WriteTown(dir, fixtures.TownOptions{Seed: 1, AsOf: time.Date(2023, 6, 10, 0, 0, 0, 0, time.UTC), Households: households})
+			opt := fixtures.Options{Size: fixtures.SizeTown, Seed: 1, AsOf: time.Date(2023, 6, 10, 0, 0, 0, 0, time.UTC)}
+			if households > 0 {
+				opt.Villages, opt.Households = 4, households
+			}
+			town, err := fixtures.Write(dir, opt)
 			if err != nil {
 				b.Fatal(err)
 			}
