@@ -148,22 +148,14 @@ type summaryStyles struct {
 }
 
 func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
-	border := []excelize.Border{
-		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1},
-		{Type: "right", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
-	}
+	border := cellBorder
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
 	var s summaryStyles
 	specs := []struct {
 		id    *int
 		style excelize.Style
 	}{
-		{&s.header, excelize.Style{
-			Font:      &excelize.Font{Bold: true},
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-			Border:    border,
-		}},
+		{&s.header, headerStyle()},
 		{&s.text, excelize.Style{NumFmt: 49, Border: border}},
 		{&s.number, excelize.Style{NumFmt: 1, Border: border}},
 		{&s.total, excelize.Style{NumFmt: 1, Font: &excelize.Font{Bold: true}, Fill: totalFill, Border: border}},

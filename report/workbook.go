@@ -90,23 +90,31 @@ type styles struct {
 	wrap, date, noteHead int
 }
 
-func newStyles(f *excelize.File) (styles, error) {
-	border := []excelize.Border{
-		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1},
-		{Type: "right", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
+// cellBorder is the thin grey border of every table cell bidui writes.
+var cellBorder = []excelize.Border{
+	{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1},
+	{Type: "right", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
+}
+
+// headerStyle is the bold, light-blue, centred header cell of every table bidui writes.
+func headerStyle() excelize.Style {
+	return excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border:    cellBorder,
 	}
+}
+
+func newStyles(f *excelize.File) (styles, error) {
+	border := cellBorder
 	dateFormat := "yyyy-mm-dd"
 	var s styles
 	specs := []struct {
 		id    *int
 		style excelize.Style
 	}{
-		{&s.header, excelize.Style{
-			Font:      &excelize.Font{Bold: true},
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-			Border:    border,
-		}},
+		{&s.header, headerStyle()},
 		{&s.headerInput, excelize.Style{
 			Font:      &excelize.Font{Bold: true},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}},
