@@ -202,6 +202,27 @@ func tree(t *testing.T, dir string) string {
 	return b.String()
 }
 
+// shellLine is the command line that runs the binary with args from a shell (the test paths hold no quotes).
+func shellLine(args ...string) string {
+	line := binary
+	for _, a := range args {
+		line += " '" + a + "'"
+	}
+	return line
+}
+
+// checkUntouched fails the test when the published database is no longer the one whose hash is before, or
+// when a run left temporary files behind; what says which run.
+func (s *site) checkUntouched(t *testing.T, before, what string) {
+	t.Helper()
+	if after := fileHash(t, s.db); after != before {
+		t.Errorf("%s changed the published database", what)
+	}
+	if left := tempFiles(t, s.dir); len(left) != 0 {
+		t.Errorf("%s left temporary files: %v", what, left)
+	}
+}
+
 // tempFiles lists what a run leaves only while it runs: the temporary database, its WAL, the temporary and
 // the set-aside output folders.
 func tempFiles(t *testing.T, dir string) []string {
@@ -353,10 +374,7 @@ func TestProgressFramesOnTerminal(t *testing.T) {
 		if tc.json {
 			args = append(args, "--json")
 		}
-		line := binary
-		for _, a := range args {
-			line += " '" + a + "'"
-		}
+		line := shellLine(args...)
 		out, err := exec.Command("script", "-qec", line, "/dev/null").CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", line, err, out)

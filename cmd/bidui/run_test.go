@@ -187,12 +187,7 @@ func TestInterruptedRunLeavesPublishedDatabase(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 1 {
 		t.Fatalf("interrupted run exited %d (%v), want 1", code, err)
 	}
-	if after := fileHash(t, s.db); after != before {
-		t.Error("the interrupted run changed the published database")
-	}
-	if left := tempFiles(t, s.dir); len(left) != 0 {
-		t.Errorf("the interrupted run left temporary files: %v", left)
-	}
+	s.checkUntouched(t, before, "the interrupted run")
 }
 
 // TestSQLIsReadOnly: bidui sql answers queries and refuses every kind of write.
@@ -352,11 +347,7 @@ func TestFileSizeLimit(t *testing.T) {
 	s := newSite(t, 0)
 	s.publish(t)
 	before := fileHash(t, s.db)
-	line := "ulimit -f 1024; exec " + binary
-	for _, a := range s.args() {
-		line += " '" + a + "'"
-	}
-	cmd := exec.Command("bash", "-c", line)
+	cmd := exec.Command("bash", "-c", "ulimit -f 1024; exec "+shellLine(s.args()...))
 	cmd.Dir = s.dir
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
@@ -366,12 +357,7 @@ func TestFileSizeLimit(t *testing.T) {
 	if !strings.Contains(string(out), "File too large") || !strings.Contains(string(out), "the published database is unchanged") {
 		t.Errorf("the message does not say what happened:\n%s", out)
 	}
-	if after := fileHash(t, s.db); after != before {
-		t.Error("the published database changed")
-	}
-	if left := tempFiles(t, s.dir); len(left) != 0 {
-		t.Errorf("left behind: %v", left)
-	}
+	s.checkUntouched(t, before, "the run under ulimit -f")
 }
 
 // TestImportCommand: bidui import loads a new file beside the latest run (exit 0), refuses the same bytes
