@@ -25,29 +25,9 @@ var ErrAlreadyLoaded = errors.New("already loaded")
 // run lock. A file whose bytes the latest run already holds is refused (ErrAlreadyLoaded). It returns
 // ErrPartial with the summary when some file failed or was not recognised.
 func Import(ctx context.Context, cfg Config, paths []string, opt Options) (*Summary, error) {
-	r, err := newRunner(cfg, opt)
-	if err != nil {
-		return nil, err
-	}
-	lk, err := acquireLock(r.dbPath+".lock", fmt.Sprintf("pid %d (import) since %s", os.Getpid(), r.now().Format(time.RFC3339)))
-	if err != nil {
-		return nil, err
-	}
-	defer lk.release()
-	r.cleanStale()
-	defer r.removeTemp()
-	sum, err := r.importFiles(ctx, paths)
-	if err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("import stopped: %w", ctx.Err())
-		}
-		r.log.Error("import failed; the published database is unchanged", "db", r.dbPath, "err", err)
-		return nil, err
-	}
-	if sum.Status != statusOK {
-		return sum, ErrPartial
-	}
-	return sum, nil
+	return locked(ctx, cfg, opt, "import", func(r *runner, ctx context.Context) (*Summary, error) {
+		return r.importFiles(ctx, paths)
+	})
 }
 
 func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, error) {

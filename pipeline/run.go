@@ -66,23 +66,30 @@ var ErrPartial = errors.New("run completed with problems")
 // error the published database and output folder are as they were; a *LockError (wrapping ErrLocked) means
 // another run holds the lock and nothing was touched.
 func Run(ctx context.Context, cfg Config, opt Options) (*Summary, error) {
+	return locked(ctx, cfg, opt, "run", (*runner).run)
+}
+
+// locked takes the run lock and does what (run or import) with a runner: stale temporaries of a killed run
+// are removed first, this one's always after. It logs a failure and maps a completed run with problems to
+// ErrPartial.
+func locked(ctx context.Context, cfg Config, opt Options, what string, do func(*runner, context.Context) (*Summary, error)) (*Summary, error) {
 	r, err := newRunner(cfg, opt)
 	if err != nil {
 		return nil, err
 	}
-	lk, err := acquireLock(r.dbPath+".lock", fmt.Sprintf("pid %d since %s", os.Getpid(), r.now().Format(time.RFC3339)))
+	lk, err := acquireLock(r.dbPath+".lock", fmt.Sprintf("pid %d (%s) since %s", os.Getpid(), what, r.now().Format(time.RFC3339)))
 	if err != nil {
 		return nil, err
 	}
 	defer lk.release()
 	r.cleanStale()
 	defer r.removeTemp()
-	sum, err := r.run(ctx)
+	sum, err := do(r, ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			err = fmt.Errorf("run stopped: %w", ctx.Err())
+			err = fmt.Errorf("%s stopped: %w", what, ctx.Err())
 		}
-		r.log.Error("run failed; the published database is unchanged", "db", r.dbPath, "err", err)
+		r.log.Error(what+" failed; the published database is unchanged", "db", r.dbPath, "err", err)
 		return nil, err
 	}
 	if sum.Status != statusOK {
