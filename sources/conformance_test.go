@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bidui/bidui"
 )
@@ -23,6 +25,10 @@ type conformanceCase struct {
 	// query returns one row about the loaded rows, compared with want.
 	query string
 	want  string
+	// idHeader and dateHeader name the columns that the forms file of the kind (formsRows) fills with every
+	// written form of an ID and of a date; dateField is the canonical column of dateHeader. Empty when the
+	// kind has no such column.
+	idHeader, dateHeader, dateField string
 }
 
 // The conformance suite loads every kind once into a fresh database per format, so a case's query sees only
@@ -52,7 +58,8 @@ var conformanceCases = []conformanceCase{
 		rejects: []string{"birth_date|bad_date", "income_per_capita|bad_number", "risk_eliminated|bad_bool"},
 		query: `SELECT name, id_number, birth_date, identified_on, identified_on_precision, income_per_capita,
 			risk_eliminated, risks, measures, extra->>'备注', household_no FROM src_gs WHERE row_no = 4`,
-		want: "张三|" + cfID1 + "|1980-01-01|2023-05-01|month|8000|false|[因病 因学]|[map[category:产业帮扶 text:种植]]|会计|370323001001000011",
+		want:     "张三|" + cfID1 + "|1980-01-01|2023-05-01|month|8000|false|[因病 因学]|[map[category:产业帮扶 text:种植]]|会计|370323001001000011",
+		idHeader: "身份证号码", dateHeader: "识别时间", dateField: "identified_on",
 	},
 	{
 		kind: bidui.KindDibao,
@@ -67,7 +74,8 @@ var conformanceCases = []conformanceCase{
 		rejects: []string{"approved_on|bad_date", "family_size|bad_integer", "status|bad_enum"},
 		query: `SELECT string_agg(concat_ws(',', name, household_key = '` + cfID1 + `', approved_on, status, area_type,
 			monthly_amount, family_size), ';' ORDER BY row_no) FROM src_dibao`,
-		want: "张三,true,2023-05-12,active,农村,1200.0,3;李四,true,农村,1200.0;张小三,true,2023-05-12,stopped,农村,1200.0,3",
+		want:     "张三,true,2023-05-12,active,农村,1200.0,3;李四,true,农村,1200.0;张小三,true,2023-05-12,stopped,农村,1200.0,3",
+		idHeader: "成员身份证号", dateHeader: "审批日期", dateField: "approved_on",
 	},
 	{
 		kind:   bidui.KindTekun,
@@ -77,9 +85,10 @@ var conformanceCases = []conformanceCase{
 			{"某县", "某镇", "甲村", "钱七", cfID2, "集中供养", "2021年3月32日", "没了", ""},
 			{"", "", "", "", "", "分散供养", "", "", ""},
 		},
-		rejects: []string{"approved_on|bad_date", "status|bad_enum"},
-		query:   `SELECT name, id_number, support_mode, approved_on, status FROM src_tekun WHERE row_no = 4`,
-		want:    "赵六|" + cfID4 + "|分散供养|2021-03-01|active",
+		rejects:  []string{"approved_on|bad_date", "status|bad_enum"},
+		query:    `SELECT name, id_number, support_mode, approved_on, status FROM src_tekun WHERE row_no = 4`,
+		want:     "赵六|" + cfID4 + "|分散供养|2021-03-01|active",
+		idHeader: "身份证号码", dateHeader: "认定日期", dateField: "approved_on",
 	},
 	{
 		kind: bidui.KindMedical,
@@ -94,7 +103,8 @@ var conformanceCases = []conformanceCase{
 		rejects: []string{"insurance_type|bad_enum", "insured_status|bad_enum", "year|bad_integer"},
 		query: `SELECT string_agg(concat_ws(',', coalesce(name, '-'), insured_status, insurance_type, year,
 			self_pay_total), ';' ORDER BY row_no) FROM src_medical`,
-		want: "张三,insured,resident,2023,1200.5;李四;-,not_insured,employee,2023,50.0",
+		want:     "张三,insured,resident,2023,1200.5;李四;-,not_insured,employee,2023,50.0",
+		idHeader: "公民身份号码",
 	},
 	{
 		kind:   bidui.KindEducation,
@@ -104,9 +114,10 @@ var conformanceCases = []conformanceCase{
 			{"李小四", cfID2, "某镇小学", "小学", "三年级", "不好说", ""},
 			{"", "", "某镇小学", "", "", "", ""},
 		},
-		rejects: []string{"enrollment|bad_enum"},
-		query:   `SELECT name, id_number, school, enrollment, aid FROM src_education WHERE row_no = 4`,
-		want:    "张小三|" + cfID3 + "|某镇中学|enrolled|雨露计划",
+		rejects:  []string{"enrollment|bad_enum"},
+		query:    `SELECT name, id_number, school, enrollment, aid FROM src_education WHERE row_no = 4`,
+		want:     "张小三|" + cfID3 + "|某镇中学|enrolled|雨露计划",
+		idHeader: "身份证件号",
 	},
 	{
 		kind:   bidui.KindReview,
@@ -116,9 +127,10 @@ var conformanceCases = []conformanceCase{
 			{"某镇", "甲村", "李四", cfID2, "上周", "待定", "", "", ""},
 			{"某镇", "甲村", "", "", "2023-05-12", "不纳入", "", "", ""},
 		},
-		rejects: []string{"conclusion|bad_enum", "reviewed_on|bad_date"},
-		query:   `SELECT head_name, id_number, reviewed_on, conclusion, reason, "trigger", reviewer FROM src_review WHERE row_no = 4`,
-		want:    "张三|" + cfID1 + "|2023-05-12|include|因病|医保预警|王五",
+		rejects:  []string{"conclusion|bad_enum", "reviewed_on|bad_date"},
+		query:    `SELECT head_name, id_number, reviewed_on, conclusion, reason, "trigger", reviewer FROM src_review WHERE row_no = 4`,
+		want:     "张三|" + cfID1 + "|2023-05-12|include|因病|医保预警|王五",
+		idHeader: "户主身份证号", dateHeader: "研判时间", dateField: "reviewed_on",
 	},
 	{
 		kind: bidui.KindVerification,
@@ -132,7 +144,8 @@ var conformanceCases = []conformanceCase{
 		rejects: []string{"verified_on|bad_date"},
 		query: `SELECT finding_id, result, note, verifier, verified_on, extra->>'姓名', extra->>'序号'
 			FROM src_verification WHERE row_no = 4`,
-		want: "DB-01-0001|已修正|已补研判|王五|2023-06-15|张三|1",
+		want:       "DB-01-0001|已修正|已补研判|王五|2023-06-15|张三|1",
+		dateHeader: "核实日期", dateField: "verified_on",
 	},
 }
 
@@ -154,6 +167,136 @@ func conformanceRows(c conformanceCase) [][]any {
 	total[0] = "合  计"
 	total[len(total)-1] = fmt.Sprint(len(c.data))
 	return append(rows, total)
+}
+
+// A cellForm is one way a department writes a value in a cell, and what the importer must make of it.
+type cellForm struct {
+	name string
+	raw  any    // the cell as written: a string, a num (a numeric xlsx cell) or a time.Time (a date cell)
+	want string // the canonical value; ∅ when the value is rejected
+	// precision is a date's precision; reason is an ID's reject reason.
+	precision, reason string
+}
+
+// idForms are the forms of an ID that sources.md lists, each with what it must load as.
+var idForms = func() []cellForm {
+	id, idX := cfID1, testIDX("19800101", 100)
+	fullWidth := ""
+	for _, r := range idX {
+		if r == 'X' {
+			fullWidth += "Ｘ"
+		} else {
+			fullWidth += string(r - '0' + '０')
+		}
+	}
+	damaged := id[:15] + "000"
+	if bidui.ValidID(damaged) {
+		panic("cfID1 with 000 is a valid ID: choose another sequence")
+	}
+	return []cellForm{
+		{name: "plain", raw: id, want: id},
+		{name: "lower-case x", raw: idX[:17] + "x", want: idX},
+		{name: "full-width digits", raw: fullWidth, want: idX},
+		{name: "inner spaces", raw: id[:6] + " " + id[6:14] + "\u3000" + id[14:], want: id},
+		{name: "formula wrapper", raw: `="` + id + `"`, want: id},
+		{name: "leading apostrophe", raw: "'" + id, want: id},
+		{name: "disability card, 20 characters", raw: id + "11", want: id},
+		{name: "disability card, 22 characters", raw: idX + "4201", want: idX},
+		{name: "Excel-rounded text", raw: "3.70323198001011E+17", want: "∅", reason: ReasonIDExcelRounded},
+		{name: "Excel-rounded number", raw: num("3.70323198001011E+17"), want: "∅", reason: ReasonIDExcelRounded},
+		{name: "15 digits and 000", raw: damaged, want: "∅", reason: ReasonIDExcelRounded},
+	}
+}()
+
+// dateForms are the forms of a date that sources.md lists, each with what it must load as.
+var dateForms = []cellForm{
+	{name: "ISO", raw: "2023-05-12", want: "2023-05-12", precision: PrecisionDay},
+	{name: "slashes", raw: "2023/5/12", want: "2023-05-12", precision: PrecisionDay},
+	{name: "digits", raw: "20230512", want: "2023-05-12", precision: PrecisionDay},
+	{name: "dots", raw: "2023.5.12", want: "2023-05-12", precision: PrecisionDay},
+	{name: "Chinese", raw: "2023年5月12日", want: "2023-05-12", precision: PrecisionDay},
+	{name: "month digits", raw: "202305", want: "2023-05-01", precision: PrecisionMonth},
+	{name: "month dash", raw: "2023-05", want: "2023-05-01", precision: PrecisionMonth},
+	{name: "month Chinese", raw: "2023年5月", want: "2023-05-01", precision: PrecisionMonth},
+	{name: "Excel serial", raw: num("45058"), want: "2023-05-12", precision: PrecisionDay},
+	{name: "date cell", raw: time.Date(2023, 5, 12, 0, 0, 0, 0, time.UTC), want: "2023-05-12", precision: PrecisionDay},
+	{name: "datetime", raw: "2023-05-12 10:20:30", want: "2023-05-12", precision: PrecisionDay},
+	{name: "datetime cell", raw: time.Date(2023, 5, 12, 10, 20, 0, 0, time.UTC), want: "2023-05-12", precision: PrecisionDay},
+}
+
+// formsRows lays out a case's forms file: the titles, the header, one row per ID form (with a plain date)
+// and one per date form (with a plain ID), each a copy of data[0], and a 合计 row. Form rows start at row 4.
+func formsRows(c conformanceCase) [][]any {
+	rows := conformanceRows(conformanceCase{kind: c.kind, header: c.header, data: [][]any{c.data[0]}})
+	rows = rows[:3] // titles and header
+	idCol, dateCol := slices.Index(c.header, c.idHeader), slices.Index(c.header, c.dateHeader)
+	form := func(id, date any) []any {
+		row := slices.Clone(c.data[0])
+		if idCol >= 0 {
+			row[idCol] = id
+		}
+		if dateCol >= 0 {
+			row[dateCol] = date
+		}
+		return row
+	}
+	if idCol >= 0 {
+		for _, f := range idForms {
+			rows = append(rows, form(f.raw, dateForms[0].raw))
+		}
+	}
+	if dateCol >= 0 {
+		for _, f := range dateForms {
+			rows = append(rows, form(idForms[0].raw, f.raw))
+		}
+	}
+	total := make([]any, len(c.header))
+	total[0] = "合计"
+	return append(rows, total)
+}
+
+// formsQuery selects the loaded rows of a forms file as row|id|date|precision, without the parts the kind
+// does not have.
+func formsQuery(c conformanceCase) string {
+	cols := []string{"row_no"}
+	if c.idHeader != "" {
+		cols = append(cols, "id_number")
+	}
+	if c.dateField != "" {
+		cols = append(cols, c.dateField, c.dateField+"_precision")
+	}
+	return `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + c.kind.Table() + ` WHERE file_id = ? ORDER BY row_no`
+}
+
+// formsWant is what formsQuery must return for a case's forms file, and its rejects as
+// row|field|reason|column.
+func formsWant(c conformanceCase) (rows, rejects []string) {
+	row := 4
+	add := func(id, date cellForm) {
+		parts := []string{fmt.Sprint(row)}
+		if c.idHeader != "" {
+			parts = append(parts, id.want)
+		}
+		if c.dateField != "" {
+			parts = append(parts, date.want, date.precision)
+		}
+		rows = append(rows, strings.Join(parts, "|"))
+		if id.reason != "" {
+			rejects = append(rejects, fmt.Sprintf("%d|id_number|%s|%s", row, id.reason, c.idHeader))
+		}
+		row++
+	}
+	if c.idHeader != "" {
+		for _, f := range idForms {
+			add(f, dateForms[0])
+		}
+	}
+	if c.dateField != "" {
+		for _, f := range dateForms {
+			add(idForms[0], f)
+		}
+	}
+	return rows, rejects
 }
 
 // conformanceTitleMerge is the merged area of the title line of every conformance file.
@@ -265,16 +408,19 @@ func padRows(rows [][]string) [][]string {
 
 // TestConformance runs every source kind through every format: header found under the title rows, aliases
 // mapped, blank and 合计 rows skipped, a row without a person key rejected whole, unreadable values
-// rejected one by one with the rest of their row loaded, and the counts adding up.
+// rejected one by one with the rest of their row loaded, and the counts adding up. A second file per kind
+// carries every form of an ID and of a date that sources.md lists, through the same format.
 func TestConformance(t *testing.T) {
 	files := map[string][][]any{}
 	for _, c := range conformanceCases {
 		files[string(c.kind)] = conformanceRows(c)
+		files[string(c.kind)+"-forms"] = formsRows(c)
 	}
 	for _, format := range conformanceFormats {
 		t.Run(format.name, func(t *testing.T) {
 			t.Parallel() // LibreOffice's start-up dominates; formats wait for it side by side
 			db := openDB(t)
+			formsDB := openDB(t)
 			paths := format.write(t, t.TempDir(), files)
 			for _, c := range conformanceCases {
 				t.Run(string(c.kind), func(t *testing.T) {
@@ -324,6 +470,21 @@ func TestConformance(t *testing.T) {
 					// Each kind is loaded once per database, so the case's query sees only this file.
 					if got := queryOne(t, db, c.query); got != c.want {
 						t.Errorf("query:\n got %s\nwant %s", got, c.want)
+					}
+
+					// The forms file: every written form of an ID and of a date, through this format.
+					forms := only(t, loadFile(t, formsDB, paths[string(c.kind)+"-forms"]))
+					if forms.Status != bidui.FileLoaded || forms.Kind != c.kind {
+						t.Fatalf("forms file: status %s kind %q err %v", forms.Status, forms.Kind, forms.Err)
+					}
+					wantRows, wantRejects := formsWant(c)
+					if got := queryStrings(t, formsDB, formsQuery(c), forms.FileID); !reflect.DeepEqual(got, wantRows) {
+						t.Errorf("forms file rows (row|id|date|precision):\n got %q\nwant %q", got, wantRows)
+					}
+					gotRejects := queryStrings(t, formsDB, `SELECT row_no || '|' || field || '|' || reason || '|' || "column"
+						FROM rejects WHERE file_id = ? ORDER BY row_no`, forms.FileID)
+					if !reflect.DeepEqual(gotRejects, wantRejects) {
+						t.Errorf("forms file rejects:\n got %q\nwant %q", gotRejects, wantRejects)
 					}
 				})
 			}

@@ -241,18 +241,29 @@ func writeCSV(t *testing.T, path string, rows [][]string, encoding string, sep r
 
 // stringRows turns workbook rows into CSV rows (num cells become their raw text, as Excel's CSV export
 // writes a number).
+// cellText is a test cell as text, the way Excel shows it in a CSV or HTML export.
+func cellText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case num:
+		return string(v)
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 {
+			return v.Format("2006/1/2")
+		}
+		return v.Format("2006/1/2 15:04")
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
 func stringRows(rows [][]any) [][]string {
 	out := make([][]string, len(rows))
 	for i, row := range rows {
 		out[i] = make([]string, len(row))
 		for j, v := range row {
-			switch v := v.(type) {
-			case nil:
-			case num:
-				out[i][j] = string(v)
-			default:
-				out[i][j] = fmt.Sprint(v)
-			}
+			out[i][j] = cellText(v)
 		}
 	}
 	return out
@@ -412,10 +423,7 @@ func writeHTML(t *testing.T, path string, sh sheetData) {
 				}
 			}
 			b.WriteString(">")
-			text := ""
-			if v != nil {
-				text = fmt.Sprint(v)
-			}
+			text := cellText(v)
 			if text == "" {
 				b.WriteString("&nbsp;")
 			} else {
