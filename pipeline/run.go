@@ -431,6 +431,11 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 				}
 			}
 		}
+		// A file that yielded nothing at all still counts against the kind its name gives: otherwise a
+		// truncated second 低保 roster would let DB-02 run on the first one alone.
+		if k, name := unreadKind(results); k != "" {
+			failed[k] = append(failed[k], name+"（按文件名归为此类）")
+		}
 		return nil
 	}
 	var carried []sources.Result
@@ -477,6 +482,23 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 	}
 	return avail, nil
+}
+
+// unreadKind returns the kind that a file's name gives, and the file's base name, when none of its sheets
+// loaded, none was ignored, and none failed with a known kind; else "".
+func unreadKind(results []sources.Result) (bidui.Kind, string) {
+	if len(results) == 0 {
+		return "", ""
+	}
+	for _, res := range results {
+		switch {
+		case res.Status == bidui.FileLoaded, res.Status == bidui.FileCarried, res.Status == bidui.FileIgnored:
+			return "", ""
+		case res.Kind != "":
+			return "", ""
+		}
+	}
+	return sources.KindFromName(results[0].Path), filepath.Base(results[0].Path)
 }
 
 // noteColumns records the canonical columns a loaded sheet had, for the rules' `columns:` requirements: a

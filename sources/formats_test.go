@@ -398,3 +398,22 @@ func TestXMLSpreadsheet(t *testing.T) {
 		t.Errorf("row %s, want %s", got, want)
 	}
 }
+
+func TestKindFromName(t *testing.T) {
+	tests := map[string]bidui.Kind{
+		"inbox/沂源县鲁村镇_全国系统_监测对象信息.xlsx": bidui.KindGS,
+		"沂源县鲁村镇_民政_农村低保名册.csv":          bidui.KindDibao,
+		"特困人员名册（第二批）.xls":               bidui.KindTekun,
+		"低保特困名单.xlsx":                   "", // two kinds: not guessed
+		"沂源县鲁村镇_医保_参保及费用.csv":           bidui.KindMedical,
+		"学籍信息２０２３.xlsx":                 bidui.KindEducation,
+		"沂源县鲁村镇_防止返贫监测研判台账.xlsx":        bidui.KindReview,
+		"out/鲁村镇/东坡村_问题清单_已核实.xlsx":     bidui.KindVerification,
+		"新建 Microsoft Excel 工作表.xlsx":   "",
+	}
+	for name, want := range tests {
+		if got := KindFromName(name); got != want {
+			t.Errorf("KindFromName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

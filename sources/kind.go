@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/bidui/bidui"
@@ -166,4 +167,38 @@ func splitRisks(s string) []string {
 		return strings.ContainsRune("、,，;；/", r) || isSpace(r)
 	})
 	return parts
+}
+
+// nameHints are the words in a file's name that say which kind a department meant it to be, most specific
+// first: a 研判台账 name also says 监测, a returned 问题清单 also names the problems it lists.
+var nameHints = []struct {
+	kind  bidui.Kind
+	words []string
+}{
+	{bidui.KindVerification, []string{"核实", "问题清单"}},
+	{bidui.KindReview, []string{"研判"}},
+	{bidui.KindTekun, []string{"特困"}},
+	{bidui.KindDibao, []string{"低保"}},
+	{bidui.KindMedical, []string{"医保", "参保", "医疗"}},
+	{bidui.KindEducation, []string{"教育", "学籍", "学生", "在校"}},
+	{bidui.KindGS, []string{"全国系统", "监测对象", "脱贫人口", "脱贫户", "基础表"}},
+}
+
+// KindFromName guesses a file's kind from its name alone, for a file whose content could not be read: its
+// failure must still keep the rules that need that kind from running on the other files' partial data. It
+// returns "" when the name says nothing, or names both 低保 and 特困.
+func KindFromName(path string) bidui.Kind {
+	name := fold(filepath.Base(path))
+	for _, h := range nameHints {
+		for _, w := range h.words {
+			if !strings.Contains(name, w) {
+				continue
+			}
+			if h.kind == bidui.KindTekun && strings.Contains(name, "低保") {
+				return ""
+			}
+			return h.kind
+		}
+	}
+	return ""
 }

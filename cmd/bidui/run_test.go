@@ -402,3 +402,62 @@ func TestMatchReport(t *testing.T) {
 		t.Error("match-report on a missing database exited 0")
 	}
 }
+
+// TestUnreadableFileSkipsItsKind: a second 低保 roster that cannot be read at all (a truncated xlsx) fails
+// with a message naming it, every other file still loads, and the rules that need dibao are skipped rather
+// than run on the first roster alone.
+func TestUnreadableFileSkipsItsKind(t *testing.T) {
+	s := newSite(t, 0)
+	good, err := filepath.Glob(filepath.Join(s.inbox, "*.xlsx"))
+	if err != nil || len(good) == 0 {
+		t.Fatalf("no xlsx in the fixtures: %v", err)
+	}
+	b, err := os.ReadFile(good[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bad = "鲁村镇_民政_农村低保名册_补充.xlsx"
+	if err := os.WriteFile(filepath.Join(s.inbox, bad), b[:len(b)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := s.runBinary(t, s.args()...)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3:\n%s\n%s", code, stdout, stderr)
+	}
+	last := "run_id = (SELECT max(run_id) FROM runs)"
+	files := queryLines(t, s.db, "SELECT regexp_extract(path, '[^/]*$') || '|' || status || '|' || coalesce(error, '') FROM files WHERE "+last+" ORDER BY path")
+	loaded := 0
+	for _, f := range files {
+		name, rest, _ := strings.Cut(f, "|")
+		status, msg, _ := strings.Cut(rest, "|")
+		switch {
+		case name == bad && (status != "failed" || !strings.Contains(msg, bad)):
+			t.Errorf("%s: %s %q, want failed with a message naming it", name, status, msg)
+		case name != bad && status != "loaded":
+			t.Errorf("%s: %s %q, want loaded", name, status, msg)
+		case name != bad:
+			loaded++
+		}
+	}
+	if loaded != len(s.town.Files) {
+		t.Errorf("%d files loaded, want every fixture file: %q", loaded, files)
+	}
+	runs := queryLines(t, s.db, "SELECT rule || '|' || status || '|' || coalesce(reason, '') FROM rule_runs WHERE "+last+" ORDER BY rule")
+	for _, r := range runs {
+		rule, rest, _ := strings.Cut(r, "|")
+		status, reason, _ := strings.Cut(rest, "|")
+		needsDibao := strings.HasPrefix(rule, "DB-")
+		switch {
+		case needsDibao && (status != "skipped" || !strings.Contains(reason, bad)):
+			t.Errorf("%s: %s %q, want skipped naming %s", rule, status, reason, bad)
+		case !needsDibao && status != "ran":
+			t.Errorf("%s: %s %q, want ran", rule, status, reason)
+		}
+	}
+	if n := queryInt(t, s.db, "SELECT count(*) FROM findings WHERE rule LIKE 'DB-%'"); n != 0 {
+		t.Errorf("%d DB findings from a partial dibao roster", n)
+	}
+	if !strings.Contains(stdout, "DB-02 skipped") {
+		t.Errorf("the summary does not say DB-02 was skipped:\n%s", stdout)
+	}
+}
