@@ -28,7 +28,7 @@ func openXLSX(data []byte) (*book, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 			}
-			return &xlsxRows{rows: rows, merges: newMergeFiller(merges[name])}, nil
+			return prefetch(&xlsxRows{rows: rows, merges: newMergeFiller(merges[name])}), nil
 		}})
 	}
 	return b, nil
