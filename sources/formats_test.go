@@ -417,3 +417,40 @@ func TestKindFromName(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnotatedHeaders: a template's notes around a header (必填 marks, format hints in brackets) do not
+// hide it, while a header that is an alias with its brackets (县(市、区)) keeps that meaning.
+func TestAnnotatedHeaders(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "annotated.csv")
+	writeCSV(t, path, [][]string{
+		{"县(市、区)", "乡镇（街道）", "村(居)委会", "★户主姓名", "户主身份证号", "成员姓名*", "成员身份证号（必填）",
+			"审批日期[格式:2023-05-12]", "月保障金额【元】", "保障状态"},
+		{"某县", "某镇", "甲村", "张三", cfID1, "张三", cfID1, "2023-05-12", "1200", "在保"},
+	}, "utf-8", ',')
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindDibao {
+		t.Fatalf("status %s kind %q err %v", res.Status, res.Kind, res.Err)
+	}
+	want := map[string]string{"county": "县(市、区)", "name": "成员姓名*", "id_number": "成员身份证号（必填）",
+		"approved_on": "审批日期[格式:2023-05-12]", "monthly_amount": "月保障金额【元】", "head_name": "★户主姓名"}
+	for c, h := range want {
+		if res.Columns[c] != h {
+			t.Errorf("column %s from %q, want %q (all: %v)", c, res.Columns[c], h, res.Columns)
+		}
+	}
+	if got := queryOne(t, db, `SELECT concat_ws(',', name, id_number, approved_on, monthly_amount) FROM src_dibao`); got != "张三,"+cfID1+",2023-05-12,1200.0" {
+		t.Errorf("row %s", got)
+	}
+}
+
+func TestBareHeader(t *testing.T) {
+	for in, want := range map[string]string{
+		"身份证号码(必填)": "身份证号码", "★姓名": "姓名", "*姓名*": "姓名", "出生日期[yyyy-mm-dd]": "出生日期",
+		"月保障金额【元】": "月保障金额", "县(市、区)": "县", "(备注)": "(备注)", "姓名": "姓名", "※证件号码(18位)★": "证件号码",
+	} {
+		if got := bareHeader(in); got != want {
+			t.Errorf("bareHeader(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -84,8 +84,41 @@ func flattenHeader(parent, row []string) []headerCell {
 			}
 			cells[i] = cell
 		}
+		cells[i] = withBareCandidates(cells[i])
 	}
 	return cells
+}
+
+// withBareCandidates adds, after a cell's readings, each reading without the notes that templates put
+// around a header: 身份证号码（必填）, ★姓名, 证件号码[18位], 出生日期(格式：2023-05-12). They are tried last, so a
+// header that is an alias as it stands (县(市、区)) keeps that meaning.
+func withBareCandidates(cell headerCell) headerCell {
+	for _, c := range cell {
+		if bare := bareHeader(c.norm); bare != c.norm && bare != "" {
+			cell = append(cell, headerCandidate{bare, c.seen})
+		}
+	}
+	return cell
+}
+
+// bareHeader strips a normalised header of leading and trailing marks (★ ※ # △ ▲ ● * ✱) and of a trailing
+// bracketed note.
+func bareHeader(h string) string {
+	const marks = "★☆※#△▲●*✱"
+	for {
+		before := h
+		h = strings.Trim(h, marks)
+		for _, br := range [][2]string{{"(", ")"}, {"（", "）"}, {"[", "]"}, {"【", "】"}, {"<", ">"}, {"〔", "〕"}} {
+			if strings.HasSuffix(h, br[1]) {
+				if i := strings.LastIndex(h, br[0]); i > 0 {
+					h = h[:i]
+				}
+			}
+		}
+		if h == before {
+			return h
+		}
+	}
 }
 
 // parentStem is a parent label without the word that only says it is a group: 户主信息 -> 户主.
