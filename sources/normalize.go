@@ -148,7 +148,7 @@ var (
 	dateYMD     = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$`)
 	dateYM      = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})$`)
 	dateChinese = regexp.MustCompile(`^([0-9]{4})年([0-9]{1,2})月(?:([0-9]{1,2})[日号]?)?$`)
-	timeOfDay   = regexp.MustCompile(`^[0-9]{1,2}(:[0-9]{1,2}){1,2}(\.[0-9]+)?$`)
+	timeOfDay   = regexp.MustCompile(`^[0-9]{1,2}(:[0-9]{1,2}){1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?$`)
 	serialDate  = regexp.MustCompile(`^[0-9]{1,7}(\.[0-9]+)?$`)
 )
 
@@ -182,6 +182,13 @@ func parseDate(raw string) (t time.Time, precision string, ok bool) {
 	}
 	if isDigits(s) && len(s) == 8 {
 		return ymd(s[:4], s[4:6], s[6:])
+	}
+	// A system's timestamp, yyyymmddHHMMSS: the date, when the rest is a time of day.
+	if isDigits(s) && len(s) == 14 {
+		if h, m, sec := s[8:10], s[10:12], s[12:]; h < "24" && m < "60" && sec < "60" {
+			return ymd(s[:4], s[4:6], s[6:8])
+		}
+		return time.Time{}, "", false
 	}
 	if isDigits(s) && len(s) == 6 {
 		return ymd(s[:4], s[4:], "")
@@ -270,7 +277,8 @@ func parseBool(raw string) (v, set, ok bool) {
 // moneyMarks are what may surround or separate the digits of an amount.
 var moneyMarks = strings.NewReplacer(",", "", "，", "", "元", "", "¥", "", "￥", "", "RMB", "")
 
-// parseNumber reads an amount: thousands separators, 元, ¥, full-width digits and spaces are allowed. It
+// parseNumber reads an amount: thousands separators, 元, ¥, full-width digits, spaces and a 万 (ten
+// thousand) are allowed. It
 // returns set = false for a blank cell and ok = false for an unreadable one.
 func parseNumber(raw string) (v float64, set, ok bool) {
 	s := squeeze(fold(cleanText(raw)))
@@ -278,12 +286,19 @@ func parseNumber(raw string) (v float64, set, ok bool) {
 		return 0, false, true
 	}
 	s = moneyMarks.Replace(s)
+	scale := 1.0
+	if rest, ok := strings.CutSuffix(s, "万"); ok { // 1.2万(元)
+		s, scale = rest, 10000
+	}
 	if s == "" {
 		return 0, false, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, false, false
+	}
+	if scale != 1 {
+		f = math.Round(f*scale*100) / 100 // to the fen: 0.7万 is 7000, not 7000.000000000001
 	}
 	return f, true, true
 }
