@@ -417,8 +417,9 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 	loaded := map[bidui.Kind]bool{}
 	failed := map[bidui.Kind][]string{}
 	record := func(results []sources.Result) error {
+		beside := anySheetLoaded(results)
 		for _, res := range results {
-			if err := r.recordFile(ctx, conn, res, sum); err != nil {
+			if err := r.recordFile(ctx, conn, res, beside, sum); err != nil {
 				return err
 			}
 			switch res.Status {
@@ -520,7 +521,20 @@ func (r *runner) noteColumns(res sources.Result) {
 	}
 }
 
-func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Result, sum *Summary) error {
+// anySheetLoaded tells whether some sheet of a file's results loaded (or was carried over).
+func anySheetLoaded(results []sources.Result) bool {
+	for _, res := range results {
+		if res.Status == bidui.FileLoaded || res.Status == bidui.FileCarried {
+			return true
+		}
+	}
+	return false
+}
+
+// recordFile records one sheet of a file in files and in the summary. An unrecognised sheet beside one that
+// loaded (a 汇总 or 填表说明 sheet in a department's workbook) is reported but does not make the run partial;
+// a file of which nothing was recognised does.
+func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Result, besideLoaded bool, sum *Summary) error {
 	var cols any
 	if len(res.Columns) > 0 {
 		b, err := json.Marshal(res.Columns)
@@ -560,7 +574,9 @@ func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Res
 	case bidui.FileIgnored:
 		r.log.Info("sheet ignored: bidui's own explanation sheet", attrs...)
 	case bidui.FileUnrecognised:
-		sum.Problems = append(sum.Problems, errText)
+		if !besideLoaded {
+			sum.Problems = append(sum.Problems, errText)
+		}
 		r.log.Warn("sheet not recognised", append(attrs, "err", errText)...)
 	default:
 		sum.Problems = append(sum.Problems, errText)

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/bidui/bidui/pipeline"
+	"github.com/xuri/excelize/v2"
 )
 
 // publish runs once so that the site has a published database.
@@ -459,5 +460,56 @@ func TestUnreadableFileSkipsItsKind(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "DB-02 skipped") {
 		t.Errorf("the summary does not say DB-02 was skipped:\n%s", stdout)
+	}
+}
+
+// TestExtraSheetIsReportedNotPartial: a department workbook with a 汇总 sheet beside its data loads; the
+// sheet is listed as unrecognised with the headers seen, and the run is not called partial for it. A file
+// of which nothing is recognised still makes the run partial.
+func TestExtraSheetIsReportedNotPartial(t *testing.T) {
+	s := newSite(t, 0)
+	books, err := filepath.Glob(filepath.Join(s.inbox, "*.xlsx"))
+	if err != nil || len(books) == 0 {
+		t.Fatalf("no xlsx in the fixtures: %v", err)
+	}
+	f, err := excelize.OpenFile(books[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet("汇总"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetRow("汇总", "A1", &[]any{"村名", "户数", "人数"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetRow("汇总", "A2", &[]any{"甲村", 12, 40}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, stdout, stderr := s.runBinary(t, s.args()...)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0:\n%s\n%s", code, stdout, stderr)
+	}
+	got := queryLines(t, s.db, `SELECT status || '|' || error FROM files WHERE sheet = '汇总'`)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "unrecognised|") || !strings.Contains(got[0], "村名, 户数, 人数") {
+		t.Errorf("汇总 sheet recorded as %q, want unrecognised with the headers seen", got)
+	}
+	if !strings.Contains(stdout, "汇总") {
+		t.Errorf("the summary does not list the 汇总 sheet:\n%s", stdout)
+	}
+
+	other := filepath.Join(s.inbox, "统计.xlsx")
+	g := excelize.NewFile()
+	if err := g.SetSheetRow("Sheet1", "A1", &[]any{"村名", "户数", "人数"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.SaveAs(other); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := s.runBinary(t, s.args()...); code != 3 {
+		t.Errorf("a wholly unrecognised file: exit %d, want 3:\n%s\n%s", code, stdout, stderr)
 	}
 }
