@@ -16,9 +16,9 @@ var (
 
 // statusEnum is the 保障状态 of the 民政 rosters.
 var statusEnum = enum(map[string][]string{
-	"active":  {"在保", "正常"},
-	"stopped": {"停保", "退保", "终止", "注销"},
-})
+	"active":  {"在保", "正常", "保障中", "在保中", "享受中", "正常享受", "正常保障", "正常发放", "在册"},
+	"stopped": {"停保", "退保", "终止", "注销", "停发", "退出", "取消", "暂停", "已停保", "已退保", "已注销", "已退出", "已取消", "死亡"},
+}, [2]string{"停", "stopped"}, [2]string{"终止", "stopped"}, [2]string{"注销", "stopped"}, [2]string{"取消", "stopped"})
 
 var areaEnum = enum(map[string][]string{
 	"农村": {"农村", "农村低保", "乡村"},

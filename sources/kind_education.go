@@ -3,8 +3,8 @@ package sources
 import "github.com/bidui/bidui"
 
 var enrollmentEnum = enum(map[string][]string{
-	"enrolled":     {"在读", "在校", "正常", "在籍"},
-	"not_enrolled": {"休学", "辍学", "失学", "毕业", "转出", "死亡", "已毕业", "退学", "开除"},
+	"enrolled":     {"在读", "在校", "正常", "在籍", "在籍在读", "在校就读", "就读", "在校生", "正常在读"},
+	"not_enrolled": {"休学", "辍学", "失学", "毕业", "转出", "死亡", "已毕业", "退学", "开除", "在籍休学", "已辍学", "结业", "肄业", "离校", "非在校生"},
 })
 
 // educationKind is the 教育 学籍 export (with 资助 when the school system adds it).
