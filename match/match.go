@@ -110,25 +110,7 @@ func linkStatements() []string {
 	union := strings.Join(rows, "\nUNION ALL\n")
 	// Every statement below reads tables only; the character tables are compile-time constants (checked by
 	// sqlLiteral to hold no quote).
-	return []string{
-		`CREATE OR REPLACE MACRO name_norm(s) AS nullif(translate(
-			regexp_replace(regexp_replace(
-				regexp_replace(translate(s, ` + sqlLiteral(fullWidth) + `, ` + sqlLiteral(halfWidth) + `),
-					'[\s\x{3000}\x{00a0}\x{200b}\x{feff}]+', '', 'g'),
-				'[A-Za-z]+', '?', 'g'),
-			'[` + dotLookAlikes + `]', '` + string(nameDot) + `', 'g'),
-			` + sqlLiteral(rareMarks+tradKeys()) + `, ` + sqlLiteral(strings.Repeat("?", len([]rune(rareMarks)))+tradValues()) + `), '')`,
-		`CREATE OR REPLACE MACRO name_sound(n) AS translate(n, ` + sqlLiteral(soundKeys()) + `, ` + sqlLiteral(soundValues()) + `)`,
-		// names_agree_s compares two normalised names given their sound keys too, so that the cascade does not
-		// translate the same names again and again; names_agree is the form for analysts.
-		`CREATE OR REPLACE MACRO names_agree_s(a, b, sa, sb) AS CASE
-			WHEN a IS NULL OR b IS NULL THEN NULL
-			WHEN a = b THEN 'same'
-			WHEN length(a) = length(b) AND (a LIKE replace(b, '?', '_') OR b LIKE replace(a, '?', '_')) THEN 'rare'
-			WHEN length(a) = length(b) AND (sa LIKE replace(sb, '?', '_') OR sb LIKE replace(sa, '?', '_')) THEN 'homophone'
-			ELSE 'differ' END`,
-		`CREATE OR REPLACE MACRO names_agree(a, b) AS names_agree_s(a, b, name_sound(a), name_sound(b))`,
-		`CREATE OR REPLACE MACRO src_label(k) AS ` + kindLabels(),
+	return append(macroStatements(), []string{
 		`DELETE FROM links`, `DELETE FROM persons`, `DELETE FROM match_review`, `DELETE FROM person_merges`,
 		// Every person row; its names are normalised once per distinct name below, by splitting them into
 		// characters and joining the character table (DuckDB's translate with a table this size is slow).
@@ -355,8 +337,46 @@ func linkStatements() []string {
 		 GROUP BY l.person_key, r.id_number`,
 		`DROP TABLE m_raw`, `DROP TABLE m_chars`, `DROP TABLE m_names`, `DROP TABLE m_rows`, `DROP TABLE m_known`, `DROP TABLE m_suspect`, `DROP TABLE m_cand`,
 		`DROP TABLE m_corrected`, `DROP TABLE m_byname`, `DROP TABLE m_link`,
+	}...)
+}
+
+// macroStatements create the name macros that matching uses and leaves for the rules and for analysts.
+func macroStatements() []string {
+	return []string{
+		`CREATE OR REPLACE MACRO name_norm(s) AS nullif(translate(
+			regexp_replace(regexp_replace(
+				regexp_replace(translate(s, ` + sqlLiteral(fullWidth) + `, ` + sqlLiteral(halfWidth) + `),
+					'[\s\x{3000}\x{00a0}\x{200b}\x{feff}]+', '', 'g'),
+				'[A-Za-z]+', '?', 'g'),
+			'[` + dotLookAlikes + `]', '` + string(nameDot) + `', 'g'),
+			` + sqlLiteral(rareMarks+tradKeys()) + `, ` + sqlLiteral(strings.Repeat("?", len([]rune(rareMarks)))+tradValues()) + `), '')`,
+		`CREATE OR REPLACE MACRO name_sound(n) AS translate(n, ` + sqlLiteral(soundKeys()) + `, ` + sqlLiteral(soundValues()) + `)`,
+		// names_agree_s compares two normalised names given their sound keys too, so that the cascade does not
+		// translate the same names again and again; names_agree is the form for analysts.
+		`CREATE OR REPLACE MACRO names_agree_s(a, b, sa, sb) AS CASE
+			WHEN a IS NULL OR b IS NULL THEN NULL
+			WHEN a = b THEN 'same'
+			WHEN length(a) = length(b) AND (a LIKE replace(b, '?', '_') OR b LIKE replace(a, '?', '_')) THEN 'rare'
+			WHEN length(a) = length(b) AND (sa LIKE replace(sb, '?', '_') OR sb LIKE replace(sa, '?', '_')) THEN 'homophone'
+			ELSE 'differ' END`,
+		`CREATE OR REPLACE MACRO names_agree(a, b) AS names_agree_s(a, b, name_sound(a), name_sound(b))`,
+		`CREATE OR REPLACE MACRO src_label(k) AS ` + kindLabels(),
 	}
 }
+
+// CreateMacros creates the name macros (name_norm, name_sound, names_agree, src_label) without linking:
+// for a run that carries the links of the previous one over.
+func CreateMacros(ctx context.Context, db *sql.DB) error {
+	for _, s := range macroStatements() {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("create name macros: %w", err)
+		}
+	}
+	return nil
+}
+
+// Count returns the summary counts of what persons, links, match_review and person_merges hold.
+func Count(ctx context.Context, db *sql.DB) (*Stats, error) { return stats(ctx, db) }
 
 func stats(ctx context.Context, db *sql.DB) (*Stats, error) {
 	st := &Stats{ByMethod: map[string]int64{}, Unlinked: map[bidui.Kind]int64{}, Review: map[bidui.Kind]int64{}}

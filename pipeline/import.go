@@ -108,7 +108,7 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 	}
 	conn.Close()
 	r.progress(StageImport, len(paths), len(paths), "")
-	if err := r.matchStage(ctx, sum); err != nil {
+	if err := r.matchStage(ctx, sum, false); err != nil {
 		return nil, err
 	}
 	sum.Status = statusOK

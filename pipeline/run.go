@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -245,7 +246,8 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		return nil, err
 	}
 	r.point("setup/history")
-	sum := &Summary{RunID: r.runID, AsOf: r.asOf.Format(time.DateOnly), DB: r.dbPath, OutDir: r.outDir}
+	sum := &Summary{RunID: r.runID, AsOf: r.asOf.Format(time.DateOnly), DB: r.dbPath, OutDir: r.outDir,
+		Params: r.cfg.Params(r.asOf)}
 	r.sum = sum
 	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
 		r.runID, r.started.UTC(), sum.AsOf, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
@@ -256,13 +258,17 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	rp, err := r.replayable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.matchStage(ctx, sum, rp.match); err != nil {
+		return nil, err
+	}
 	if err := r.detachPrev(ctx); err != nil {
 		return nil, err
 	}
-	if err := r.matchStage(ctx, sum); err != nil {
-		return nil, err
-	}
-	if err := r.rulesStage(ctx, sum, avail); err != nil {
+	if err := r.rulesStage(ctx, sum, avail, rp.rules && slices.Contains(sum.Replayed, StageMatch)); err != nil {
 		return nil, err
 	}
 	if err := r.reportStage(ctx, sum); err != nil {
@@ -585,13 +591,30 @@ func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Res
 	return nil
 }
 
-func (r *runner) matchStage(ctx context.Context, sum *Summary) error {
+// matchStage links the source rows to persons, or, when replay is set, tries to carry the previous run's
+// links over (see replayable).
+func (r *runner) matchStage(ctx context.Context, sum *Summary, replay bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	r.stageStarted(StageMatch)
 	r.progress(StageMatch, 0, 1, "")
-	st, err := match.Link(ctx, r.db)
+	if replay {
+		ok, err := r.replayMatch(ctx)
+		if err != nil {
+			return err
+		}
+		replay = ok
+	}
+	var st *match.Stats
+	var err error
+	if replay {
+		sum.Replayed = append(sum.Replayed, StageMatch)
+		r.log.Info("inbox unchanged since the published run: its links are carried over", "from_run", r.prevRun)
+		st, err = match.Count(ctx, r.db)
+	} else {
+		st, err = match.Link(ctx, r.db)
+	}
 	if err != nil {
 		return err
 	}
@@ -609,7 +632,9 @@ func (r *runner) matchStage(ctx context.Context, sum *Summary) error {
 	return nil
 }
 
-func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Availability) error {
+// rulesStage runs the rules, or, when replay is set, tries to carry the previous run's hits over (see
+// replayable), and settles the findings.
+func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Availability, replay bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -619,9 +644,24 @@ func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Avail
 		return fmt.Errorf("load rules: %w", err)
 	}
 	r.progress(StageRules, 0, len(catalogue), "")
-	outcomes, err := rules.RunWithColumns(ctx, r.db, catalogue, avail, r.columns, r.cfg.Params(r.asOf), r.runID, r.log)
-	if err != nil {
-		return err
+	var outcomes []rules.Outcome
+	if replay {
+		outcomes, err = rules.Replay(ctx, r.db, catalogue, r.prevRun, r.runID)
+		switch {
+		case err == nil:
+			sum.Replayed = append(sum.Replayed, StageRules)
+			r.log.Info("inbox and parameters unchanged since the published run: its rule hits are carried over", "from_run", r.prevRun)
+		case errors.Is(err, rules.ErrNotReplayable):
+			replay = false
+		default:
+			return err
+		}
+	}
+	if !replay {
+		outcomes, err = rules.RunWithColumns(ctx, r.db, catalogue, avail, r.columns, r.cfg.Params(r.asOf), r.runID, r.log)
+		if err != nil {
+			return err
+		}
 	}
 	r.point(StageRules + "/ran")
 	settled, err := rules.SettleRun(ctx, r.db, r.runID, r.asOf, outcomes)

@@ -23,8 +23,13 @@ type Summary struct {
 	Waived         int64           `json:"waived"`
 	Feedback       int64           `json:"feedback_still_present"`
 	UnknownAnswers []UnknownAnswer `json:"unknown_answers,omitempty"`
-	Stages         []StageTime     `json:"stages"`             // in the order they ran; publish is missing from runs.summary
-	Problems       []string        `json:"problems,omitempty"` // why the run is partial
+	Stages         []StageTime     `json:"stages"` // in the order they ran; publish is missing from runs.summary
+	// Replayed names the stages whose results were carried over from the previous run because nothing they
+	// read had changed (match: the same inbox; rules: also the same parameters).
+	Replayed []string `json:"replayed,omitempty"`
+	// Params are the rules' parameters, as_of among them.
+	Params   map[string]any `json:"params,omitempty"`
+	Problems []string       `json:"problems,omitempty"` // why the run is partial
 }
 
 // FileSummary is one sheet of one input file.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -23,7 +24,9 @@ Usage: bidui run [--config bidui.toml] [--inbox DIR] [--db FILE] [--out DIR] [--
 Reconciles every file in the inbox: imports them, links rows to persons, runs the rules, writes one
 correction workbook per village under out/<as-of>/, and publishes the new database atomically. A run that
 fails leaves the published database as it was. A file whose bytes are unchanged since the last run (same
-sha256, same bidui version) is not parsed again: its rows are carried over (--reparse turns this off).
+sha256, same bidui version) is not parsed again: its rows are carried over. When the whole inbox is
+unchanged, the last run's links are carried over too, and with the same as-of and policy its rule hits as
+well (--reparse turns all of this off).
 
 Exit codes: 0 success; 1 the run failed; 2 usage or config error; 3 completed, but some files failed or
 rules were skipped; 75 another run holds the lock.
@@ -46,7 +49,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.inbox, "inbox", "", "folder of input files (default from config, else inbox)")
 	fs.StringVar(&f.out, "out", "", "folder for the workbooks (default from config, else out)")
 	fs.StringVar(&f.asOf, "as-of", "", "reference date YYYY-MM-DD (default from config, else today)")
-	fs.BoolVar(&f.reparse, "reparse", false, "parse every inbox file again, even those unchanged since the last run")
+	fs.BoolVar(&f.reparse, "reparse", false, "parse every inbox file, link and run every rule again, even when nothing changed since the last run")
 }
 
 func runRun(ctx context.Context, e *env, args []string) error {
@@ -172,6 +175,13 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		tw.Flush()
 	}
 
+	if len(s.Replayed) > 0 {
+		what := "匹配结果"
+		if slices.Contains(s.Replayed, pipeline.StageRules) {
+			what = "匹配结果与规则命中"
+		}
+		fmt.Fprintf(w, "\n收件箱与上次运行相同：沿用上次的%s（--reparse 可全部重算）\n", what)
+	}
 	if len(s.Stages) > 0 {
 		var parts []string
 		for _, st := range s.Stages {
