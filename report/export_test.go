@@ -441,3 +441,27 @@ func TestWriteCancelled(t *testing.T) {
 		t.Errorf("no error from a cancelled context; wrote %q", w.Paths())
 	}
 }
+
+// TestWriteWorkbookFails: a workbook that cannot be saved (a folder stands where it goes) fails the export
+// with an error naming its village, whichever worker wrote it.
+func TestWriteWorkbookFails(t *testing.T) {
+	db := newHistoryDB(t, exportRuns(t)...)
+	dir := t.TempDir()
+	w, err := Write(context.Background(), db, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Villages) < 2 {
+		t.Fatalf("%d village workbooks: the test needs two", len(w.Villages))
+	}
+	last := w.Villages[len(w.Villages)-1]
+	dir2 := t.TempDir()
+	blocked := filepath.Join(dir2, strings.TrimPrefix(last.Path, dir))
+	if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Write(context.Background(), db, dir2, Options{})
+	if err == nil || !strings.Contains(err.Error(), last.Village) {
+		t.Errorf("error %v, want one naming village %s", err, last.Village)
+	}
+}

@@ -8,9 +8,12 @@ package report
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -131,7 +134,9 @@ func WriteVillageWorkbooks(ctx context.Context, db *sql.DB, dir string, opt Opti
 	return &Written{Villages: villages}, nil
 }
 
-// writeVillages writes the village workbooks under root, which is opened on dir.
+// writeVillages writes the village workbooks under root, which is opened on dir: the findings are read in
+// town, village order and paths allotted in that order (so names that sanitise alike are numbered the same
+// way every run), while the workbooks themselves are built and saved by one worker per CPU.
 func writeVillages(ctx context.Context, db *sql.DB, root *os.Root, dir string, opt Options) ([]VillageFile, error) {
 	rules, err := readCatalogue(ctx, db)
 	if err != nil {
@@ -141,20 +146,50 @@ func writeVillages(ctx context.Context, db *sql.DB, root *os.Root, dir string, o
 	if err != nil {
 		return nil, err
 	}
+	type job struct {
+		rel string
+		v   *village
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan job, 2*runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				if err := writeWorkbook(root, j.rel, j.v, rules, asOf, opt); err != nil {
+					cancel(fmt.Errorf("write workbook of %s %s: %w", townLabel(j.v.town), villageLabel(j.v.name), err))
+				}
+			}
+		})
+	}
 	var out []VillageFile
 	alloc := newPaths()
 	err = eachVillage(ctx, db, func(v *village) error {
-		town, name := townLabel(v.town), villageLabel(v.name)
 		rel := alloc.village(v.town, v.name)
-		if err := writeWorkbook(root, rel, v, rules, asOf, opt); err != nil {
-			return fmt.Errorf("write workbook of %s %s: %w", town, name, err)
-		}
 		out = append(out, VillageFile{
-			Town: town, Village: name, Path: filepath.Join(dir, filepath.FromSlash(rel)), Findings: len(v.findings),
+			Town: townLabel(v.town), Village: villageLabel(v.name), Path: filepath.Join(dir, filepath.FromSlash(rel)),
+			Findings: len(v.findings),
 		})
-		return nil
+		select {
+		case jobs <- job{rel, v}:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
 	})
+	close(jobs)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return nil, cause // a workbook that failed, or the caller's deadline
+	}
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
