@@ -454,3 +454,23 @@ func TestBareHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestFooterLines: the lines a form puts under its data (制表人, 审核人, 注) are skipped like 合计 rows, not
+// rejected as rows without a person.
+func TestFooterLines(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "footer.csv")
+	writeCSV(t, path, [][]string{
+		{"户编号", "姓名", "身份证号码", "备注"},
+		{"H1", "张三", cfID1, ""},
+		{"H1", "李四", cfID2, "注：户主之妻"},
+		{"制表人：王五", "", "审核人：赵六", ""},
+		{"注：本表由乡镇填报，数据截至2023年5月", "", "", ""},
+		{"联系电话", "13800000000", "", ""},
+		{"注：" + cfID3, "", "", ""}, // an ID: not a footer
+	}, "utf-8", ',')
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.RowsLoaded != 2 || res.RowsSkipped != 3 || res.RowsRejected != 1 {
+		t.Errorf("loaded %d skipped %d rejected %d, want 2 3 1 (err %v)", res.RowsLoaded, res.RowsSkipped, res.RowsRejected, res.Err)
+	}
+}

@@ -232,7 +232,7 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 	p.res.RowsRead += p.blanks + 1
 	p.res.RowsSkipped += p.blanks
 	p.blanks = 0
-	if p.isTotal(cells) {
+	if p.isTotal(cells) || isFooter(cells) {
 		p.res.RowsSkipped++
 		return nil
 	}
@@ -419,6 +419,50 @@ func (p *rowParser) isTotal(cells []string) bool {
 		}
 	}
 	return false
+}
+
+// footerLabels open the lines that forms put under their data: who made and checked the table, when, and
+// notes.
+var footerLabels = []string{"制表人", "填表人", "填报人", "审核人", "负责人", "单位负责人", "分管领导", "经办人", "统计人",
+	"联系人", "联系电话", "电话", "制表单位", "填报单位", "制表日期", "填报日期", "制表时间", "日期", "注", "备注", "说明", "填表说明"}
+
+// isFooter recognises such a line: at most four cells with text, none holding a long run of digits (an ID or
+// a household number), the first of them a footer label followed by a colon or standing alone.
+func isFooter(cells []string) bool {
+	first, seen := "", 0
+	for _, c := range cells {
+		c = cleanText(c)
+		if c == "" {
+			continue
+		}
+		seen++
+		if seen > 4 || digitRun(c) >= 15 {
+			return false
+		}
+		if first == "" {
+			first = normalizeHeader(c)
+		}
+	}
+	for _, l := range footerLabels {
+		if rest, ok := strings.CutPrefix(first, l); ok && (rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：")) {
+			return true
+		}
+	}
+	return false
+}
+
+// digitRun is the length of the longest run of ASCII digits in s.
+func digitRun(s string) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
 
 // widthOK: a CSV record must have a field for every header; fields beyond the header may only be empty.
