@@ -4,9 +4,9 @@
 // staging table of their kind (src_<kind>), with every value it could not read in rejects. spec/sources.md
 // is the contract it implements.
 //
-// Nothing is dropped silently: for every sheet, rows read = rows loaded + rows skipped (blank, 合计, footer lines) + rows
-// rejected (no usable person key), and a value that cannot be normalised leaves its field NULL and a
-// rejects row naming file, sheet, row, column and reason.
+// Nothing is dropped silently: for every sheet, rows read = rows loaded + rows skipped (blank, 合计, footer
+// lines) + rows rejected (no usable person key), and a value that cannot be normalised leaves its field NULL
+// and a rejects row naming file, sheet, row, column and reason.
 package sources
 
 import (
