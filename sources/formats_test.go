@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -467,10 +468,37 @@ func TestFooterLines(t *testing.T) {
 		{"制表人：王五", "", "审核人：赵六", ""},
 		{"注：本表由乡镇填报，数据截至2023年5月", "", "", ""},
 		{"联系电话", "13800000000", "", ""},
+		{"制表：张三", "", "审核：李四", ""},
+		{"打印日期：2023-06-01", "", "", ""},
+		{"村委会（盖章）", "", "", ""},
+		{"1、本表由村两委填写。", "", "", ""},
+		// A footer merged across the row: the merged cells repeat its text.
+		{"制表人：王五  审核人：赵六", "制表人：王五  审核人：赵六", "制表人：王五  审核人：赵六", "制表人：王五  审核人：赵六"},
 		{"注：" + cfID3, "", "", ""}, // an ID: not a footer
 	}, "utf-8", ',')
 	res := only(t, loadFile(t, db, path))
-	if res.Status != bidui.FileLoaded || res.RowsLoaded != 2 || res.RowsSkipped != 3 || res.RowsRejected != 1 {
-		t.Errorf("loaded %d skipped %d rejected %d, want 2 3 1 (err %v)", res.RowsLoaded, res.RowsSkipped, res.RowsRejected, res.Err)
+	if res.Status != bidui.FileLoaded || res.RowsLoaded != 2 || res.RowsSkipped != 8 || res.RowsRejected != 1 {
+		t.Errorf("loaded %d skipped %d rejected %d, want 2 8 1 (err %v)", res.RowsLoaded, res.RowsSkipped, res.RowsRejected, res.Err)
+	}
+}
+
+// TestTemplateRows: the empty rows of a form numbered in advance (序号 only), or under a village merged down
+// over them, are skipped, not rejected as rows without a person.
+func TestTemplateRows(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "template.xlsx")
+	rows := [][]any{
+		{"序号", "乡镇", "村", "户主姓名", "户主身份证号", "研判日期", "研判结论"},
+		{"1", "某镇", "甲村", "张三", cfID1, "2023-05-12", "纳入监测"},
+		{"2", "某镇", "甲村", "李四", cfID2, "2023-05-13", "不纳入"},
+	}
+	for i := 3; i <= 12; i++ {
+		rows = append(rows, []any{strconv.Itoa(i), "", "", "", "", "", ""})
+	}
+	rows = append(rows, []any{"13", "", "", "", "", "", "纳入监测"}) // a conclusion without a household: rejected
+	writeXLSX(t, path, sheetData{name: "台账", rows: rows, merges: [][2]string{{"C2", "C13"}}})
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.RowsLoaded != 2 || res.RowsSkipped != 10 || res.RowsRejected != 1 {
+		t.Errorf("loaded %d skipped %d rejected %d, want 2 10 1 (err %v)", res.RowsLoaded, res.RowsSkipped, res.RowsRejected, res.Err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/bidui/bidui"
@@ -266,6 +268,10 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 		}
 	}
 	if !p.hasKey(rec) {
+		if p.isTemplate(cells) {
+			p.res.RowsSkipped++ // an empty row of a form: only its 序号, or a place merged down over it
+			return nil
+		}
 		return p.rejectRow(cells, rowNo, ReasonNoPersonKey)
 	}
 	if extra := p.extra(cells); extra != "" {
@@ -421,27 +427,62 @@ func (p *rowParser) isTotal(cells []string) bool {
 	return false
 }
 
-// footerLabels open the lines that forms put under their data: who made and checked the table, when, and
-// notes.
-var footerLabels = []string{"制表人", "填表人", "填报人", "审核人", "负责人", "单位负责人", "分管领导", "经办人", "统计人",
-	"联系人", "联系电话", "电话", "制表单位", "填报单位", "制表日期", "填报日期", "制表时间", "日期", "注", "备注", "说明", "填表说明"}
-
-// isFooter recognises such a line: at most four cells with text, none holding a long run of digits (an ID or
-// a household number), the first of them a footer label followed by a colon or standing alone.
-func isFooter(cells []string) bool {
-	first, seen := "", 0
-	for _, c := range cells {
+// isTemplate recognises an empty row of a form that was numbered or filled down in advance: every cell with
+// text is either in a column no field reads and holds a small whole number (a 序号 dragged down), or names a
+// place (county, town, village: a merged area reaching over the empty rows).
+func (p *rowParser) isTemplate(cells []string) bool {
+	for i, c := range cells {
 		c = cleanText(c)
 		if c == "" {
 			continue
 		}
-		seen++
-		if seen > 4 || digitRun(c) >= 15 {
+		var f *field
+		if i < len(p.hm.cols) {
+			f = p.hm.cols[i]
+		}
+		switch {
+		case f == nil && isDigits(fold(c)) && len(c) <= 6:
+		case f != nil && (f.name == "county" || f.name == "town" || f.name == "village"):
+		default:
 			return false
 		}
-		if first == "" {
-			first = normalizeHeader(c)
+	}
+	return true
+}
+
+// footerLabels open the lines that forms put under their data: who made and checked the table, when, and
+// notes.
+var footerLabels = []string{"制表人", "制表", "填表人", "填表", "填报人", "审核人", "审核", "负责人", "单位负责人", "分管领导",
+	"经办人", "统计人", "联系人", "联系电话", "电话", "制表单位", "填报单位", "制表日期", "填报日期", "制表时间", "打印日期",
+	"打印时间", "打印人", "导出时间", "导出人", "日期", "注", "备注", "说明", "填表说明", "填报说明"}
+
+// footerNumbered is a numbered note line: 1、本表由村两委填写。
+var footerNumbered = regexp.MustCompile(`^[0-9]{1,2}[、.．)）]\D`)
+
+// isFooter recognises such a line: at most four different texts in its cells (a footer merged across the
+// row repeats one), none holding a long run of digits (an ID or a household number), the first a footer
+// label followed by a colon or standing alone, a numbered note, or a 盖章 (seal) line.
+func isFooter(cells []string) bool {
+	var texts []string
+	for _, c := range cells {
+		c = cleanText(c)
+		if c == "" || slices.Contains(texts, c) {
+			continue
 		}
+		if len(texts) == 4 || digitRun(c) >= 15 {
+			return false
+		}
+		texts = append(texts, c)
+	}
+	if len(texts) == 0 {
+		return false
+	}
+	first := normalizeHeader(texts[0])
+	if footerNumbered.MatchString(first) && len([]rune(first)) >= 6 {
+		return true
+	}
+	if strings.Contains(first, "盖章") || strings.Contains(first, "签字") || strings.Contains(first, "签名") {
+		return true
 	}
 	for _, l := range footerLabels {
 		if rest, ok := strings.CutPrefix(first, l); ok && (rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：")) {
