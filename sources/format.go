@@ -23,7 +23,7 @@ func (b *book) close() {
 // A sheetSource is one sheet, opened when it is read.
 type sheetSource struct {
 	name string
-	// strictWidth: every record should have as many fields as the header (CSV); a spreadsheet's rows are
+	// strictWidth: a record may not have text beyond the header's columns (CSV); a spreadsheet's rows are
 	// ragged by nature.
 	strictWidth bool
 	open        func() (rowIter, error)

@@ -229,18 +229,21 @@ func TestWrongColumnCount(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ragged.csv")
 	writeBytes(t, path, []byte("户编号,姓名,身份证号码,备注\r\n"+
 		"H1,张三,"+cfID1+",\r\n"+
-		"H1,李四,"+cfID2+"\r\n"+ // one field short
-		"H1,王五,"+cfID3+",x,多出来\r\n"+ // one field too many
+		"H1,李四,"+cfID2+"\r\n"+ // the empty last field left out, as Excel does: loads
+		"H1,王五,"+cfID3+",x,多出来\r\n"+ // one field too many: a value out of its column
 		"H1,赵六,"+cfID4+",,\r\n")) // an empty extra field is harmless
 	res := only(t, loadFile(t, db, path))
-	if res.Status != bidui.FileLoaded || res.RowsRead != 4 || res.RowsLoaded != 2 || res.RowsRejected != 2 {
+	if res.Status != bidui.FileLoaded || res.RowsRead != 4 || res.RowsLoaded != 3 || res.RowsRejected != 1 {
 		t.Fatalf("status %s read %d loaded %d rejected %d err %v", res.Status, res.RowsRead, res.RowsLoaded,
 			res.RowsRejected, res.Err)
 	}
 	got := queryStrings(t, db, `SELECT sheet, row_no, reason FROM rejects ORDER BY row_no`)
-	want := []string{"ragged.csv|3|wrong_column_count", "ragged.csv|4|wrong_column_count"}
+	want := []string{"ragged.csv|4|wrong_column_count"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rejects %q, want %q", got, want)
+	}
+	if got := queryOne(t, db, `SELECT name || '|' || id_number FROM src_gs WHERE row_no = 3`); got != "李四|"+cfID2 {
+		t.Errorf("the short row loaded as %s", got)
 	}
 }
 

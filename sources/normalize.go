@@ -23,7 +23,7 @@ const (
 	ReasonBadInteger       = "bad_integer"        // not a whole number (year, family size)
 	ReasonBadEnum          = "bad_enum"           // a word the enumeration does not know
 	ReasonNoPersonKey      = "no_person_key"      // row reject: neither an ID nor a name (for verification: no 编号)
-	ReasonWrongColumnCount = "wrong_column_count" // row reject: a CSV record with another number of fields than its header
+	ReasonWrongColumnCount = "wrong_column_count" // row reject: a CSV record with text beyond its header's columns
 )
 
 // Date precisions, stored in the X_precision column next to every DATE column X.

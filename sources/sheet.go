@@ -506,10 +506,12 @@ func digitRun(s string) int {
 	return longest
 }
 
-// widthOK: a CSV record must have a field for every header; fields beyond the header may only be empty.
+// widthOK: a CSV record may not hold text beyond the header's last column, where it would be a value
+// shifted out of its column (an unquoted separator inside a field). A record may be shorter than the header:
+// Excel leaves the separators of empty trailing cells out of some rows of the CSV it saves.
 func (p *rowParser) widthOK(cells []string) bool {
-	if len(cells) < p.hm.width {
-		return false
+	if len(cells) <= p.hm.width {
+		return true
 	}
 	for _, c := range cells[p.hm.width:] {
 		if cleanText(c) != "" {
