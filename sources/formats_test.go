@@ -505,3 +505,24 @@ func TestTemplateRows(t *testing.T) {
 		t.Errorf("loaded %d skipped %d rejected %d, want 2 10 1 (err %v)", res.RowsLoaded, res.RowsSkipped, res.RowsRejected, res.Err)
 	}
 }
+
+// TestHeadGroupIsNotThePerson: in a 全国系统 sheet whose header groups 姓名 and 证件号码 under 户主信息 and again
+// under 成员信息, each row is the member, not the head repeated.
+func TestHeadGroupIsNotThePerson(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "gs-groups.csv")
+	writeCSV(t, path, [][]string{
+		{"序号", "户编号", "户主信息", "", "成员信息", "", "", "识别监测时间"},
+		{"", "", "姓名", "证件号码", "姓名", "证件号码", "与户主关系", ""},
+		{"1", "H1", "张三", cfID1, "张三", cfID1, "户主", "2023-05"},
+		{"2", "H1", "张三", cfID1, "李四", cfID2, "配偶", "2023-05"},
+	}, "utf-8", ',')
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindGS {
+		t.Fatalf("status %s kind %s err %v", res.Status, res.Kind, res.Err)
+	}
+	got := queryStrings(t, db, `SELECT name, id_number FROM src_gs ORDER BY row_no`)
+	if want := []string{"张三|" + cfID1, "李四|" + cfID2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("rows %q, want %q (columns %v)", got, want, res.Columns)
+	}
+}

@@ -78,7 +78,12 @@ func flattenHeader(parent, row []string) []headerCell {
 				cell = append(cell, headerCandidate{normalizeHeader(stem + c), p + "/" + c})
 			}
 			if count[normalizeHeader(c)] > 1 {
-				cell = append(cell, joined, slashed, headerCandidate{alone.norm, slashed.seen})
+				cell = append(cell, joined, slashed)
+				// 姓名 under 户主信息 is the head's name, never the person's: a kind without head columns
+				// (gs) takes 姓名 from under 成员信息 instead.
+				if !strings.Contains(normalizeHeader(p), "户主") {
+					cell = append(cell, headerCandidate{alone.norm, slashed.seen})
+				}
 			} else {
 				cell = append(cell, alone, joined, slashed)
 			}
