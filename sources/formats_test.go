@@ -526,3 +526,21 @@ func TestHeadGroupIsNotThePerson(t *testing.T) {
 		t.Errorf("rows %q, want %q (columns %v)", got, want, res.Columns)
 	}
 }
+
+// TestExclusiveHeaderDecidesKind: a 特困 roster laid out like a 低保 one (户主姓名, 与户主关系, 保障人数, 保障状态)
+// maps more dibao columns, but only 特困 knows its required 供养方式: it is tekun.
+func TestExclusiveHeaderDecidesKind(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "特困人员名册.csv")
+	writeCSV(t, path, [][]string{
+		{"乡镇", "村", "户主姓名", "姓名", "性别", "身份证号", "与户主关系", "保障人数", "供养方式", "供养标准（元/月）", "审批日期", "保障状态"},
+		{"某镇", "甲村", "赵六", "赵六", "男", cfID4, "户主", "1", "分散供养", "800", "2021-03-01", "正常"},
+	}, "gb18030", ',')
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindTekun {
+		t.Fatalf("status %s kind %s err %v, want loaded tekun", res.Status, res.Kind, res.Err)
+	}
+	if got := queryOne(t, db, `SELECT name || '|' || support_mode || '|' || status FROM src_tekun`); got != "赵六|分散供养|active" {
+		t.Errorf("row %s", got)
+	}
+}

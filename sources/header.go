@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bidui/bidui"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -29,7 +30,10 @@ type headerMatch struct {
 	seen  []string // per column: the header as seen, for Columns, rejects and extra
 	found map[string]string
 	score int
-	width int // columns up to the last non-empty header cell
+	// exclusive counts the required fields whose header no other kind knows (供养方式 for 特困): the
+	// strongest evidence of a kind, ranked before score.
+	exclusive int
+	width     int // columns up to the last non-empty header cell
 }
 
 // flattenHeader reads row as a header, with parent as the row above it when the two form a two-level header
@@ -195,6 +199,9 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 			m.cols[i] = f
 			m.seen[i] = cand.seen
 			m.found[f.name] = cand.seen
+			if f.required && len(headerKinds[cand.norm]) == 1 {
+				m.exclusive++
+			}
 			break
 		}
 	}
@@ -215,8 +222,28 @@ var kindIndexes = func() []map[string]*field {
 	return idx
 }()
 
+// headerKinds says, per normalised header, how many kinds know it.
+var headerKinds = func() map[string][]bidui.Kind {
+	out := map[string][]bidui.Kind{}
+	for i, idx := range kindIndexes {
+		for h := range idx {
+			out[h] = append(out[h], kinds[i].kind)
+		}
+	}
+	return out
+}()
+
+// rank orders two header matches: more exclusive required headers first, then more columns mapped.
+func rank(a, b *headerMatch) int {
+	if a.exclusive != b.exclusive {
+		return a.exclusive - b.exclusive
+	}
+	return a.score - b.score
+}
+
 // detectHeader finds the header row among the first rows of a sheet and the kind it belongs to. Among rows
-// and kinds whose required headers are all present, the one that maps the most columns wins; for one kind,
+// and kinds whose required headers are all present, the one with the most required headers that only its
+// kind knows wins, then the one that maps the most columns; for one kind,
 // the lowest such row (the last row of a two-level header). It returns a nil match and a nil error when no
 // row holds any kind's required headers, and an error when two kinds match equally well.
 func detectHeader(rows [][]string) (*headerMatch, error) {
@@ -238,11 +265,11 @@ func detectHeader(rows [][]string) (*headerMatch, error) {
 			}
 			m.index = r
 			switch {
-			case best == nil || m.score > best.score:
+			case best == nil || rank(m, best) > 0:
 				best, rival = m, nil
-			case m.score == best.score && m.spec == best.spec:
+			case rank(m, best) == 0 && m.spec == best.spec:
 				best = m
-			case m.score == best.score:
+			case rank(m, best) == 0:
 				rival = m
 			}
 		}
