@@ -325,6 +325,7 @@ func parseInteger(raw string) (v int32, set, ok bool) {
 type enumeration struct {
 	exact    map[string]string // normalised word -> value
 	prefixes [][2]string       // checked in order after exact: prefix -> value
+	contains [][2]string       // checked in order last, also on the word without its bracketed note
 }
 
 // lookup returns the value of a cell, set = false for a blank one and ok = false for an unknown word.
@@ -333,15 +334,30 @@ func (e *enumeration) lookup(raw string) (v string, set, ok bool) {
 	if s == "" {
 		return "", false, true
 	}
-	if v, found := e.exact[s]; found {
-		return v, true, true
+	// As written, then without a note in brackets: 在保（分类施保）, 参保(个人缴费).
+	for _, w := range []string{s, bareHeader(s)} {
+		if v, found := e.exact[w]; found {
+			return v, true, true
+		}
+		for _, p := range e.prefixes {
+			if strings.HasPrefix(w, p[0]) {
+				return p[1], true, true
+			}
+		}
 	}
-	for _, p := range e.prefixes {
-		if strings.HasPrefix(s, p[0]) {
-			return p[1], true, true
+	for _, c := range e.contains {
+		if strings.Contains(s, c[0]) {
+			return c[1], true, true
 		}
 	}
 	return "", false, false
+}
+
+// containing adds words that decide a value wherever they stand, checked in order after every exact word and
+// prefix: 经研判，纳入监测.
+func (e *enumeration) containing(rules ...[2]string) *enumeration {
+	e.contains = append(e.contains, rules...)
+	return e
 }
 
 // enum builds an enumeration from value -> words.
