@@ -27,15 +27,18 @@ func openCSV(path, text string) *book {
 // sniffSeparator picks tab or comma by which occurs more in the first lines. Chinese text writes its commas
 // as ，, so an ASCII comma is almost always a separator.
 func sniffSeparator(text string) rune {
-	tabs, commas := 0, 0
+	tabs, commas, tabCommas := 0, 0, 0
 	for i, line := range strings.SplitN(text, "\n", 21) {
 		if i == 20 {
 			break
 		}
 		tabs += strings.Count(line, "\t")
 		commas += strings.Count(line, ",")
+		tabCommas += strings.Count(line, "\t,")
 	}
-	if tabs > commas {
+	// Some systems end every field with a tab to keep Excel from reading it as a number: 张三\t,3703…\t,
+	// Those tabs stand before commas.
+	if tabs > commas && tabCommas*2 < tabs {
 		return '\t'
 	}
 	return ','

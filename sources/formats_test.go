@@ -544,3 +544,30 @@ func TestExclusiveHeaderDecidesKind(t *testing.T) {
 		t.Errorf("row %s", got)
 	}
 }
+
+// TestTabSuffixedFields: a CSV whose every field ends in a tab (written so that Excel keeps the IDs as text)
+// is comma-separated, and the tabs are not part of the values.
+func TestTabSuffixedFields(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "tabbed.csv")
+	rows := [][]string{
+		{"姓名", "身份证号", "参保状态", "参保年度", "个人自付合计"},
+		{"张三", cfID1, "参保缴费", "2023", "1200.5"},
+		{"李四", cfID2, "暂停", "2023", "0"},
+	}
+	for _, r := range rows {
+		for i := range r {
+			r[i] += "\t"
+		}
+	}
+	writeCSV(t, path, rows, "gb18030", ',')
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindMedical || res.RowsLoaded != 2 {
+		t.Fatalf("status %s kind %s loaded %d err %v", res.Status, res.Kind, res.RowsLoaded, res.Err)
+	}
+	got := queryStrings(t, db, `SELECT name, id_number, insured_status, year, self_pay_total FROM src_medical ORDER BY row_no`)
+	want := []string{"张三|" + cfID1 + "|insured|2023|1200.5", "李四|" + cfID2 + "|not_insured|2023|0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+}
