@@ -100,7 +100,11 @@ func normalizeID(raw string) (id, reason string) {
 		return "", ""
 	}
 	if scientific.MatchString(s) {
-		return "", ReasonIDExcelRounded
+		exact, ok := expandScientific(s)
+		if !ok {
+			return "", ReasonIDExcelRounded
+		}
+		s = exact
 	}
 	// A numeric cell that a tool wrote as a float with a zero fraction still holds every digit.
 	if i := strings.IndexByte(s, '.'); i >= 15 && isDigits(s[:i]) && strings.Trim(s[i+1:], "0") == "" {
@@ -116,6 +120,27 @@ func normalizeID(raw string) (id, reason string) {
 		s = s[:18]
 	}
 	return s, ""
+}
+
+// expandScientific writes a number in E notation as its whole digits when every digit is there: Java tools
+// (Apache POI) write the exact 15-digit 370323800101123 as 3.70323800101123E14. When the mantissa has fewer
+// digits than the number (Excel's 3.70323198001011E+17 for an 18-digit ID), the rest are lost: ok is false.
+func expandScientific(s string) (digits string, ok bool) {
+	mant, exp, _ := strings.Cut(s, "E")
+	e, err := strconv.Atoi(strings.TrimPrefix(exp, "+"))
+	if err != nil || e > 40 {
+		return "", false
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	all := strings.TrimLeft(intPart+frac, "0")
+	width := len(strings.TrimLeft(intPart, "0")) + e // digits of the whole number
+	if intPart == "0" || strings.Trim(intPart, "0") == "" {
+		return "", false
+	}
+	if len(all) != width {
+		return "", false // digits implied as zeros, or a fraction left over
+	}
+	return all, true
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -41,6 +41,8 @@ func TestNormalizeID(t *testing.T) {
 		{"Excel scientific, lower e", "3.70323198001011e+17", "", ReasonIDExcelRounded},
 		{"Excel scientific, no plus", "3.70323198001011E17", "", ReasonIDExcelRounded},
 		{"15 digits and 000", id[:15] + "000", "", ReasonIDExcelRounded},
+		{"15-digit old ID in exact E notation (Apache POI)", "3.70323800101123E14", "370323800101123", ""},
+		{"Excel's display of a 15-digit number", "3.70323E+14", "", ReasonIDExcelRounded},
 		{"a real ID ending in 000 stays", realIDEnding000(t), realIDEnding000(t), ""},
 		{"15-digit old ID kept for matching", "370323800101121", "370323800101121", ""},
 		{"passport kept as evidence", "E12345678", "E12345678", ""},
@@ -286,6 +288,29 @@ func TestEnumerations(t *testing.T) {
 		v, set, ok := tc.e.lookup(tc.raw)
 		if v != tc.want || set != tc.set || ok != tc.ok {
 			t.Errorf("%s lookup(%q) = %q, %v, %v; want %q, %v, %v", tc.name, tc.raw, v, set, ok, tc.want, tc.set, tc.ok)
+		}
+	}
+}
+
+func TestExpandScientific(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"3.70323800101123E14", "370323800101123", true},
+		{"3.70323001001001E+14", "370323001001001", true},
+		{"1.2E1", "12", true},
+		{"3.70323198001011E+17", "", false}, // 18 digits, 15 kept
+		{"3.70323E+14", "", false},          // a display rounded to 6 digits
+		{"3.7032380010112E14", "", false},   // a trailing zero or a lost digit: cannot tell
+		{"1.25E1", "", false},               // 12.5 is no whole number
+		{"0E5", "", false},
+		{"3.7E400", "", false},
+	}
+	for _, tc := range tests {
+		got, ok := expandScientific(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("expandScientific(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -312,9 +312,13 @@ func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(
 	switch f.typ {
 	case typeText:
 		if v := cleanText(unwrapExcelText(trimmed)); v != "" {
-			if codeField(f.name) && scientific.MatchString(strings.ToUpper(squeeze(fold(v)))) {
-				bad(i, f, trimmed, ReasonIDExcelRounded)
-				return
+			if up := strings.ToUpper(squeeze(fold(v))); codeField(f.name) && scientific.MatchString(up) {
+				exact, ok := expandScientific(up)
+				if !ok {
+					bad(i, f, trimmed, ReasonIDExcelRounded)
+					return
+				}
+				v = exact
 			}
 			rec[f.name] = v
 		}
