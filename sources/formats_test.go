@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bidui/bidui"
+	"github.com/xuri/excelize/v2"
 )
 
 // twoLevelFiles are sheets whose header has two levels: merged parent labels over child labels, and
@@ -569,5 +570,78 @@ func TestTabSuffixedFields(t *testing.T) {
 	want := []string{"张三|" + cfID1 + "|insured|2023|1200.5", "李四|" + cfID2 + "|not_insured|2023|0"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
+	}
+}
+
+// TestMonthFormattedDateCells: a date cell whose number format shows only a month (as Excel and WPS make
+// it when 2023-05 or 2023年5月 is typed) loads with month precision, in xlsx and in a real .xls made from it;
+// one formatted with its day keeps day precision.
+func TestMonthFormattedDateCells(t *testing.T) {
+	write := func(path string) {
+		f := excelize.NewFile()
+		defer f.Close()
+		rows := [][]any{
+			{"乡镇", "村", "户主姓名", "户主身份证号", "研判日期", "研判结论"},
+			{"某镇", "甲村", "张三", cfID1, time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC), "纳入监测"},
+			{"某镇", "甲村", "李四", cfID2, time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC), "纳入监测"},
+			{"某镇", "甲村", "王五", cfID3, time.Date(2023, 7, 1, 0, 0, 0, 0, time.UTC), "纳入监测"},
+			{"某镇", "甲村", "赵六", cfID4, time.Date(2023, 8, 1, 0, 0, 0, 0, time.UTC), "纳入监测"},
+		}
+		for r, row := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for cell, format := range map[string]string{"E2": `yyyy"年"m"月"`, "E3": "yyyy-mm", "E5": "yyyy-mm-dd"} {
+			st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle("Sheet1", cell, cell, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, err := f.NewStyle(&excelize.Style{NumFmt: 17}) // mmm-yy
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", "E4", "E4", st); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	xlsx := filepath.Join(t.TempDir(), "months.xlsx")
+	write(xlsx)
+	xls := convertBatch(t, "month-cells", "", func(dir string) []string {
+		p := filepath.Join(dir, "months.xlsx")
+		write(p)
+		return []string{p}
+	})["months"]
+	for _, path := range []string{xlsx, xls} {
+		db := openDB(t)
+		res := only(t, loadFile(t, db, path))
+		if res.Status != bidui.FileLoaded || res.Kind != bidui.KindReview {
+			t.Fatalf("%s: status %s kind %s err %v", path, res.Status, res.Kind, res.Err)
+		}
+		got := queryStrings(t, db, `SELECT reviewed_on, reviewed_on_precision FROM src_review ORDER BY row_no`)
+		want := []string{"2023-05-01|month", "2023-06-01|month", "2023-07-01|month", "2023-08-01|day"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %q, want %q", filepath.Base(path), got, want)
+		}
+	}
+}
+
+func TestMonthOnly(t *testing.T) {
+	for code, want := range map[string]bool{
+		`yyyy"年"m"月"`: true, "yyyy-mm": true, "mmm-yy": true, `[$-804]yyyy"年"m"月";@`: true, "yyyy/m": true,
+		"yyyy-mm-dd": false, `yyyy"年"m"月"d"日"`: false, "m/d/yy h:mm": false, "0.00": false, `"月"0`: false,
+		"yyyy-mm;[Red]yyyy-mm-dd": true,
+	} {
+		if got := monthOnly(code); got != want {
+			t.Errorf("monthOnly(%q) = %v, want %v", code, got, want)
+		}
 	}
 }

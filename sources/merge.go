@@ -72,10 +72,17 @@ func (m *mergeFiller) fill(rowNo int, cells []string) []string {
 	return cells
 }
 
-// sheetMerges reads the merged areas of every sheet straight from the package: excelize's GetMergeCells
-// parses the whole worksheet into memory, which for a county-sized sheet costs more than reading its rows.
-// A workbook whose merges cannot be read is read without them.
-func sheetMerges(data []byte) map[string][]mergeRange {
+// A sheetLayout is what the importer needs of a sheet beyond its cell values: its merged areas, and the cells
+// whose number format shows a month only (a date typed as 2023-05 or 2023年5月, stored as the 1st).
+type sheetLayout struct {
+	merges     []mergeRange
+	monthCells map[[2]int]bool // {row, column}, 1-based
+}
+
+// sheetLayouts reads the layout of every sheet straight from the package: excelize's GetMergeCells and
+// GetCellStyle parse the whole worksheet into memory, which for a county-sized sheet costs more than reading
+// its rows. A workbook whose layout cannot be read is read without it.
+func sheetLayouts(data []byte) map[string]sheetLayout {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil
@@ -114,6 +121,7 @@ func sheetMerges(data []byte) map[string][]mergeRange {
 		return nil
 	}
 	targets := map[string]string{}
+	styles := path.Join(dir, "styles.xml")
 	for _, r := range rels.Rel {
 		t := r.Target
 		if strings.HasPrefix(t, "/") {
@@ -122,11 +130,19 @@ func sheetMerges(data []byte) map[string][]mergeRange {
 			t = path.Join(dir, t)
 		}
 		targets[r.ID] = t
+		if strings.HasSuffix(r.Type, "/styles") {
+			styles = t
+		}
 	}
-	out := map[string][]mergeRange{}
+	monthXfs := monthStyles(files[styles])
+	out := map[string]sheetLayout{}
 	for _, s := range wb.Sheets {
 		if f := files[targets[s.RID]]; f != nil {
-			out[s.Name] = scanMerges(f)
+			l := sheetLayout{merges: scanMerges(f)}
+			if len(monthXfs) > 0 {
+				l.monthCells = scanStyledCells(f, monthXfs)
+			}
+			out[s.Name] = l
 		}
 	}
 	return out

@@ -19,7 +19,7 @@ func openXLSX(data []byte) (*book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
-	merges := sheetMerges(data)
+	layouts := sheetLayouts(data)
 	b := &book{format: "xlsx", closeFn: func() { _ = f.Close() }}
 	for _, name := range f.GetSheetList() {
 		name := name
@@ -28,16 +28,18 @@ func openXLSX(data []byte) (*book, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 			}
-			return prefetch(&xlsxRows{rows: rows, merges: newMergeFiller(merges[name])}), nil
+			l := layouts[name]
+			return prefetch(&xlsxRows{rows: rows, merges: newMergeFiller(l.merges), monthCells: l.monthCells}), nil
 		}})
 	}
 	return b, nil
 }
 
 type xlsxRows struct {
-	rows   *excelize.Rows
-	n      int
-	merges *mergeFiller
+	rows       *excelize.Rows
+	n          int
+	merges     *mergeFiller
+	monthCells map[[2]int]bool // date cells formatted to show a month only
 }
 
 func (x *xlsxRows) next() ([]string, int, error) {
@@ -52,7 +54,27 @@ func (x *xlsxRows) next() ([]string, int, error) {
 	if err != nil {
 		return nil, x.n, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
+	if len(x.monthCells) > 0 {
+		for i, c := range cells {
+			if x.monthCells[[2]int{x.n, i + 1}] {
+				cells[i] = monthText(c)
+			}
+		}
+	}
 	return x.merges.fill(x.n, cells), x.n, nil
+}
+
+// monthText writes a date serial from a cell formatted to show a month only as that month (2023-05), so that
+// it loads with month precision, as the cell shows it. Any other value is left as it is.
+func monthText(raw string) string {
+	if !serialDate.MatchString(raw) {
+		return raw
+	}
+	t, _, ok := excelSerial(raw)
+	if !ok {
+		return raw
+	}
+	return t.Format("2006-01")
 }
 
 func (x *xlsxRows) close() { _ = x.rows.Close() }
