@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bidui/bidui"
 )
 
 // Verification results a village can give on a finding (核实结果 of the returned workbook).
 const (
-	VerifiedCorrected = "已修正"      // the village says it corrected the data
-	VerifiedAccepted  = "情况属实无需修正" // the situation is real and needs no correction: the finding is waived
+	VerifiedCorrected = bidui.VerifiedCorrected
+	VerifiedAccepted  = bidui.VerifiedAccepted
 	FeedbackStillSeen = "已反馈修正仍存在" // feedback on a finding answered 已修正 that the run still raises
 )
 

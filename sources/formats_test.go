@@ -645,3 +645,27 @@ func TestMonthOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedVerificationResults: 核实结果 typed instead of picked from the drop-down is read as the drop-down's
+// words when it says the same; anything else stays as written.
+func TestTypedVerificationResults(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "东村.csv")
+	writeCSV(t, path, [][]string{
+		{"序号", "编号", "姓名", "核实结果", "核实说明"},
+		{"1", "DB-01-0000000001", "张三", "已整改", ""},
+		{"2", "DB-01-0000000002", "李四", "情况属实，无需修正。", ""},
+		{"3", "DB-01-0000000003", "王五", " 属 实 ", ""},
+		{"4", "DB-01-0000000004", "赵六", "其他", "已迁出"},
+		{"5", "DB-01-0000000005", "钱七", "正在核实", ""},
+	}, "utf-8", ',')
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindVerification {
+		t.Fatalf("status %s kind %s err %v", res.Status, res.Kind, res.Err)
+	}
+	got := queryStrings(t, db, `SELECT result FROM src_verification ORDER BY row_no`)
+	want := []string{bidui.VerifiedCorrected, bidui.VerifiedAccepted, bidui.VerifiedAccepted, "其他", "正在核实"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("results %q, want %q", got, want)
+	}
+}
