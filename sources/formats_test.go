@@ -3,6 +3,7 @@ package sources
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -667,5 +668,20 @@ func TestTypedVerificationResults(t *testing.T) {
 	want := []string{bidui.VerifiedCorrected, bidui.VerifiedAccepted, bidui.VerifiedAccepted, "其他", "正在核实"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("results %q, want %q", got, want)
+	}
+}
+
+// TestReturnedWorkbookWithoutNumber: a returned village workbook whose 编号 column was deleted still has 户编号,
+// 姓名 and 证件号码, but it is not a 全国系统 export: its sheet is unrecognised, not loaded as gs.
+func TestReturnedWorkbookWithoutNumber(t *testing.T) {
+	db := openDB(t)
+	path := filepath.Join(t.TempDir(), "东村.xlsx")
+	writeXLSX(t, path, sheetData{name: bidui.SheetFindings, rows: [][]any{
+		{"序号", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理", "首次发现", "状态", "核实结果（下拉选择）", "核实说明"},
+		{"1", "新增农村低保户未进行逐户研判", "高", "370323001001000011", "张三", cfID1, "…", "…", "2023-06-10", "新增", "已修正", ""},
+	}})
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileUnrecognised || res.Kind != "" || !strings.Contains(fmt.Sprint(res.Err), "编号") {
+		t.Errorf("status %s kind %q err %v, want unrecognised asking for 编号", res.Status, res.Kind, res.Err)
 	}
 }

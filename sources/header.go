@@ -210,8 +210,28 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 			return nil
 		}
 	}
+	// A village's returned workbook whose 编号 column was deleted or renamed still has 户编号, 姓名 and 证件号码:
+	// it must not load as department data, whose rules would then raise findings from it.
+	if spec.kind != bidui.KindVerification && m.has(resultHeader) {
+		return nil
+	}
 	m.score = len(m.found)
 	return m
+}
+
+// resultHeader is the 核实结果 column of bidui's own village workbooks.
+var resultHeader = normalizeHeader("核实结果")
+
+// has tells whether some column of the header reads as h (normalised), whichever field it maps to.
+func (m *headerMatch) has(h string) bool {
+	for _, cell := range m.cells {
+		for _, c := range cell {
+			if c.norm == h || bareHeader(c.norm) == h {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var kindIndexes = func() []map[string]*field {

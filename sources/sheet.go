@@ -112,6 +112,12 @@ func processSheet(ctx context.Context, fc *fileContext, sh *sheetSource, res *Re
 		if len(res.HeadersSeen) > 0 {
 			what += "; headers seen: " + strings.Join(res.HeadersSeen, ", ")
 		}
+		for _, h := range res.HeadersSeen {
+			if bareHeader(normalizeHeader(h)) == resultHeader {
+				what += "; it looks like a returned village workbook, which needs its 编号 column back"
+				break
+			}
+		}
 		res.Err = &FileError{Path: fc.path, Sheet: sh.name, Err: fmt.Errorf("%w: "+what, ErrNoKind, headerScanRows)}
 		res.FileID = st.id()
 		return false, nil
