@@ -49,7 +49,8 @@ func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcom
 // this run. Findings of rules that were skipped or failed are neither seen nor resolved: a missing source says
 // nothing about them.
 //
-// Answers: per finding_id the latest verification row (by verified_on, then file and row) counts. A finding
+// Answers: per finding_id the latest verification row that gives an answer counts: dated before undated, by
+// verified_on, then file and row; its note comes with it. A finding
 // raised this run whose answer is 情况属实无需修正 is `waived` instead of new/open (while the answer stands: the
 // next run without it makes it open again); one answered 已修正 stays new/open with feedback 已反馈修正仍存在.
 // Every row written this run carries the answer in verification and verification_note. Answers whose
@@ -77,13 +78,16 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 		{"latest states", `CREATE OR REPLACE TEMP TABLE finding_latest AS
 			SELECT finding_id, arg_max(status, run_id) AS status, arg_max(first_seen, run_id) AS first_seen
 			FROM findings_history WHERE run_id < $run GROUP BY finding_id`, []any{run}},
+		// The answer of one row, with its own note: a dated answer beats an undated one, a later date an
+		// earlier one, then the later file and row. A row with no answer answers nothing.
 		{"latest answers", `CREATE OR REPLACE TEMP TABLE finding_answer AS
-			SELECT trim(finding_id) AS finding_id,
-			       arg_max(trim(result), (verified_on, file_id, row_no)) AS result,
-			       arg_max(note, (verified_on, file_id, row_no)) AS note
-			FROM src_verification
-			WHERE nullif(trim(finding_id), '') IS NOT NULL
-			GROUP BY trim(finding_id)`, nil},
+			SELECT finding_id, a.result, a.note
+			FROM (SELECT trim(finding_id) AS finding_id,
+			             arg_max({'result': trim(result), 'note': note},
+			                     (verified_on IS NOT NULL, coalesce(verified_on, DATE '0001-01-01'), file_id, row_no)) AS a
+			      FROM src_verification
+			      WHERE nullif(trim(finding_id), '') IS NOT NULL AND nullif(trim(result), '') IS NOT NULL
+			      GROUP BY trim(finding_id))`, nil},
 		{"seen findings", `INSERT INTO findings_history BY NAME
 			SELECT $run AS run_id,
 			       h.rule || '-' || substr(sha256(h.rule || '|' || h.subject), 1, 10) AS finding_id,

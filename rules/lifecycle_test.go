@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"testing"
 	"time"
 
@@ -211,5 +212,55 @@ func TestVerificationAnswers(t *testing.T) {
 	}
 	if len(st.Unknown) != 0 {
 		t.Errorf("unknown answers %+v with no answers", st.Unknown)
+	}
+}
+
+// TestConflictingAnswers: when a finding has several answers, a dated one beats an undated one, a later date an
+// earlier one, a row without an answer answers nothing, and the note comes from the answer that counts.
+func TestConflictingAnswers(t *testing.T) {
+	db := testDB(t)
+	mustExec(t, db, `INSERT INTO rule_catalogue VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
+	settleRun(t, db, 1, "2023-06-01", true, "A", "B", "C")
+	var ids []any
+	for _, s := range []string{"A", "B", "C"} {
+		var id string
+		if err := db.QueryRow(`SELECT finding_id FROM findings_history WHERE subject = ? LIMIT 1`, s).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	mustExec(t, db, `INSERT INTO src_verification (file_id, sheet, row_no, finding_id, result, note, verified_on) VALUES
+		(7, '问题清单', 2, $1, '情况属实无需修正', '户主残疾', NULL),
+		(8, '问题清单', 2, $1, '已修正', NULL, '2023-07-05'),
+		(7, '问题清单', 3, $2, '已修正', '已更正', '2023-06-05'),
+		(8, '问题清单', 3, $2, '情况属实无需修正', '经入户核实', '2023-06-20'),
+		(7, '问题清单', 4, $3, '情况属实无需修正', '兜底户', '2023-06-05'),
+		(9, '问题清单', 4, $3, NULL, '尚未核实', '2023-06-30')`, ids...)
+	mustExec(t, db, `INSERT INTO runs (run_id, started_at, as_of, status) VALUES (2, now(), '2023-07-10', 'ok')`)
+	mustExec(t, db, `DELETE FROM rule_hits`)
+	for _, s := range []string{"A", "B", "C"} {
+		mustExec(t, db, `INSERT INTO rule_hits (rule, subject, detail) VALUES ('XX-01', ?, 'd')`, s)
+	}
+	asOf, _ := time.Parse(time.DateOnly, "2023-07-10")
+	if _, err := SettleRun(context.Background(), db, 2, asOf, []Outcome{{Rule: Rule{Code: "XX-01"}, Status: Ran}}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT subject || '|' || status || '|' || coalesce(verification, '') || '|' || coalesce(verification_note, '')
+		FROM findings_history WHERE run_id = 2 ORDER BY subject`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	want := []string{"A|open|已修正|", "B|waived|情况属实无需修正|经入户核实", "C|waived|情况属实无需修正|兜底户"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
