@@ -659,13 +659,19 @@ func TestTypedVerificationResults(t *testing.T) {
 		{"3", "DB-01-0000000003", "王五", " 属 实 ", ""},
 		{"4", "DB-01-0000000004", "赵六", "其他", "已迁出"},
 		{"5", "DB-01-0000000005", "钱七", "正在核实", ""},
+		{"6", "DB-01-0000000006", "孙八", "情况属实，不需修正", ""},
+		{"7", "DB-01-0000000007", "周九", "已修正（已在医保系统更正）", ""},
+		{"8", "DB-01-0000000008", "吴十", "无需修正（户主长期外出）", ""},
+		{"9", "DB-01-0000000009", "郑一", "情况属实,无需整改", ""},
+		{"10", "DB-01-0000000010", "王二", "情况不属实", ""},
 	}, "utf-8", ',')
 	res := only(t, loadFile(t, db, path))
 	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindVerification {
 		t.Fatalf("status %s kind %s err %v", res.Status, res.Kind, res.Err)
 	}
 	got := queryStrings(t, db, `SELECT result FROM src_verification ORDER BY row_no`)
-	want := []string{bidui.VerifiedCorrected, bidui.VerifiedAccepted, bidui.VerifiedAccepted, "其他", "正在核实"}
+	want := []string{bidui.VerifiedCorrected, bidui.VerifiedAccepted, bidui.VerifiedAccepted, "其他", "正在核实",
+		bidui.VerifiedAccepted, bidui.VerifiedCorrected, bidui.VerifiedAccepted, bidui.VerifiedAccepted, "情况不属实"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("results %q, want %q", got, want)
 	}

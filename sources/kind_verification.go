@@ -21,23 +21,39 @@ var verificationKind = &kindSpec{
 	newFinisher: func(*sheetInfo) func(rec record) { return canonicalResult },
 }
 
-// resultWords are how villages type the two answers when they do not pick them from the drop-down (a copy
-// pasted in, a workbook re-saved by WPS without its validation).
-var resultWords = map[string]string{
-	"已修正": bidui.VerifiedCorrected, "已改正": bidui.VerifiedCorrected, "已更正": bidui.VerifiedCorrected, "已整改": bidui.VerifiedCorrected,
-	"已修改": bidui.VerifiedCorrected, "已纠正": bidui.VerifiedCorrected, "修正": bidui.VerifiedCorrected, "已修正完毕": bidui.VerifiedCorrected,
-	"已完成修正": bidui.VerifiedCorrected, "已整改完毕": bidui.VerifiedCorrected, "已整改到位": bidui.VerifiedCorrected,
-	"情况属实无需修正": bidui.VerifiedAccepted, "情况属实": bidui.VerifiedAccepted, "属实": bidui.VerifiedAccepted, "属实无需修正": bidui.VerifiedAccepted,
-	"无需修正": bidui.VerifiedAccepted, "情况属实,无需修正": bidui.VerifiedAccepted, "情况属实不需修正": bidui.VerifiedAccepted,
-	"情况属实无需修改": bidui.VerifiedAccepted, "情况属实无需整改": bidui.VerifiedAccepted, "无需整改": bidui.VerifiedAccepted,
-}
+// correctedWords and acceptedWords are how villages type the two answers when they do not pick them from
+// the drop-down (a copy pasted in, a workbook re-saved by WPS without its validation, a note added):
+// 已修正（已在医保系统更正）, 情况属实，不需修正, 属实，无需修正. An answer that says it corrected something is
+// 已修正, whatever else it says.
+var (
+	correctedWords = []string{"已修正", "已改正", "已更正", "已整改", "已修改", "已纠正", "已完成修正", "已完成整改"}
+	acceptedWords  = []string{"属实", "无需修正", "不需修正", "无需修改", "不需修改", "无需整改", "不需整改", "无需更正", "不需更正",
+		"不用修正", "无须修正"}
+)
 
-// canonicalResult writes a typed variant of 已修正 or 情况属实无需修正 as the drop-down's own words; any other
+// canonicalResult writes a typed form of 已修正 or 情况属实无需修正 as the drop-down's own words; any other
 // answer (其他, free text) stays as it was written.
 func canonicalResult(rec record) {
 	r, _ := rec["result"].(string)
-	key := strings.NewReplacer("，", ",", "。", "", ".", "", "、", ",").Replace(squeeze(fold(r)))
-	if v, ok := resultWords[key]; ok {
-		rec["result"] = v
+	key := squeeze(fold(r))
+	if key == "" || key == bidui.VerifiedCorrected || key == bidui.VerifiedAccepted {
+		return
 	}
+	if key == "修正" || containsAnyWord(key, correctedWords) {
+		rec["result"] = bidui.VerifiedCorrected
+		return
+	}
+	// 情况不属实 says the opposite: left for a person to read.
+	if containsAnyWord(key, acceptedWords) && !strings.Contains(key, "不属实") {
+		rec["result"] = bidui.VerifiedAccepted
+	}
+}
+
+func containsAnyWord(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
