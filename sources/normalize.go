@@ -264,6 +264,11 @@ func excelSerial(s string) (time.Time, string, bool) {
 	if isDigits(s) && day >= 1800 && day <= 2200 {
 		return time.Time{}, "", false
 	}
+	// A cell's serial never starts with 0, and a serial with a time of day is a datetime of this century or
+	// the last: 0612 and 6.12 are a month and a day typed without a year, not 1901-09-03 and 1900-01-06.
+	if s[0] == '0' || (f != day && day < 10000) {
+		return time.Time{}, "", false
+	}
 	switch {
 	case day < 1 || day > 2958465: // 9999-12-31
 		return time.Time{}, "", false

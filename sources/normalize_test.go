@@ -124,6 +124,9 @@ func TestParseDate(t *testing.T) {
 		{"0", time.Time{}, "", false},
 		{"上周", time.Time{}, "", false},
 		{"6月15日", time.Time{}, "", false}, // no year
+		{"6.12", time.Time{}, "", false},  // a month and a day, not serial 6
+		{"0612", time.Time{}, "", false},  // likewise, not serial 612
+		{"6.5", time.Time{}, "", false},
 		{"2023-05-12 下午", time.Time{}, "", false},
 		{"12/05/2023", time.Time{}, "", false}, // day first is ambiguous: not guessed
 	}
