@@ -94,8 +94,9 @@ const (
 	SheetNotes    = "说明"
 )
 
-// The answers in 核实结果 of a returned village workbook that change a finding, as its drop-down offers them.
+// The answers in 核实结果 of a returned village workbook, as its drop-down offers them.
 const (
 	VerifiedCorrected = "已修正"      // the village says it corrected the data
 	VerifiedAccepted  = "情况属实无需修正" // the situation is real and needs no correction: the finding is waived
+	VerifiedOther     = "其他"       // anything else, said in 核实说明: the finding stays as it is
 )

@@ -12,8 +12,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -673,6 +673,13 @@ func (r *runner) rulesStage(ctx context.Context, sum *Summary, avail rules.Avail
 		// Said plainly, but not a reason to call the run partial: a village typed a number wrong.
 		sum.UnknownAnswers = append(sum.UnknownAnswers, UnknownAnswer{FindingID: u.FindingID, FileID: u.FileID,
 			Sheet: u.Sheet, Row: u.RowNo, Result: u.Result})
+	}
+	for _, u := range settled.Unread {
+		sum.UnreadAnswers = append(sum.UnreadAnswers, UnknownAnswer{FindingID: u.FindingID, FileID: u.FileID,
+			Sheet: u.Sheet, Row: u.RowNo, Result: u.Result})
+	}
+	if n := len(settled.Unread); n > 0 {
+		r.log.Warn("returned workbooks give answers that are none of the drop-down's", "rows", n)
 	}
 	if n := len(settled.Unknown); n > 0 {
 		r.log.Warn("returned workbooks name findings that were never issued", "rows", n)

@@ -23,7 +23,10 @@ type Summary struct {
 	Waived         int64           `json:"waived"`
 	Feedback       int64           `json:"feedback_still_present"`
 	UnknownAnswers []UnknownAnswer `json:"unknown_answers,omitempty"`
-	Stages         []StageTime     `json:"stages"` // in the order they ran; publish is missing from runs.summary
+	// UnreadAnswers are answers to issued findings whose 核实结果 is none of the drop-down's words (or empty
+	// beside a 核实说明): not applied, listed for a person to read.
+	UnreadAnswers []UnknownAnswer `json:"unread_answers,omitempty"`
+	Stages        []StageTime     `json:"stages"` // in the order they ran; publish is missing from runs.summary
 	// Replayed names the stages whose results were carried over from the previous run because nothing they
 	// read had changed (match: the same inbox; rules: also the same parameters).
 	Replayed []string `json:"replayed,omitempty"`

@@ -18,7 +18,7 @@ const (
 )
 
 // verificationResults are the choices of the 核实结果 drop-down, in the order the village sees them.
-var verificationResults = []string{bidui.VerifiedCorrected, bidui.VerifiedAccepted, "其他"}
+var verificationResults = []string{bidui.VerifiedCorrected, bidui.VerifiedAccepted, bidui.VerifiedOther}
 
 // column is one column of the 问题清单 sheet.
 type column struct {

@@ -14,6 +14,7 @@ import (
 const (
 	VerifiedCorrected = bidui.VerifiedCorrected
 	VerifiedAccepted  = bidui.VerifiedAccepted
+	VerifiedOther     = bidui.VerifiedOther
 	FeedbackStillSeen = "已反馈修正仍存在" // feedback on a finding answered 已修正 that the run still raises
 )
 
@@ -22,9 +23,13 @@ type Settlement struct {
 	Waived   int64                 // findings of this run waived by a 情况属实无需修正 answer
 	Feedback int64                 // findings answered 已修正 that this run still raises
 	Unknown  []UnknownVerification // answers naming a finding_id that was never issued, in file and row order
+	// Unread are rows of issued findings whose 核实结果 is none of the drop-down's answers (or is empty while
+	// 核实说明 is not): nothing was done with them, a person should read them. In file and row order.
+	Unread []UnknownVerification
 }
 
-// An UnknownVerification is a returned-workbook row whose 编号 names no finding bidui ever issued.
+// An UnknownVerification is a returned-workbook row that could not be applied: its 编号 names no finding bidui
+// ever issued, or its answer cannot be read.
 type UnknownVerification struct {
 	FindingID string
 	FileID    int64
@@ -79,15 +84,17 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 			SELECT finding_id, arg_max(status, run_id) AS status, arg_max(first_seen, run_id) AS first_seen
 			FROM findings_history WHERE run_id < $run GROUP BY finding_id`, []any{run}},
 		// The answer of one row, with its own note: a dated answer beats an undated one, a later date an
-		// earlier one, then the later file and row. A row with no answer answers nothing.
+		// earlier one, then the later file and row. A row without one of the drop-down's answers answers
+		// nothing (it is listed in Settlement.Unread).
 		{"latest answers", `CREATE OR REPLACE TEMP TABLE finding_answer AS
 			SELECT finding_id, a.result, a.note
 			FROM (SELECT trim(finding_id) AS finding_id,
 			             arg_max({'result': trim(result), 'note': note},
 			                     (verified_on IS NOT NULL, coalesce(verified_on, DATE '0001-01-01'), file_id, row_no)) AS a
 			      FROM src_verification
-			      WHERE nullif(trim(finding_id), '') IS NOT NULL AND nullif(trim(result), '') IS NOT NULL
-			      GROUP BY trim(finding_id))`, nil},
+			      WHERE nullif(trim(finding_id), '') IS NOT NULL AND trim(result) IN ($accepted, $corrected, $other)
+			      GROUP BY trim(finding_id))`, []any{sql.Named("accepted", VerifiedAccepted), sql.Named("corrected", VerifiedCorrected),
+			sql.Named("other", VerifiedOther)}},
 		{"seen findings", `INSERT INTO findings_history BY NAME
 			SELECT $run AS run_id,
 			       h.rule || '-' || substr(sha256(h.rule || '|' || h.subject), 1, 10) AS finding_id,
@@ -150,6 +157,29 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return st, fmt.Errorf("settle findings: unknown answers: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT trim(v.finding_id), v.file_id, coalesce(v.sheet, ''), v.row_no,
+		       coalesce(nullif(trim(v.result), ''), '（空）' || coalesce('：' || trim(v.note), ''))
+		FROM src_verification v
+		WHERE trim(v.finding_id) IN (SELECT finding_id FROM findings_history)
+		  AND (trim(v.result) NOT IN ($accepted, $corrected, $other)
+		       OR (nullif(trim(v.result), '') IS NULL AND nullif(trim(v.note), '') IS NOT NULL))
+		ORDER BY v.file_id, v.row_no`, sql.Named("accepted", VerifiedAccepted), sql.Named("corrected", VerifiedCorrected),
+		sql.Named("other", VerifiedOther))
+	if err != nil {
+		return st, fmt.Errorf("settle findings: unread answers: %w", err)
+	}
+	for rows.Next() {
+		var u UnknownVerification
+		if err := rows.Scan(&u.FindingID, &u.FileID, &u.Sheet, &u.RowNo, &u.Result); err != nil {
+			rows.Close()
+			return st, fmt.Errorf("settle findings: unread answers: %w", err)
+		}
+		st.Unread = append(st.Unread, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("settle findings: unread answers: %w", err)
 	}
 	for _, t := range []string{"finding_latest", "finding_answer"} {
 		if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {

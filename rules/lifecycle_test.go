@@ -242,8 +242,12 @@ func TestConflictingAnswers(t *testing.T) {
 		mustExec(t, db, `INSERT INTO rule_hits (rule, subject, detail) VALUES ('XX-01', ?, 'd')`, s)
 	}
 	asOf, _ := time.Parse(time.DateOnly, "2023-07-10")
-	if _, err := SettleRun(context.Background(), db, 2, asOf, []Outcome{{Rule: Rule{Code: "XX-01"}, Status: Ran}}); err != nil {
+	st, err := SettleRun(context.Background(), db, 2, asOf, []Outcome{{Rule: Rule{Code: "XX-01"}, Status: Ran}})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(st.Unread) != 1 || st.Unread[0].FileID != 9 || st.Unread[0].RowNo != 4 || st.Unread[0].Result != "（空）：尚未核实" {
+		t.Errorf("unread answers %+v, want file 9 row 4 （空）：尚未核实", st.Unread)
 	}
 	rows, err := db.Query(`SELECT subject || '|' || status || '|' || coalesce(verification, '') || '|' || coalesce(verification_note, '')
 		FROM findings_history WHERE run_id = 2 ORDER BY subject`)

@@ -54,10 +54,13 @@ func TestReturnedWorkbookRoundTrip(t *testing.T) {
 	set(1, resultCol, "情况属实无需修正")
 	set(1, noteCol, "经入户核实，情况属实")
 	set(2, resultCol, "已修正")
-	// A row the cadre added with a number that was never issued.
+	// A row the cadre added with a number that was never issued, and one with an answer that is none of the
+	// drop-down's, on the finding answered 已修正.
 	extra := len(rows)
 	set(extra, idCol, "XX-99-0000000000")
 	set(extra, resultCol, "已修正")
+	set(extra+1, idCol, fixed)
+	set(extra+1, resultCol, "正在核实")
 	returned := filepath.Join(s.inbox, "返回_"+filepath.Base(book))
 	if err := f.SaveAs(returned); err != nil {
 		t.Fatal(err)
@@ -82,6 +85,9 @@ func TestReturnedWorkbookRoundTrip(t *testing.T) {
 	}
 	if !containsAll(stdout, "编号不存在", "XX-99-0000000000") {
 		t.Errorf("the summary does not list the unknown 编号:\n%s", stdout)
+	}
+	if !containsAll(stdout, "核实结果无法识别", fixed, "正在核实") {
+		t.Errorf("the summary does not list the unreadable answer:\n%s", stdout)
 	}
 
 	// The village's new workbook shows both answers' states.

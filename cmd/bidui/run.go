@@ -189,24 +189,27 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 		}
 		fmt.Fprintf(w, "\n用时：%s\n", strings.Join(parts, "，"))
 	}
-	if s.Waived > 0 || s.Feedback > 0 || len(s.UnknownAnswers) > 0 {
-		fmt.Fprintf(w, "\n村级反馈：%d 条情况属实无需修正（已核实），%d 条已反馈修正仍存在", s.Waived, s.Feedback)
-		if n := len(s.UnknownAnswers); n > 0 {
-			fmt.Fprintf(w, "；%d 条编号不存在：\n", n)
-			paths := map[int64]string{}
-			for _, f := range s.Files {
-				paths[f.FileID] = filepath.Base(f.Path)
+	if s.Waived > 0 || s.Feedback > 0 || len(s.UnknownAnswers) > 0 || len(s.UnreadAnswers) > 0 {
+		fmt.Fprintf(w, "\n村级反馈：%d 条情况属实无需修正（已核实），%d 条已反馈修正仍存在\n", s.Waived, s.Feedback)
+		paths := map[int64]string{}
+		for _, f := range s.Files {
+			paths[f.FileID] = filepath.Base(f.Path)
+		}
+		list := func(title string, answers []pipeline.UnknownAnswer) {
+			if len(answers) == 0 {
+				return
 			}
-			for i, u := range s.UnknownAnswers {
+			fmt.Fprintf(w, "  %d 条%s：\n", len(answers), title)
+			for i, u := range answers {
 				if i == 10 {
-					fmt.Fprintf(w, "  …以及另外 %d 条\n", n-10)
+					fmt.Fprintf(w, "    …以及另外 %d 条\n", len(answers)-10)
 					break
 				}
-				fmt.Fprintf(w, "  %s 工作表 %s 第 %d 行：编号 %q（%s）\n", paths[u.FileID], u.Sheet, u.Row, u.FindingID, u.Result)
+				fmt.Fprintf(w, "    %s 工作表 %s 第 %d 行：编号 %q（%s）\n", paths[u.FileID], u.Sheet, u.Row, u.FindingID, u.Result)
 			}
-		} else {
-			fmt.Fprintln(w)
 		}
+		list("编号不存在", s.UnknownAnswers)
+		list("核实结果无法识别，未处理（请用下拉选项：已修正 / 情况属实无需修正 / 其他）", s.UnreadAnswers)
 	}
 	fmt.Fprintf(w, "\n数据库：%s\n", s.DB)
 	fmt.Fprintf(w, "输出：%s\n", s.OutDir)
