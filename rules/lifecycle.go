@@ -38,6 +38,27 @@ type UnknownVerification struct {
 	Result    string
 }
 
+// answerRows runs a query of returned-workbook rows (finding_id, file_id, sheet, row_no, result).
+func answerRows(ctx context.Context, tx *sql.Tx, what, q string, args ...any) ([]UnknownVerification, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("settle findings: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []UnknownVerification
+	for rows.Next() {
+		var u UnknownVerification
+		if err := rows.Scan(&u.FindingID, &u.FileID, &u.Sheet, &u.RowNo, &u.Result); err != nil {
+			return nil, fmt.Errorf("settle findings: %s: %w", what, err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("settle findings: %s: %w", what, err)
+	}
+	return out, nil
+}
+
 // Settle is SettleRun without its Settlement; it returns the same errors.
 func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcomes []Outcome) error {
 	_, err := SettleRun(ctx, db, runID, asOf, outcomes)
@@ -138,27 +159,16 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 		FROM findings_history WHERE run_id = $run`, run).Scan(&st.Waived, &st.Feedback); err != nil {
 		return st, fmt.Errorf("settle findings: count answers: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT trim(v.finding_id), v.file_id, coalesce(v.sheet, ''), v.row_no, coalesce(v.result, '')
+	st.Unknown, err = answerRows(ctx, tx, "unknown answers", `SELECT trim(v.finding_id), v.file_id, coalesce(v.sheet, ''), v.row_no,
+		       coalesce(v.result, '')
 		FROM src_verification v
 		WHERE nullif(trim(v.finding_id), '') IS NOT NULL
 		  AND trim(v.finding_id) NOT IN (SELECT finding_id FROM findings_history)
 		ORDER BY v.file_id, v.row_no`)
 	if err != nil {
-		return st, fmt.Errorf("settle findings: unknown answers: %w", err)
+		return st, err
 	}
-	for rows.Next() {
-		var u UnknownVerification
-		if err := rows.Scan(&u.FindingID, &u.FileID, &u.Sheet, &u.RowNo, &u.Result); err != nil {
-			rows.Close()
-			return st, fmt.Errorf("settle findings: unknown answers: %w", err)
-		}
-		st.Unknown = append(st.Unknown, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("settle findings: unknown answers: %w", err)
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT trim(v.finding_id), v.file_id, coalesce(v.sheet, ''), v.row_no,
+	st.Unread, err = answerRows(ctx, tx, "unread answers", `SELECT trim(v.finding_id), v.file_id, coalesce(v.sheet, ''), v.row_no,
 		       coalesce(nullif(trim(v.result), ''), '（空）' || coalesce('：' || trim(v.note), ''))
 		FROM src_verification v
 		WHERE trim(v.finding_id) IN (SELECT finding_id FROM findings_history)
@@ -167,19 +177,7 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 		ORDER BY v.file_id, v.row_no`, sql.Named("accepted", VerifiedAccepted), sql.Named("corrected", VerifiedCorrected),
 		sql.Named("other", VerifiedOther))
 	if err != nil {
-		return st, fmt.Errorf("settle findings: unread answers: %w", err)
-	}
-	for rows.Next() {
-		var u UnknownVerification
-		if err := rows.Scan(&u.FindingID, &u.FileID, &u.Sheet, &u.RowNo, &u.Result); err != nil {
-			rows.Close()
-			return st, fmt.Errorf("settle findings: unread answers: %w", err)
-		}
-		st.Unread = append(st.Unread, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("settle findings: unread answers: %w", err)
+		return st, err
 	}
 	for _, t := range []string{"finding_latest", "finding_answer"} {
 		if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {

@@ -181,14 +181,7 @@ type cellForm struct {
 // idForms are the forms of an ID that sources.md lists, each with what it must load as.
 var idForms = func() []cellForm {
 	id, idX := cfID1, testIDX("19800101", 100)
-	fullWidth := ""
-	for _, r := range idX {
-		if r == 'X' {
-			fullWidth += "Ｘ"
-		} else {
-			fullWidth += string(r - '0' + '０')
-		}
-	}
+	fullWidth := toFullWidth(idX)
 	damaged := id[:15] + "000"
 	if bidui.ValidID(damaged) {
 		panic("cfID1 with 000 is a valid ID: choose another sequence")

@@ -41,6 +41,18 @@ func testIDX(birth string, seq int) string {
 	}
 }
 
+// toFullWidth writes the ASCII digits and letters of s in their full-width forms (３７０３２３…Ｘ).
+func toFullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > ' ' && r <= '~' {
+			r += '！' - '!'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // openDB returns a migrated DuckDB database in the test's temporary directory.
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()

@@ -160,16 +160,27 @@ func readXML(f *zip.File, v any) error {
 	return xml.NewDecoder(rc).Decode(v)
 }
 
-// scanMerges finds the <mergeCell ref="A1:C2"/> elements of a worksheet by scanning its bytes in chunks,
-// without parsing the rows.
+// scanMerges finds the <mergeCell ref="A1:C2"/> elements of a worksheet by scanning its bytes, without
+// parsing the rows.
 func scanMerges(f *zip.File) []mergeRange {
+	var out []mergeRange
+	scanTags(f, "mergeCell", func(rest []byte) {
+		if r, ok := parseMergeRef(rest); ok {
+			out = append(out, r)
+		}
+	})
+	return out
+}
+
+// scanTags reads a part of the package in chunks and calls fn with what follows each occurrence of name: at
+// least the next 256 bytes (enough for one start tag), or up to the end of the part.
+func scanTags(f *zip.File, name string, fn func(rest []byte)) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil
+		return
 	}
 	defer rc.Close()
-	const tail = 256 // enough to hold one mergeCell element across a chunk boundary
-	var out []mergeRange
+	const tail = 256
 	buf := make([]byte, 0, 1<<20+tail)
 	chunk := make([]byte, 1<<20)
 	for {
@@ -182,17 +193,15 @@ func scanMerges(f *zip.File) []mergeRange {
 		}
 		i := 0
 		for i < limit {
-			j := bytes.Index(buf[i:], []byte("mergeCell"))
+			j := bytes.Index(buf[i:], []byte(name))
 			if j < 0 || i+j >= limit {
 				break
 			}
-			i += j + len("mergeCell")
-			if r, ok := parseMergeRef(buf[i:]); ok {
-				out = append(out, r)
-			}
+			i += j + len(name)
+			fn(buf[i:])
 		}
 		if eof {
-			return out
+			return
 		}
 		if limit < 0 {
 			limit = 0

@@ -80,46 +80,15 @@ func monthOnly(code string) bool {
 // scanStyledCells returns the {row, column} of every cell of a worksheet whose style index is in xfs, by
 // scanning the part's bytes for <c … s="N"> without parsing the rows.
 func scanStyledCells(f *zip.File, xfs map[int]bool) map[[2]int]bool {
-	rc, err := f.Open()
-	if err != nil {
-		return nil
-	}
-	defer rc.Close()
-	const tail = 256 // enough to hold one cell's start tag across a chunk boundary
 	out := map[[2]int]bool{}
-	buf := make([]byte, 0, 1<<20+tail)
-	chunk := make([]byte, 1<<20)
-	for {
-		n, err := rc.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		eof := err != nil
-		limit := len(buf)
-		if !eof {
-			limit = len(buf) - tail
-		}
-		i := 0
-		for i < limit {
-			j := bytes.Index(buf[i:], []byte("<c "))
-			if j < 0 || i+j >= limit {
-				break
-			}
-			i += j + 3
-			end := bytes.IndexByte(buf[i:], '>')
-			if end < 0 {
-				break
-			}
-			if cell, ok := styledCell(buf[i:i+end], xfs); ok {
+	scanTags(f, "<c ", func(rest []byte) {
+		if end := bytes.IndexByte(rest, '>'); end >= 0 {
+			if cell, ok := styledCell(rest[:end], xfs); ok {
 				out[cell] = true
 			}
 		}
-		if eof {
-			return out
-		}
-		if limit < 0 {
-			limit = 0
-		}
-		buf = append(buf[:0], buf[limit:]...)
-	}
+	})
+	return out
 }
 
 // styledCell reads the r and s attributes of a cell's start tag.

@@ -9,14 +9,7 @@ func TestNormalizeID(t *testing.T) {
 	id := testID("19800101", 121)
 	idX := testIDX("19800101", 100)
 	idXLower := idX[:17] + "x"
-	fullWidth := ""
-	for _, r := range idX {
-		if r == 'X' {
-			fullWidth += "ｘ"
-		} else {
-			fullWidth += string(r - '0' + '０')
-		}
-	}
+	fullWidth := toFullWidth(idXLower)
 	tests := []struct {
 		name, raw, want, reason string
 	}{
