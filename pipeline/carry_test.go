@@ -11,19 +11,12 @@ import (
 	"testing"
 
 	"github.com/bidui/bidui"
-	"github.com/bidui/bidui/fixtures"
 )
 
 // TestUnchangedFilesAreCarried: a second run on the same inbox parses nothing again, yet holds the same rows
 // and raises the same findings; a changed file, another bidui version or --reparse parse again.
 func TestUnchangedFilesAreCarried(t *testing.T) {
-	cfg := site(t)
-	town, err := fixtures.Write(filepath.Dir(cfg.Inbox), fixtures.Options{Size: fixtures.SizeTown, Seed: 3, AsOf: cfg.AsOf.Time(),
-		Villages: 4, Households: 25})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Inbox = town.Inbox
+	cfg, town := townSite(t, 3)
 	ctx := context.Background()
 	run := func(version string, reparse bool) (*Summary, snapshot) {
 		t.Helper()

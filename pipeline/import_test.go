@@ -7,21 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/bidui/bidui/fixtures"
 )
 
 // TestImportAddsFilesWithoutRules: import loads a new file under the latest run without touching the
 // findings; importing the same bytes again is refused and leaves the database as it was; without a published
 // database import makes one.
 func TestImportAddsFilesWithoutRules(t *testing.T) {
-	cfg := site(t)
-	town, err := fixtures.Write(filepath.Dir(cfg.Inbox), fixtures.Options{Size: fixtures.SizeTown, Seed: 5, AsOf: cfg.AsOf.Time(),
-		Villages: 4, Households: 25})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Inbox = town.Inbox
+	cfg, _ := townSite(t, 5)
 	ctx := context.Background()
 	if _, err := Run(ctx, cfg, Options{}); err != nil {
 		t.Fatal(err)

@@ -8,21 +8,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/bidui/bidui/fixtures"
 )
 
 // TestUnchangedInboxIsReplayed: a run on an unchanged inbox carries the previous run's links and rule hits
 // over, and holds exactly what computing them again (--reparse) gives; a new as_of carries the links only;
 // a changed file carries nothing.
 func TestUnchangedInboxIsReplayed(t *testing.T) {
-	cfg := site(t)
-	town, err := fixtures.Write(filepath.Dir(cfg.Inbox), fixtures.Options{Size: fixtures.SizeTown, Seed: 5, AsOf: cfg.AsOf.Time(),
-		Villages: 4, Households: 25})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Inbox = town.Inbox
+	cfg, town := townSite(t, 5)
 	ctx := context.Background()
 	run := func(c Config) (*Summary, matchDump) {
 		t.Helper()

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bidui/bidui/fixtures"
 )
 
 // site makes an empty inbox and returns a config that uses it and a database and out folder beside it.
@@ -23,6 +25,19 @@ func site(t *testing.T) Config {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// townSite is site with a small generated town (four villages, every rule planted) in its inbox.
+func townSite(t *testing.T, seed int64) (Config, *fixtures.Result) {
+	t.Helper()
+	cfg := site(t)
+	town, err := fixtures.Write(filepath.Dir(cfg.Inbox), fixtures.Options{Size: fixtures.SizeTown, Seed: seed, AsOf: cfg.AsOf.Time(),
+		Villages: 4, Households: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Inbox = town.Inbox
+	return cfg, town
 }
 
 func execSQL(t *testing.T, path string, stmts ...string) {
