@@ -473,6 +473,18 @@ var footerNumbered = regexp.MustCompile(`^[0-9]{1,2}[、.．)）]\D`)
 // row repeats one), none holding a long run of digits (an ID or a household number), the first a footer
 // label followed by a colon or standing alone, a numbered note, or a 盖章 (seal) line.
 func isFooter(cells []string) bool {
+	// The first cell with text decides whether the row can be a footer at all: most rows are people, and
+	// this is all they cost.
+	first := ""
+	for _, c := range cells {
+		if c = cleanText(c); c != "" {
+			first = normalizeHeader(c)
+			break
+		}
+	}
+	if first == "" || !footerStart(first) {
+		return false
+	}
 	var texts []string
 	for _, c := range cells {
 		c = cleanText(c)
@@ -484,10 +496,11 @@ func isFooter(cells []string) bool {
 		}
 		texts = append(texts, c)
 	}
-	if len(texts) == 0 {
-		return false
-	}
-	first := normalizeHeader(texts[0])
+	return true
+}
+
+// footerStart tells whether a row's first text opens a footer line.
+func footerStart(first string) bool {
 	if footerNumbered.MatchString(first) && len([]rune(first)) >= 6 {
 		return true
 	}
