@@ -362,3 +362,23 @@ func TestNameAloneNeverLinks(t *testing.T) {
 		t.Errorf("education row 2: %+v %v; want a name link (name, birth date, rare name)", l, ok)
 	}
 }
+
+// TestVillageWrittenAsCommittee: 民政 writes the village as 北村委会 or 北村民委员会 where 全国系统 writes 北村;
+// a row without an ID still links by name in the same village.
+func TestVillageWrittenAsCommittee(t *testing.T) {
+	liu := id("19850505", 420)
+	wang := id("19850506", 421)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "刘德华", liu, "北村"},
+		row{bidui.KindGS, 3, "王美丽", wang, "东关社区"},
+		row{bidui.KindTekun, 2, "刘德华", "", "北村委会"},
+		row{bidui.KindTekun, 3, "刘德华", "", "北村民委员会"},
+		row{bidui.KindTekun, 4, "王美丽", "", "东关居委会"},
+	)
+	for _, r := range []int{2, 3, 4} {
+		if l, ok := linkOf(t, db, bidui.KindTekun, r); !ok || l.method != MethodName || !strings.Contains(l.explanation, "同村") {
+			t.Errorf("tekun row %d: %+v %v; want a name link in the same village", r, l, ok)
+		}
+	}
+}
