@@ -691,3 +691,30 @@ func TestReturnedWorkbookWithoutNumber(t *testing.T) {
 		t.Errorf("status %s kind %q err %v, want unrecognised asking for 编号", res.Status, res.Kind, res.Err)
 	}
 }
+
+// TestRosterStatusDefault: a 民政 roster lists whom it supports: without a 保障状态 column, or with the cell
+// blank, a row is active; without the column, a stop date makes it stopped. An unreadable status stays NULL.
+func TestRosterStatusDefault(t *testing.T) {
+	db := openDB(t)
+	dir := t.TempDir()
+	noColumn := filepath.Join(dir, "低保-无状态.csv")
+	writeCSV(t, noColumn, [][]string{
+		{"村", "姓名", "身份证号", "审批日期", "终止时间"},
+		{"甲村", "张三", cfID1, "2023-01-05", ""},
+		{"甲村", "李四", cfID2, "2022-01-05", "2023-03-01"},
+	}, "utf-8", ',')
+	blank := filepath.Join(dir, "特困.csv")
+	writeCSV(t, blank, [][]string{
+		{"村", "姓名", "身份证号", "供养方式", "保障状态"},
+		{"甲村", "王五", cfID3, "分散供养", ""},
+		{"甲村", "赵六", cfID4, "分散供养", "不清楚"},
+	}, "utf-8", ',')
+	only(t, loadFile(t, db, noColumn))
+	only(t, loadFile(t, db, blank))
+	got := queryStrings(t, db, `SELECT name, status FROM src_dibao UNION ALL SELECT name, status FROM src_tekun ORDER BY 1`)
+	want := []string{"张三|active", "李四|stopped", "王五|active", "赵六|∅"}
+	slices.Sort(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("statuses %q, want %q", got, want)
+	}
+}

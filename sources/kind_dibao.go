@@ -40,7 +40,7 @@ var dibaoKind = &kindSpec{
 		integer("family_size", "保障人数", "家庭保障人口"),
 		number("monthly_amount", "月保障金额", "保障金额(元)", "月保障金"),
 		required(date("approved_on", "批准日期", "审批日期", "纳入时间", "享受开始时间")),
-		enumField("status", statusEnum, "状态", "保障状态"),
+		withDefault(enumField("status", statusEnum, "状态", "保障状态"), "active"),
 		date("stopped_on", "停保日期", "退保时间", "终止时间"),
 		text("stop_reason", "停保原因", "退保原因"),
 		withDefault(enumField("area_type", areaEnum, "城乡类别"), "农村"),
@@ -56,6 +56,7 @@ var dibaoKind = &kindSpec{
 func dibaoFinisher(s *sheetInfo) func(rec record) {
 	var groupHead string // ID of the latest 户主 row in file order; "" when it had none
 	return func(rec record) {
+		rosterStatus(s, rec)
 		own, _ := rec["id_number"].(string)
 		if rel, _ := rec["relation"].(string); isHeadRelation(rel) {
 			groupHead = own
@@ -71,6 +72,14 @@ func dibaoFinisher(s *sheetInfo) func(rec record) {
 			key = rowKey(s)
 		}
 		rec["household_key"] = key
+	}
+}
+
+// rosterStatus: a 民政 roster lists the people it supports, so a row whose 保障状态 is blank, or a roster without
+// that column, means active (the field's default), unless a roster without the column gives a stop date.
+func rosterStatus(s *sheetInfo, rec record) {
+	if !s.has["status"] && rec["stopped_on"] != nil {
+		rec["status"] = "stopped"
 	}
 }
 

@@ -13,9 +13,10 @@ var tekunKind = &kindSpec{
 		required(id("id_number", "id_raw", "身份证号", "身份证号码", "证件号码")),
 		required(text("support_mode", "供养方式")),
 		date("approved_on", "认定日期", "审批日期", "纳入时间"),
-		enumField("status", statusEnum, "状态", "保障状态"),
+		withDefault(enumField("status", statusEnum, "状态", "保障状态"), "active"),
 		date("stopped_on", "停保日期", "退保时间", "终止时间"),
 		text("stop_reason", "停保原因", "退保原因"),
 	},
-	keys: []string{"id_number", "name"},
+	keys:        []string{"id_number", "name"},
+	newFinisher: func(s *sheetInfo) func(rec record) { return func(rec record) { rosterStatus(s, rec) } },
 }
