@@ -239,6 +239,8 @@ func TestEnumerations(t *testing.T) {
 		{"status", statusEnum, "已取消", "stopped", true, true},
 		{"status", statusEnum, "停保（迁出）", "stopped", true, true},
 		{"status", statusEnum, "在保（分类施保）", "active", true, true},
+		{"status", statusEnum, "迁出", "stopped", true, true},
+		{"status", statusEnum, "死亡注销", "stopped", true, true},
 		{"status", statusEnum, "保着", "", false, false},
 		{"area", areaEnum, "农村", "农村", true, true},
 		{"area", areaEnum, "城镇", "城市", true, true},
