@@ -359,7 +359,7 @@ func macroStatements() []string {
 		// translate the same names again and again; names_agree is the form for analysts.
 		`CREATE OR REPLACE MACRO names_agree_s(a, b, sa, sb) AS CASE
 			WHEN a IS NULL OR b IS NULL THEN NULL
-			WHEN a = b THEN 'same'
+			WHEN a = b OR replace(a, '` + string(nameDot) + `', '') = replace(b, '` + string(nameDot) + `', '') THEN 'same'
 			WHEN length(a) = length(b) AND (a LIKE replace(b, '?', '_') OR b LIKE replace(a, '?', '_')) THEN 'rare'
 			WHEN length(a) = length(b) AND (sa LIKE replace(sb, '?', '_') OR sb LIKE replace(sa, '?', '_')) THEN 'homophone'
 			ELSE 'differ' END`,

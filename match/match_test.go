@@ -318,7 +318,7 @@ func TestAmbiguousCorrection(t *testing.T) {
 func TestNameNormSQLAgreesWithGo(t *testing.T) {
 	db := testDB(t)
 	load(t, db)
-	names := []string{" 张 三 ", "阿依·古丽", "阿依•古丽", "阿依‧古丽", "阿依・古丽", "阿依．古丽", "阿依.古丽", "王?明", "王？明",
+	names := []string{" 张 三 ", "麦麦提敏-阿卜杜", "麦麦提敏－阿卜杜", "阿依·古丽", "阿依•古丽", "阿依‧古丽", "阿依・古丽", "阿依．古丽", "阿依.古丽", "王?明", "王？明",
 		"王□明", "王xiao明", "王ＸＩＡＯ明", "ＡＢ", "張偉", "陳　龍", "", tradKeys(), soundKeys()}
 	for _, n := range names {
 		var got sql.NullString
@@ -329,7 +329,8 @@ func TestNameNormSQLAgreesWithGo(t *testing.T) {
 			t.Errorf("name_norm(%q) = %q, NormalizeName = %q", n, got.String, want)
 		}
 	}
-	pairs := [][2]string{{"张伟", "张伟"}, {"张伟", "章玮"}, {"张伟", "张?"}, {"张伟", "李伟"}, {"王晓明", "王小明"}, {"张伟", "张伟伟"}}
+	pairs := [][2]string{{"张伟", "张伟"}, {"张伟", "章玮"}, {"张伟", "张?"}, {"张伟", "李伟"}, {"王晓明", "王小明"}, {"张伟", "张伟伟"},
+		{"艾力·买买提", "艾力买买提"}, {"阿卜杜拉·艾则孜", "阿卜杜拉 艾则孜"}, {"麦麦提敏·阿卜杜", "麦麦提敏-阿卜杜"}}
 	for _, p := range pairs {
 		a, b := NormalizeName(p[0]), NormalizeName(p[1])
 		var got string
@@ -380,5 +381,18 @@ func TestVillageWrittenAsCommittee(t *testing.T) {
 		if l, ok := linkOf(t, db, bidui.KindTekun, r); !ok || l.method != MethodName || !strings.Contains(l.explanation, "同村") {
 			t.Errorf("tekun row %d: %+v %v; want a name link in the same village", r, l, ok)
 		}
+	}
+}
+
+// TestDotLeftOut: a minority name written without its middle dot, or with a space or a hyphen in its place,
+// is the same name.
+func TestDotLeftOut(t *testing.T) {
+	for _, p := range [][2]string{{"艾力·买买提", "艾力买买提"}, {"阿卜杜拉·艾则孜", "阿卜杜拉 艾则孜"}, {"麦麦提敏·阿卜杜", "麦麦提敏-阿卜杜"}} {
+		if got := NameAgreement(NormalizeName(p[0]), NormalizeName(p[1])); got != NamesSame {
+			t.Errorf("%s and %s: %s, want %s", p[0], p[1], got, NamesSame)
+		}
+	}
+	if got := NameAgreement(NormalizeName("艾力·买买提"), NormalizeName("艾力·买买")); got == NamesSame {
+		t.Errorf("艾力·买买提 and 艾力·买买 agree")
 	}
 }

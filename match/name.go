@@ -22,8 +22,10 @@ const Wildcard = '?'
 const nameDot = '·'
 
 // dotLookAlikes are the characters typed for the middle dot: bullet, hyphenation point, katakana middle dot
-// (full and half width), full-width full stop, full stop, dot operator, bullet operator, Greek ano teleia.
-const dotLookAlikes = "·•‧・･．.⋅∙·"
+// (full and half width), full-width full stop, full stop, dot operator, bullet operator, Greek ano teleia,
+// and the hyphens some systems put in its place (the hyphen-minus last: the SQL uses the string as a
+// bracket expression).
+const dotLookAlikes = "·•‧・･．.⋅∙·‐‑-"
 
 // rareMarks are what clerks type for a character their input method lacks.
 const rareMarks = "?？□■"
@@ -174,7 +176,8 @@ func NameAgreement(a, b string) string {
 	if a == "" || b == "" {
 		return ""
 	}
-	if a == b {
+	// The middle dot is often left out (艾力买买提 for 艾力·买买提), or a space stood for it.
+	if a == b || strings.ReplaceAll(a, string(nameDot), "") == strings.ReplaceAll(b, string(nameDot), "") {
 		return NamesSame
 	}
 	if wildEqual([]rune(a), []rune(b)) {
