@@ -387,20 +387,26 @@ func commonColumns(ctx context.Context, db *sql.DB, t string) ([]string, error) 
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// inboxFiles lists the regular files of the inbox in name order, leaving out hidden files and the lock files
-// Excel and WPS leave beside open workbooks (~$name.xlsx).
-func inboxFiles(dir string) ([]string, error) {
+// inboxFiles lists the regular files of the inbox in name order, leaving out hidden files, the lock files
+// Excel and WPS leave beside open workbooks (~$name.xlsx), and bidui's own database and its companions
+// (.lock, .wal, temporaries) when the database was put in the inbox.
+func inboxFiles(dir, db string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
+	dbAbs, _ := filepath.Abs(db)
 	var paths []string
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || !e.Type().IsRegular() {
 			continue
 		}
-		paths = append(paths, filepath.Join(dir, name))
+		p := filepath.Join(dir, name)
+		if abs, err := filepath.Abs(p); err == nil && dbAbs != "" && (abs == dbAbs || strings.HasPrefix(abs, dbAbs+".")) {
+			continue
+		}
+		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	return paths, nil
@@ -410,7 +416,7 @@ func inboxFiles(dir string) ([]string, error) {
 // it ("" when they may).
 func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availability, error) {
 	r.columns, r.carriedFrom = rules.SourceColumns{}, map[int64]int64{}
-	paths, err := inboxFiles(r.cfg.Inbox)
+	paths, err := inboxFiles(r.cfg.Inbox, r.dbPath)
 	if err != nil {
 		return nil, err
 	}

@@ -131,3 +131,20 @@ func TestStaleWALMovedAside(t *testing.T) {
 		t.Errorf("runs: %d, %v", n, err)
 	}
 }
+
+// TestDatabaseInsideInbox: a database kept in the inbox folder is not read as an input file, nor is its lock.
+func TestDatabaseInsideInbox(t *testing.T) {
+	cfg, _ := townSite(t, 4)
+	cfg.DB = filepath.Join(cfg.Inbox, "bidui.duckdb")
+	for range 2 {
+		sum, err := Run(context.Background(), cfg, Options{})
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+		for _, f := range sum.Files {
+			if strings.HasPrefix(filepath.Base(f.Path), "bidui.duckdb") {
+				t.Errorf("the database's own file %s was read as input (%s)", f.Path, f.Status)
+			}
+		}
+	}
+}
