@@ -11,7 +11,7 @@
 WITH heads AS (
     SELECT hh, string_agg(name, '、' ORDER BY file_id, row_no) AS names
     FROM rule_gs
-    WHERE trim(relation) = '户主'
+    WHERE trim(relation) = '户主' AND NOT again
     GROUP BY hh
 )
 SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,

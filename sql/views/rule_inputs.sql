@@ -3,9 +3,14 @@
 -- whose ID is damaged.
 
 -- rule_gs: every gs row with the person it is linked to (NULL when unlinked) and its labour class. hh is the
--- household: household_no, else the row alone.
+-- household: household_no, else the row alone. again is true for a row that an earlier gs file already holds
+-- (the same household number and ID): a town sends both the 监测对象 and the 脱贫人口 export, and a household in
+-- both is one registration, not two; its fields still count, its person is not counted again.
 CREATE OR REPLACE VIEW rule_gs AS
 SELECT g.*, l.person_key,
+       CASE WHEN nullif(trim(g.household_no), '') IS NULL OR coalesce(g.id_number, g.id_raw) IS NULL THEN false
+            ELSE min(g.file_id) OVER (PARTITION BY trim(g.household_no), coalesce(g.id_number, g.id_raw)) < g.file_id
+       END AS again,
        coalesce(nullif(trim(g.household_no), ''), 'row:' || g.file_id || ':' || g.row_no) AS hh,
        coalesce(trim(g.labour), '') IN ('丧失劳动力', '无劳动力') AS labour_none,
        coalesce(trim(g.labour), '') IN ('技能劳动力', '普通劳动力') AS labour_with,
@@ -26,8 +31,8 @@ SELECT hh,
        bool_or(coalesce(trim(household_type), '') = '脱贫户') AS poverty_exited,
        coalesce(max(nullif(trim(policy_status), '')), '') AS policy_status,
        bool_or(coalesce(no_labour_household, false)) AS no_labour_household,
-       count(*) AS members,
-       count(*) FILTER (WHERE trim(relation) = '户主') AS heads,
+       count(*) FILTER (WHERE NOT again) AS members,
+       count(*) FILTER (WHERE trim(relation) = '户主' AND NOT again) AS heads,
        bool_and(labour_none) AS all_no_labour,
        bool_or(labour_with) AS some_labour,
        max(income_per_capita) AS income_per_capita,
