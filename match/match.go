@@ -117,8 +117,10 @@ func linkStatements() []string {
 		`CREATE OR REPLACE TEMP TABLE m_raw AS
 		 SELECT kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town,
 		        -- 民政 writes 上埠村委会 or 上埠村民委员会 where 全国系统 writes 上埠村, and 东关居委会 for 东关社区.
-		        regexp_replace(regexp_replace(trim(village), '村(民委员会|委会|委)$', '村'),
-		                       '(社区居民委员会|社区居委会|居民委员会|居委会)$', '社区') AS village,
+		        CASE WHEN village LIKE '%委%' OR village LIKE '%会%'
+		             THEN regexp_replace(regexp_replace(trim(village), '村(民委员会|委会|委)$', '村'),
+		                                 '(社区居民委员会|社区居委会|居民委员会|居委会)$', '社区')
+		             ELSE village END AS village,
 		        household_no,
 		        -- The birth date: gs says it; else the ID's date digits, however damaged the rest of the ID is
 		        -- (Excel's E+17 and its 000 keep them; a swap or wrong digit there makes no date, or a wrong one).

@@ -365,14 +365,12 @@ func (e *enumeration) lookup(raw string) (v string, set, ok bool) {
 		return "", false, true
 	}
 	// As written, then without a note in brackets: 在保（分类施保）, 参保(个人缴费).
-	for _, w := range []string{s, bareHeader(s)} {
-		if v, found := e.exact[w]; found {
+	if v, ok := e.word(s); ok {
+		return v, true, true
+	}
+	if bare := bareHeader(s); bare != s {
+		if v, ok := e.word(bare); ok {
 			return v, true, true
-		}
-		for _, p := range e.prefixes {
-			if strings.HasPrefix(w, p[0]) {
-				return p[1], true, true
-			}
 		}
 	}
 	for _, c := range e.contains {
@@ -381,6 +379,19 @@ func (e *enumeration) lookup(raw string) (v string, set, ok bool) {
 		}
 	}
 	return "", false, false
+}
+
+// word looks a normalised word up among the exact words, then the prefixes.
+func (e *enumeration) word(w string) (string, bool) {
+	if v, found := e.exact[w]; found {
+		return v, true
+	}
+	for _, p := range e.prefixes {
+		if strings.HasPrefix(w, p[0]) {
+			return p[1], true
+		}
+	}
+	return "", false
 }
 
 // containing adds words that decide a value wherever they stand, checked in order after every exact word and

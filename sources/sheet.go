@@ -478,11 +478,18 @@ func isFooter(cells []string) bool {
 	first := ""
 	for _, c := range cells {
 		if c = cleanText(c); c != "" {
-			first = normalizeHeader(c)
+			first = c
 			break
 		}
 	}
-	if first == "" || !footerStart(first) {
+	// Every footer starts with a label, a digit or a place name before 盖章: a row of people starts with a
+	// county, a name or a number, which footerStart rules out cheaply only after normalising, so the common
+	// case (no colon and no 盖章/签 in the cell, not a numbered note) is settled here first.
+	if first == "" || (!strings.ContainsAny(first, ":：、.．)）章签") && !slices.Contains(footerLabels, first)) {
+		return false
+	}
+	first = normalizeHeader(first)
+	if !footerStart(first) {
 		return false
 	}
 	var texts []string

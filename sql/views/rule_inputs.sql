@@ -8,9 +8,7 @@
 -- both is one registration, not two; its fields still count, its person is not counted again.
 CREATE OR REPLACE VIEW rule_gs AS
 SELECT g.*, l.person_key,
-       CASE WHEN nullif(trim(g.household_no), '') IS NULL OR coalesce(g.id_number, g.id_raw) IS NULL THEN false
-            ELSE min(g.file_id) OVER (PARTITION BY trim(g.household_no), coalesce(g.id_number, g.id_raw)) < g.file_id
-       END AS again,
+       coalesce(d.first_file < g.file_id, false) AS again,
        coalesce(nullif(trim(g.household_no), ''), 'row:' || g.file_id || ':' || g.row_no) AS hh,
        coalesce(trim(g.labour), '') IN ('丧失劳动力', '无劳动力') AS labour_none,
        coalesce(trim(g.labour), '') IN ('技能劳动力', '普通劳动力') AS labour_with,
@@ -18,7 +16,14 @@ SELECT g.*, l.person_key,
        -- The order a household's head is chosen in: the 户主 row, else the first row.
        (CASE WHEN trim(g.relation) = '户主' THEN 0 ELSE 1 END, g.file_id, g.row_no) AS head_order
 FROM src_gs g
-LEFT JOIN links l ON l.kind = 'gs' AND l.file_id = g.file_id AND l.row_no = g.row_no;
+LEFT JOIN links l ON l.kind = 'gs' AND l.file_id = g.file_id AND l.row_no = g.row_no
+-- Only the registrations that more than one file holds: a small table to join, however large gs is.
+LEFT JOIN (SELECT trim(household_no) AS household_no, coalesce(id_number, id_raw) AS pid, min(file_id) AS first_file
+           FROM src_gs
+           WHERE nullif(trim(household_no), '') IS NOT NULL AND coalesce(id_number, id_raw) IS NOT NULL
+           GROUP BY ALL
+           HAVING min(file_id) < max(file_id)) d
+       ON d.household_no = trim(g.household_no) AND d.pid = coalesce(g.id_number, g.id_raw);
 
 -- rule_gs_households: one row per gs household with its state (household fields repeat on member rows, so
 -- any member saying so is enough) and its head (the 户主, else the first member).
