@@ -100,22 +100,16 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 // copyCarried copies the source rows and rejects of the carried sheets from the published database, one
 // statement per table for all of them.
 func (r *runner) copyCarried(ctx context.Context, conn *sql.Conn, carried []sources.Result) error {
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE carry_map (old_id BIGINT, new_id BIGINT)`); err != nil {
+	drop, err := r.carryMap(ctx, conn)
+	if err != nil {
 		return err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS carry_map`)
+	defer drop()
 	kinds := map[bidui.Kind]bool{}
-	var values []string
-	var args []any
 	for _, res := range carried {
-		values = append(values, "(?, ?)")
-		args = append(args, r.carriedFrom[res.FileID], res.FileID)
 		if res.Status == bidui.FileCarried {
 			kinds[res.Kind] = true
 		}
-	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO carry_map VALUES `+strings.Join(values, ", "), args...); err != nil {
-		return err
 	}
 	tables := []string{"rejects"}
 	for _, k := range bidui.Kinds {
@@ -131,6 +125,28 @@ func (r *runner) copyCarried(ctx context.Context, conn *sql.Conn, carried []sour
 		}
 	}
 	return nil
+}
+
+// carryMap creates the temporary table carry_map (old_id, new_id) on conn from carriedFrom: the published
+// database's file id of each carried sheet and its id in this run. drop removes it.
+func (r *runner) carryMap(ctx context.Context, conn *sql.Conn) (drop func(), err error) {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE carry_map (old_id BIGINT, new_id BIGINT)`); err != nil {
+		return nil, err
+	}
+	drop = func() { conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS carry_map`) }
+	var values []string
+	var args []any
+	for newID, oldID := range r.carriedFrom {
+		values = append(values, "(?, ?)")
+		args = append(args, oldID, newID)
+	}
+	if len(values) > 0 {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO carry_map VALUES `+strings.Join(values, ", "), args...); err != nil {
+			drop()
+			return nil, err
+		}
+	}
+	return drop, nil
 }
 
 // carriedError is the recorded error text of a carried sheet (an unrecognised one says why).

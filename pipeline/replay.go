@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/bidui/bidui/match"
 )
@@ -97,23 +96,15 @@ func (r *runner) replayMatch(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE replay_map (old_id BIGINT, new_id BIGINT)`); err != nil {
+	drop, err := r.carryMap(ctx, conn)
+	if err != nil {
 		return false, err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS replay_map`)
-	var values []string
-	var args []any
-	for newID, oldID := range r.carriedFrom {
-		values = append(values, "(?, ?)")
-		args = append(args, oldID, newID)
-	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO replay_map VALUES `+strings.Join(values, ", "), args...); err != nil {
-		return false, err
-	}
+	defer drop()
 	var unmapped int
 	if err := conn.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM prev.links WHERE file_id NOT IN (SELECT old_id FROM replay_map)) +
-			(SELECT count(*) FROM prev.match_review WHERE file_id NOT IN (SELECT old_id FROM replay_map))`).Scan(&unmapped); err != nil {
+			(SELECT count(*) FROM prev.links WHERE file_id NOT IN (SELECT old_id FROM carry_map)) +
+			(SELECT count(*) FROM prev.match_review WHERE file_id NOT IN (SELECT old_id FROM carry_map))`).Scan(&unmapped); err != nil {
 		return false, err
 	}
 	if unmapped > 0 {
@@ -128,7 +119,7 @@ func (r *runner) replayMatch(ctx context.Context) (bool, error) {
 		q := fmt.Sprintf(`INSERT INTO %s SELECT * FROM prev.%s`, t.name, t.name)
 		if t.byFile {
 			q = fmt.Sprintf(`INSERT INTO %s SELECT s.* REPLACE (m.new_id AS file_id)
-				FROM prev.%s s JOIN replay_map m ON s.file_id = m.old_id`, t.name, t.name)
+				FROM prev.%s s JOIN carry_map m ON s.file_id = m.old_id`, t.name, t.name)
 		}
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return false, fmt.Errorf("carry %s over from the published database: %w", t.name, err)
