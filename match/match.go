@@ -1,10 +1,11 @@
 // Package match links every source row to a person, strongest evidence first: the exact valid resident ID;
 // an ID corrected from a known kind of damage (15-digit form, one wrong digit, two swapped digits, Excel's
 // rounding) with an agreeing name; and, for rows without a usable ID, name plus birth date plus village,
-// weighed by how common the name is. A row with more than one candidate goes to match_review and is not
-// linked. Persons are keyed by their valid ID (person_key_of), so the same person keeps the same key across
-// runs. The work is done in DuckDB as set operations (hash joins on derived keys); Go only supplies the
-// character tables of name normalisation.
+// weighed by how common the name is. A row with more than one candidate, or whose only evidence is an
+// agreeing name, goes to match_review with its candidates and is not linked. Persons are keyed by their
+// valid ID (person_key_of), so the same person keeps the same key across runs; a 15-digit ID that no source
+// has in its 18-digit form is upgraded to it. The work is done in DuckDB as set operations (hash joins on
+// derived keys); Go only supplies the character tables of name normalisation.
 package match
 
 import (
@@ -36,7 +37,7 @@ type Stats struct {
 	Persons  int64
 	ByMethod map[string]int64     // links per method
 	Unlinked map[bidui.Kind]int64 // source rows with no link, per kind (ambiguous ones included)
-	Review   map[bidui.Kind]int64 // rows sent to match_review (several candidates), per kind
+	Review   map[bidui.Kind]int64 // rows sent to match_review (several candidates, or a name alone), per kind
 	Merged   int64                // valid IDs folded into another person (person_merges)
 }
 
@@ -66,6 +67,9 @@ var (
 		bidui.KindMedical: "name", bidui.KindEducation: "name", bidui.KindReview: "head_name",
 	}
 	birthColumn = map[bidui.Kind]string{bidui.KindGS: "birth_date"}
+	// householdColumn is the 低保 household a roster row belongs to (its head's ID, see src_dibao): a row
+	// without an ID may be placed among the 全国系统 household of its linked fellow members.
+	householdColumn = map[bidui.Kind]string{bidui.KindDibao: "household_key"}
 )
 
 // Link fills persons, links, match_review and person_merges from the staging tables, replacing what they
@@ -103,9 +107,13 @@ func linkStatements() []string {
 		if birth == "" {
 			birth = "NULL::DATE"
 		}
+		hkey := householdColumn[k]
+		if hkey == "" {
+			hkey = "NULL"
+		}
 		rows = append(rows, fmt.Sprintf(
-			`SELECT '%s', %d, file_id, row_no, id_raw, id_number, %s, %s, %s, %s FROM %s`,
-			k, i, nameColumn[k], evidenceName[k], location[k], birth, k.Table()))
+			`SELECT '%s', %d, file_id, row_no, id_raw, id_number, %s, %s, %s, %s, %s FROM %s`,
+			k, i, nameColumn[k], evidenceName[k], location[k], birth, hkey, k.Table()))
 	}
 	union := strings.Join(rows, "\nUNION ALL\n")
 	// Every statement below reads tables only; the character tables are compile-time constants (checked by
@@ -121,7 +129,7 @@ func linkStatements() []string {
 		             THEN regexp_replace(regexp_replace(trim(village), '村(民委员会|委会|委)$', '村'),
 		                                 '(社区居民委员会|社区居委会|居民委员会|居委会)$', '社区')
 		             ELSE village END AS village,
-		        household_no,
+		        household_no, hkey,
 		        -- The birth date: gs says it; else the ID's date digits, however damaged the rest of the ID is
 		        -- (Excel's E+17 and its 000 keep them; a swap or wrong digit there makes no date, or a wrong one).
 		        coalesce(birth_date, CASE
@@ -132,7 +140,7 @@ func linkStatements() []string {
 		            WHEN length(coalesce(id_number, id_raw)) = 18
 		                THEN try_strptime(substr(coalesce(id_number, id_raw), 7, 8), '%Y%m%d') END::DATE) AS birth,
 		        coalesce(id_valid(id_number), false) AS valid
-		 FROM (` + union + `) AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date)`,
+		 FROM (` + union + `) AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date, hkey)`,
 		`CREATE OR REPLACE TEMP TABLE m_chars (ch VARCHAR, norm VARCHAR, sound VARCHAR)`,
 		`INSERT INTO m_chars SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[])`,
 		`CREATE OR REPLACE TEMP TABLE m_names AS
@@ -164,8 +172,30 @@ func linkStatements() []string {
 		        arg_min(nsound, priority) FILTER (WHERE nname IS NOT NULL) AS ksound,
 		        arg_min(village, priority) FILTER (WHERE village IS NOT NULL) AS village,
 		        strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE AS birth,
-		        arg_min(kind, priority) AS first_kind, bool_or(kind = 'gs') AS in_gs
+		        arg_min(kind, priority) AS first_kind, bool_or(kind = 'gs') AS in_gs, false AS only15,
+		        -- What confirms a corrected ID: the person's name, else (a person only the 研判台账 names) the
+		        -- head's name given with it, which agrees when the ID is the head's.
+		        coalesce(arg_min(nname, priority) FILTER (WHERE nname IS NOT NULL), arg_min(ename, priority) FILTER (WHERE ename IS NOT NULL)) AS cname,
+		        coalesce(arg_min(nsound, priority) FILTER (WHERE nname IS NOT NULL), arg_min(esound, priority) FILTER (WHERE ename IS NOT NULL)) AS csound,
+		        arg_min(household_no, priority) FILTER (WHERE kind = 'gs' AND household_no IS NOT NULL) AS gshh
 		 FROM m_rows WHERE valid GROUP BY id_number`,
+		// A 15-digit ID (issued before 1999) whose 18-digit form no source has is still somebody's ID: its
+		// 18-digit form becomes a known person, and the rows carrying it link by the id15 correction.
+		`INSERT INTO m_known
+		 SELECT id, person_key_of(id), arg_min(nname, priority) FILTER (WHERE nname IS NOT NULL),
+		        arg_min(nsound, priority) FILTER (WHERE nname IS NOT NULL),
+		        arg_min(village, priority) FILTER (WHERE village IS NOT NULL),
+		        strptime(substr(id, 7, 8), '%Y%m%d')::DATE, arg_min(kind, priority), bool_or(kind = 'gs'), true,
+		        coalesce(arg_min(nname, priority) FILTER (WHERE nname IS NOT NULL), arg_min(ename, priority) FILTER (WHERE ename IS NOT NULL)),
+		        coalesce(arg_min(nsound, priority) FILTER (WHERE nname IS NOT NULL), arg_min(esound, priority) FILTER (WHERE ename IS NOT NULL)),
+		        NULL
+		 FROM (SELECT *, s17 || substr('10X98765432', (list_sum(list_transform(range(17),
+		                     i -> substr(s17, i + 1, 1)::INTEGER * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i + 1])) % 11)::BIGINT + 1, 1) AS id
+		       FROM (SELECT *, substr(id_number, 1, 6) || '19' || substr(id_number, 7, 9) AS s17 FROM m_rows
+		             WHERE regexp_full_match(id_number, '[0-9]{15}')
+		               AND try_strptime('19' || substr(id_number, 7, 6), '%Y%m%d') IS NOT NULL))
+		 WHERE id NOT IN (SELECT id FROM m_known)
+		 GROUP BY id`,
 		// Rows whose ID needs correcting: not valid, or valid but ending 000 (Excel kept 15 digits and the
 		// zeros happened to pass the check digit; only the excel_000 correction applies to those).
 		`CREATE OR REPLACE TEMP TABLE m_suspect AS
@@ -201,19 +231,19 @@ func linkStatements() []string {
 		        names_agree_s(ename, knname, esound, ksound) AS agreement, ambiguity
 		 FROM (
 		     SELECT s.kind, s.file_id, s.row_no, '` + MethodID15 + `' AS method, k.person_key, NULL::INTEGER AS pos,
-		            k.id AS kid, k.nname AS knname, k.ksound, k.first_kind, s.ename, s.esound, 1 AS ambiguity
+		            k.id AS kid, k.cname AS knname, k.csound AS ksound, k.first_kind, s.ename, s.esound, 1 AS ambiguity
 		     FROM m_suspect s JOIN m_known k
 		       ON substr(k.id, 1, 17) = substr(s.id_number, 1, 6) || '19' || substr(s.id_number, 7, 9)
 		     WHERE regexp_full_match(s.id_number, '[0-9]{15}')
 		     UNION ALL
 		     SELECT r.kind, r.file_id, r.row_no, CASE WHEN r.p = 18 THEN '` + MethodCheckDigit + `' ELSE '` + MethodOneDigit + `' END,
-		            k.person_key, r.p, k.id, k.nname, k.ksound, k.first_kind, r.ename, r.esound, 1
+		            k.person_key, r.p, k.id, k.cname, k.csound, k.first_kind, r.ename, r.esound, 1
 		     FROM masked_rows r JOIN masked_known k ON k.p = r.p AND k.mkey = r.mkey
 		     UNION ALL
-		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.nname, k.ksound, k.first_kind, w.ename, w.esound, 1
+		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.cname, k.csound, k.first_kind, w.ename, w.esound, 1
 		     FROM swapped w JOIN m_known k ON k.id = w.skey
 		     UNION ALL
-		     SELECT e.kind, e.file_id, e.row_no, e.method, k.person_key, NULL, k.id, k.nname, k.ksound, k.first_kind, e.ename, e.esound,
+		     SELECT e.kind, e.file_id, e.row_no, e.method, k.person_key, NULL, k.id, k.cname, k.csound, k.first_kind, e.ename, e.esound,
 		            count(*) OVER (PARTITION BY e.kind, e.file_id, e.row_no, e.method)
 		     FROM excel e JOIN known15 k ON k.key15 = e.key15 AND k.id IS DISTINCT FROM e.id_number
 		 )`,
@@ -236,45 +266,55 @@ func linkStatements() []string {
 		     SELECT r.* FROM m_rows r
 		     WHERE NOT r.valid AND r.nname IS NOT NULL
 		       AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
+		 ), households AS (
+		     -- The 全国系统 households of each 低保 household's members that have a valid ID.
+		     SELECT DISTINCT r.hkey, k.gshh
+		     FROM m_rows r JOIN m_known k ON k.id = r.id_number
+		     WHERE r.valid AND r.hkey IS NOT NULL AND k.gshh IS NOT NULL
+		       AND r.hkey IN (SELECT hkey FROM m_rows WHERE NOT valid AND hkey IS NOT NULL)
 		 ), known AS (
 		     SELECT k.*, k.ksound AS sound, length(k.nname) AS len, substr(k.nname, 1, 1) AS surname,
 		            count(*) OVER (PARTITION BY k.nname) AS freq
 		     FROM m_known k WHERE k.nname IS NOT NULL
 		 ), pairs AS (
 		     SELECT t.kind, t.file_id, t.row_no, t.nname AS rname, t.nsound AS rsound, t.village AS rvillage, t.birth AS rbirth, t.id_raw IS NOT NULL AS has_id,
-		            k.person_key, k.nname AS kname, k.ksound, k.village, k.birth, k.first_kind, k.freq
+		            t.hkey AS rhkey, k.person_key, k.nname AS kname, k.ksound, k.village, k.birth, k.first_kind, k.freq, k.gshh
 		     FROM todo t JOIN known k ON k.sound = t.nsound
 		     UNION
 		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.nsound, t.village, t.birth, t.id_raw IS NOT NULL,
-		            k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.freq
+		            t.hkey, k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.freq, k.gshh
 		     FROM todo t JOIN known k ON k.len = length(t.nname) AND k.surname = substr(t.nname, 1, 1)
 		     WHERE t.nname LIKE '%?%' AND substr(t.nname, 1, 1) <> '?'
 		 ), scored AS (
-		     SELECT *, names_agree_s(rname, kname, rsound, ksound) AS agreement,
+		     SELECT p.*, names_agree_s(rname, kname, rsound, ksound) AS agreement,
 		            coalesce(rbirth = birth, false) AS birth_same,
 		            coalesce(rvillage = village, false) AS village_same,
+		            h.hkey IS NOT NULL AS household_same,
 		            coalesce(rbirth <> birth, false) OR coalesce(rvillage <> village, false) AS contradicts
-		     FROM pairs
+		     FROM pairs p LEFT JOIN households h ON h.hkey = p.rhkey AND h.gshh = p.gshh
 		 )
-		 SELECT kind, file_id, row_no, person_key, agreement, birth_same, village_same, freq, kname AS knname, first_kind, village,
+		 SELECT kind, file_id, row_no, person_key, agreement, birth_same, village_same, household_same, freq, kname AS knname, first_kind, village, has_id,
 		        -- A row that carries an ID the corrections could not place may well be somebody nobody else
 		        -- knows: its name alone proves nothing, its date digits must agree. A name without any date or
-		        -- village never links: persons who appear in one department only are common.
+		        -- village never links: persons who appear in one department only are common. A 低保 member
+		        -- whose fellow members are one 全国系统 household is among them, whatever their name's frequency.
 		        NOT contradicts AND agreement ` + agreeing + ` AND (
 		            (birth_same AND (village_same OR freq <= 3))
-		         OR (village_same AND freq = 1 AND agreement IN ('same', 'rare') AND NOT has_id)) AS accepted,
+		         OR (village_same AND freq = 1 AND agreement IN ('same', 'rare') AND NOT has_id)
+		         OR (household_same AND agreement IN ('same', 'rare'))) AS accepted,
 		        NOT contradicts AND agreement ` + agreeing + ` AS plausible
 		 FROM scored`,
 		`CREATE OR REPLACE TEMP TABLE m_link AS
-		 SELECT kind, file_id, row_no, person_key, method, pos, agreement, first_kind, knname, ambiguity, NULL AS village_same, NULL AS birth_same
+		 SELECT kind, file_id, row_no, person_key, method, pos, agreement, first_kind, knname, ambiguity, NULL AS village_same, NULL AS birth_same,
+		        NULL AS household_same
 		 FROM m_corrected WHERE n_agree = 1
 		 UNION ALL
-		 SELECT r.kind, r.file_id, r.row_no, person_key_of(r.id_number), '` + MethodExactID + `', NULL, NULL, NULL, NULL, 1, NULL, NULL
+		 SELECT r.kind, r.file_id, r.row_no, person_key_of(r.id_number), '` + MethodExactID + `', NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL
 		 FROM m_rows r
 		 WHERE r.valid AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
 		 UNION ALL
 		 SELECT kind, file_id, row_no, any_value(person_key), '` + MethodName + `', NULL, any_value(agreement), any_value(first_kind), any_value(knname),
-		        any_value(freq), any_value(village_same), any_value(birth_same)
+		        any_value(freq), any_value(village_same), any_value(birth_same), any_value(household_same)
 		 FROM m_byname WHERE accepted GROUP BY kind, file_id, row_no HAVING count(DISTINCT person_key) = 1`,
 		`INSERT INTO match_review
 		 SELECT kind, file_id, row_no, '证件号码纠正后有' || n_agree || '个姓名一致的候选人', list_sort(candidates)
@@ -282,17 +322,22 @@ func linkStatements() []string {
 		 UNION ALL
 		 SELECT kind, file_id, row_no,
 		        CASE WHEN count(DISTINCT person_key) FILTER (WHERE accepted) > 1 THEN '姓名、出生日期、村一致的候选人有' || count(DISTINCT person_key) FILTER (WHERE accepted) || '个'
-		             ELSE '同名候选人' || count(DISTINCT person_key) || '个，无法以出生日期或村区分' END,
+		             WHEN count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) > 1 THEN '同名候选人' || count(DISTINCT person_key) || '个，无法以出生日期或村区分'
+		             WHEN count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) = 1 THEN '同名' || count(DISTINCT person_key) || '人，其中1人'
+		                  || CASE WHEN bool_or(birth_same) THEN '出生日期一致' ELSE '同村' END || '，但该姓名较常见，未自动对应'
+		             ELSE '仅姓名一致（同名' || count(DISTINCT person_key) || '人），无出生日期或村佐证，未自动对应' END,
 		        list_sort(list(DISTINCT person_key))
 		 FROM m_byname b
 		 WHERE plausible AND NOT EXISTS (SELECT 1 FROM m_link l WHERE l.kind = b.kind AND l.file_id = b.file_id AND l.row_no = b.row_no)
 		 GROUP BY kind, file_id, row_no
+		 -- A name alone is worth a look only on a row without any ID: a row whose ID nobody has is ID-01's.
 		 HAVING count(DISTINCT person_key) FILTER (WHERE accepted) > 1
-		     OR (count(DISTINCT person_key) FILTER (WHERE accepted) = 0 AND count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) > 1)`,
+		     OR count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) > 1
+		     OR NOT bool_or(has_id)`,
 		`INSERT INTO persons BY NAME
 		 SELECT k.person_key, k.id AS id_number,
-		        arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND l.method = '` + MethodExactID + `') AS name,
-		        arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND l.method = '` + MethodExactID + `') AS name_norm,
+		        arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND (l.method = '` + MethodExactID + `' OR k.only15)) AS name,
+		        arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND (l.method = '` + MethodExactID + `' OR k.only15)) AS name_norm,
 		        CASE WHEN substr(k.id, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
 		        k.birth AS birth_date,
 		        arg_min(r.county, r.priority) FILTER (WHERE r.county IS NOT NULL) AS county,
@@ -305,17 +350,19 @@ func linkStatements() []string {
 		 FROM m_link l
 		 JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
 		 JOIN m_known k ON k.person_key = l.person_key
-		 GROUP BY k.person_key, k.id, k.birth`,
+		 GROUP BY k.person_key, k.id, k.birth, k.only15`,
 		`INSERT INTO links (kind, file_id, row_no, person_key, method, score, explanation, id_found, name_norm, name_agreement)
 		 SELECT l.kind, l.file_id, l.row_no, l.person_key, l.method,
 		        CASE l.method WHEN 'exact_id' THEN 1.0 WHEN 'id15' THEN 0.99 WHEN 'check_digit' THEN 0.97 WHEN 'one_digit' THEN 0.96
 		             WHEN 'swapped' THEN 0.96 WHEN 'excel_000' THEN 0.95 WHEN 'excel_e17' THEN 0.94
-		             ELSE 0.7 + 0.1 * coalesce(l.birth_same::INTEGER, 0) + 0.1 * coalesce(l.village_same::INTEGER, 0) END
+		             ELSE 0.7 + 0.1 * coalesce(l.birth_same::INTEGER, 0) + 0.1 * coalesce(l.village_same::INTEGER, 0)
+		                  + 0.05 * coalesce(l.household_same::INTEGER, 0) END
 		          - CASE WHEN l.method IN ('excel_000', 'excel_e17') AND l.ambiguity > 1 THEN 0.05 ELSE 0 END
 		          - CASE l.agreement WHEN 'rare' THEN 0.01 WHEN 'homophone' THEN 0.03 ELSE 0 END,
 		        CASE l.method
 		          WHEN 'exact_id' THEN '证件号码完全一致（18位，校验位正确）'
-		          WHEN 'id15' THEN '15位旧证件号码升为18位后与' || src_label(l.first_kind) || '一致'
+		          WHEN 'id15' THEN CASE WHEN k.only15 THEN '15位旧证件号码，升为18位（各来源均无该人18位号码）'
+                                ELSE '15位旧证件号码升为18位后与' || src_label(l.first_kind) || '一致' END
 		          WHEN 'check_digit' THEN '证件号码校验位与' || src_label(l.first_kind) || '不同，前17位一致'
 		          WHEN 'one_digit' THEN '证件号码第' || l.pos || '位与' || src_label(l.first_kind) || '不同'
 		          WHEN 'swapped' THEN '证件号码第' || l.pos || '、' || (l.pos + 1) || '位颠倒（与' || src_label(l.first_kind) || '相比）'
@@ -323,15 +370,16 @@ func linkStatements() []string {
 		          WHEN 'excel_e17' THEN '证件号码被Excel改为科学计数法，前15位与' || src_label(l.first_kind) || '唯一一人一致'
 		          ELSE '无有效证件号码，' ||
 		               concat_ws('，', CASE WHEN l.birth_same THEN '出生日期一致' END, CASE WHEN l.village_same THEN '同村' END,
-		                         CASE WHEN NOT coalesce(l.birth_same, false) THEN '该姓名在已知人员中唯一' END)
+		                         CASE WHEN l.household_same THEN '低保同户成员在全国系统中与其同户'
+		                              WHEN NOT coalesce(l.birth_same, false) THEN '该姓名在已知人员中唯一' END)
 		        END || CASE
 		          WHEN l.method = 'exact_id' THEN ''
 		          WHEN l.agreement = 'same' THEN '，姓名一致（' || l.knname || '）'
 		          WHEN l.agreement = 'rare' THEN '，姓名除生僻字外一致（' || r.nname || '/' || l.knname || '）'
 		          WHEN l.agreement = 'homophone' THEN '，姓名同音（' || r.ename || '/' || l.knname || '）'
 		          ELSE '' END,
-		        coalesce(r.id_number, r.id_raw), r.nname,
-		        names_agree_s(r.nname, p.name_norm, r.nsound, k.ksound)
+		        coalesce(r.id_number, r.id_raw), coalesce(r.nname, r.ename),
+		        names_agree_s(coalesce(r.nname, r.ename), p.name_norm, coalesce(r.nsound, r.esound), k.ksound)
 		 FROM m_link l
 		 JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
 		 JOIN persons p ON p.person_key = l.person_key

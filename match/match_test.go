@@ -362,6 +362,44 @@ func TestNameAloneNeverLinks(t *testing.T) {
 	if l, ok := linkOf(t, db, bidui.KindEducation, 2); !ok || l.method != MethodName {
 		t.Errorf("education row 2: %+v %v; want a name link (name, birth date, rare name)", l, ok)
 	}
+	// The row with a name alone waits for a person to decide, with its one candidate; the row whose date
+	// digits contradict the namesake's does not.
+	var reason, cands string
+	if err := db.QueryRow(`SELECT reason, candidates::VARCHAR FROM match_review WHERE kind = 'medical' AND row_no = 2`).Scan(&reason, &cands); err != nil {
+		t.Fatalf("medical row 2 not in match_review: %v", err)
+	}
+	if !strings.Contains(reason, "仅姓名一致") || cands != "["+keyOf(t, db, a)+"]" {
+		t.Errorf("medical row 2 in match_review: %q %s", reason, cands)
+	}
+	if n := reviewCount(t, db, bidui.KindMedical, 3); n != 0 {
+		t.Errorf("medical row 3 (date digits contradict) in match_review")
+	}
+}
+
+// TestLone15DigitID: a 15-digit ID that no source has in its 18-digit form is upgraded and becomes the
+// person's key; the 18-digit form seen later links to the same person.
+func TestLone15DigitID(t *testing.T) {
+	full := id("19650303", 512)
+	old15 := full[:6] + full[8:17]
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "周一", id("19800101", 11), "东村"},
+		row{bidui.KindMedical, 2, "孙秀英", old15, ""},
+		row{bidui.KindTekun, 2, "孙秀英", old15, "东村"},
+	)
+	for _, k := range []bidui.Kind{bidui.KindMedical, bidui.KindTekun} {
+		l, ok := linkOf(t, db, k, 2)
+		if !ok || l.method != MethodID15 || l.personKey != keyOf(t, db, full) || !strings.Contains(l.explanation, "升为18位") {
+			t.Errorf("%s row 2: %+v %v; want an id15 link to %s", k, l, ok, full)
+		}
+	}
+	var name, idn string
+	if err := db.QueryRow(`SELECT name, id_number FROM persons WHERE person_key = ?`, keyOf(t, db, full)).Scan(&name, &idn); err != nil {
+		t.Fatal(err)
+	}
+	if name != "孙秀英" || idn != full {
+		t.Errorf("person: %s %s, want 孙秀英 %s", name, idn, full)
+	}
 }
 
 // TestVillageWrittenAsCommittee: 民政 writes the village as 北村委会 or 北村民委员会 where 全国系统 writes 北村;
@@ -394,5 +432,61 @@ func TestDotLeftOut(t *testing.T) {
 	}
 	if got := NameAgreement(NormalizeName("艾力·买买提"), NormalizeName("艾力·买买")); got == NamesSame {
 		t.Errorf("艾力·买买提 and 艾力·买买 agree")
+	}
+}
+
+// TestReviewOnlyPersonConfirmedByHeadName: a person only the 研判台账 knows has no name of their own there,
+// only the head's given with the ID; when it agrees, it confirms a corrected ID (the ID is the head's).
+func TestReviewOnlyPersonConfirmedByHeadName(t *testing.T) {
+	yang := id("19680606", 127)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "周一", id("19800101", 11), "东村"},
+		row{bidui.KindReview, 2, "杨伟", yang, "东村"},
+		row{bidui.KindMedical, 2, "杨伟", "3.70323" + yang[6:15] + "E+17", ""},
+		row{bidui.KindMedical, 3, "李明", "3.70323" + yang[6:15] + "E+17", ""},
+	)
+	if l, ok := linkOf(t, db, bidui.KindMedical, 2); !ok || l.method != MethodExcelE17 || l.personKey != keyOf(t, db, yang) {
+		t.Errorf("medical row 2: %+v %v; want an excel_e17 link to the head", l, ok)
+	}
+	if l, ok := linkOf(t, db, bidui.KindMedical, 3); ok {
+		t.Errorf("medical row 3 (another name) linked: %+v", l)
+	}
+}
+
+// TestDibaoMemberPlacedByHousehold: a 低保 member listed without an ID, with a name too common to link by
+// village, is placed by the 全国系统 household that the member's linked fellow members belong to; a name that
+// household does not have links nobody (unless the village has it only once).
+func TestDibaoMemberPlacedByHousehold(t *testing.T) {
+	head := id("19600101", 11)
+	wei := id("19900202", 13)
+	db := testDB(t)
+	for i, r := range []struct{ name, id string }{{"王建国", head}, {"王伟", ""}, {"王芳", ""}} {
+		if _, err := db.Exec(`INSERT INTO src_dibao (file_id, row_no, name, id_raw, id_number, village, household_key) VALUES (2, ?, ?, ?, ?, '东村', ?)`,
+			i+2, r.name, nullable(r.id), nullable(r.id), head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := []row{
+		{bidui.KindGS, 2, "王建国", head, "东村"},
+		{bidui.KindGS, 3, "王伟", wei, "东村"},
+		{bidui.KindGS, 4, "王芳", id("19920303", 24), "西村"}, // another village and household: not linked
+	}
+	for i := range 5 { // 王伟 is common in the county
+		rows = append(rows, row{bidui.KindGS, 10 + i, "王伟", id("19700101", 100+2*i+1), "西村"})
+	}
+	load(t, db, rows...)
+	// load gives every gs row household H; put the second 王芳 and 王伟's namesakes elsewhere and link again.
+	if _, err := db.Exec(`UPDATE src_gs SET household_no = 'H' || row_no WHERE row_no >= 4`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Link(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := linkOf(t, db, bidui.KindDibao, 3); !ok || l.method != MethodName || l.personKey != keyOf(t, db, wei) || !strings.Contains(l.explanation, "同户") {
+		t.Errorf("dibao 王伟: %+v %v; want a name link to the 王伟 of the head's household", l, ok)
+	}
+	if l, ok := linkOf(t, db, bidui.KindDibao, 4); ok {
+		t.Errorf("dibao 王芳 linked to a 王芳 of another household: %+v", l)
 	}
 }

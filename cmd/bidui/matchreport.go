@@ -115,7 +115,7 @@ func writeUnresolved(ctx context.Context, w io.Writer, db *sql.DB) error {
 	defer rows.Close()
 	fmt.Fprintln(w, "各来源比对结果（rows by source）")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\trows\tlinked\tambiguous (match_review)\tunresolved\tof which no ID\t")
+	fmt.Fprintln(tw, "source\trows\tlinked\tto review (match_review)\tunresolved\tof which no ID\t")
 	for rows.Next() {
 		var k string
 		var n, linked, review, unresolved, noID int64
@@ -135,7 +135,7 @@ func writeUnresolved(ctx context.Context, w io.Writer, db *sql.DB) error {
 func writeQuality(w io.Writer, q *match.Quality) {
 	fmt.Fprintln(w, "与答案比对（against the answer key; baseline = exact valid ID only）")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "corruption\trows\tlinkable\tlinked\tcorrect\tprecision\trecall\tbaseline precision\tbaseline recall\tambiguous\tnamesake merges\t")
+	fmt.Fprintln(tw, "corruption\trows\tlinkable\tlinked\tcorrect\tprecision\trecall\tbaseline precision\tbaseline recall\tto review\tnamesake merges\t")
 	line := func(name string, c match.Counts) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.4f%%\t%.4f%%\t%.4f%%\t%.4f%%\t%d\t%d\t\n", name, c.Rows, c.Linkable, c.Linked, c.Correct,
 			100*c.Precision(), 100*c.Recall(), 100*c.BaselinePrecision(), 100*c.BaselineRecall(), c.Review, c.SameName)

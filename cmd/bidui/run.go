@@ -282,7 +282,7 @@ func printLinks(w io.Writer, s *pipeline.Summary) {
 			parts = append(parts, fmt.Sprintf("%s %d", k, n))
 		}
 		sort.Strings(parts)
-		fmt.Fprintf(w, "；有多个候选、待人工确认（match_review）%s 行", strings.Join(parts, "，"))
+		fmt.Fprintf(w, "；未能确定对应人员、待人工确认（match_review）%s 行", strings.Join(parts, "，"))
 	}
 	if s.Merged > 0 {
 		fmt.Fprintf(w, "；%d 个受损证件号并入真实人员", s.Merged)

@@ -1,8 +1,9 @@
 -- What the matching cascade records beside each link, and the persons it folded into others.
 
 -- id_found: the ID as the row holds it (id_number, else id_raw); name_norm: the row's name after
--- normalisation (NULL for review rows, whose name is the head's); name_agreement: same | rare | homophone |
--- differ against the person's name (NULL when either is missing).
+-- normalisation (for review rows the head's name given with the ID, the person's own only when the ID is the
+-- head's); name_agreement: same | rare | homophone | differ against the person's name (NULL when either is
+-- missing).
 ALTER TABLE links ADD COLUMN id_found VARCHAR;
 ALTER TABLE links ADD COLUMN name_norm VARCHAR;
 ALTER TABLE links ADD COLUMN name_agreement VARCHAR;
