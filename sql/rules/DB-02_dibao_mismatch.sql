@@ -30,6 +30,7 @@ SELECT g.person_key AS subject, g.person_key, p.name, p.id_number, p.county, p.t
                          WHEN r.status = 'stopped' THEN coalesce(strftime(r.stopped_on, '%Y-%m-%d') || '已停保', '已停保')
                          WHEN r.approved_on > $as_of::DATE THEN strftime(r.approved_on, '%Y-%m-%d') || '批准，晚于比对日'
                          ELSE '无在保记录' END
+                 || coalesce('；' || u.phrase, '')
             ELSE '民政低保名册：' || strftime(o.approved_on, '%Y-%m-%d') || '批准，现在保；全国系统：享受低保政策情况为'
                  || CASE WHEN g.said = '' THEN '空白' ELSE '“' || g.said || '”' END
        END AS detail
@@ -37,5 +38,6 @@ FROM gs g
 JOIN persons p ON p.person_key = g.person_key
 LEFT JOIN on_now o ON o.person_key = g.person_key
 LEFT JOIN roster r ON r.person_key = g.person_key
+LEFT JOIN rule_unsure_rows u ON u.person_key = g.person_key AND u.kind = 'dibao' AND r.person_key IS NULL
 WHERE (g.said IN ('农村低保', '城市低保', '是') AND o.person_key IS NULL)
    OR (g.said IN ('未享受', '否', '') AND o.person_key IS NOT NULL)

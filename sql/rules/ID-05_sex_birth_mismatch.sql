@@ -6,11 +6,14 @@
 -- action: 按身份证件更正全国系统中的性别或出生日期
 -- basis: GB 11643-1999 公民身份号码；集中排查工作方案 信息准确完整
 -- description: 全国系统的性别与证件号码第17位（奇数男、偶数女）不符，或出生日期与证件号码第7至14位不符（只有年月的日期比较年月）。
+-- The ID is the linked person's: a gs row whose ID was corrected (an Excel 000, a typo) is checked against
+-- the ID it should have, not against its damaged digits.
 WITH g AS (
-    SELECT g.*, strptime(substr(g.id_number, 7, 8), '%Y%m%d')::DATE AS id_birth,
-           CASE WHEN substr(g.id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS id_sex
-    FROM src_gs g
-    WHERE coalesce(id_valid(g.id_number), false)
+    SELECT g.* EXCLUDE (id_number), p.id_number, strptime(substr(p.id_number, 7, 8), '%Y%m%d')::DATE AS id_birth,
+           CASE WHEN substr(p.id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS id_sex
+    FROM rule_gs g
+    JOIN persons p ON p.person_key = g.person_key
+    WHERE coalesce(id_valid(p.id_number), false)
 ),
 bad AS (
     SELECT *,
@@ -20,7 +23,7 @@ bad AS (
                ELSE birth_date <> id_birth END AS birth_wrong
     FROM g
 )
-SELECT id_number AS subject, person_key_of(id_number) AS person_key, name, id_number,
+SELECT id_number AS subject, person_key, name, id_number,
        county, town, village, household_no,
        concat_ws('；',
            CASE WHEN sex_wrong THEN '性别登记为' || trim(sex) || '，证件号码为' || id_sex END,

@@ -21,10 +21,12 @@ SELECT g.person_key AS subject, g.person_key, p.name, p.id_number, p.county, p.t
                  THEN coalesce(e.school, '') || coalesce(e.stage, '') || '在读'
                  WHEN e.person_key IS NULL THEN '无学籍记录'
                  ELSE coalesce(e.school, '') || '学籍状态为非在读' END
+         || coalesce('；' || u.phrase, '')
        AS detail
 FROM gs g
 JOIN persons p ON p.person_key = g.person_key
 LEFT JOIN rule_education_latest e ON e.person_key = g.person_key
+LEFT JOIN rule_unsure_rows u ON u.person_key = g.person_key AND u.kind = 'education' AND e.person_key IS NULL
 WHERE (coalesce(e.enrolled, false) AND g.said IN ('', '非在校生', '学龄前儿童'))
    OR (NOT coalesce(e.enrolled, false) AND list_contains(string_split($education_stages_covered, ','), g.gs_stage))
    OR (coalesce(e.enrolled, false) AND g.gs_stage IS NOT NULL AND nullif(trim(e.stage), '') IS NOT NULL AND g.gs_stage <> trim(e.stage))

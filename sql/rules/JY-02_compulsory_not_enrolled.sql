@@ -15,10 +15,12 @@ WITH gs AS (
 )
 SELECT g.person_key AS subject, g.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
        '全国系统：' || g.age || '周岁，未填写义务教育阶段未上学原因；学籍：'
-         || CASE WHEN e.person_key IS NULL THEN '无学籍记录' ELSE coalesce(e.school, '') || '学籍状态为非在读' END AS detail
+         || CASE WHEN e.person_key IS NULL THEN '无学籍记录' ELSE coalesce(e.school, '') || '学籍状态为非在读' END
+         || coalesce('；' || u.phrase, '') AS detail
 FROM gs g
 JOIN persons p ON p.person_key = g.person_key
 LEFT JOIN rule_education_latest e ON e.person_key = g.person_key
+LEFT JOIN rule_unsure_rows u ON u.person_key = g.person_key AND u.kind = 'education' AND e.person_key IS NULL
 WHERE g.age BETWEEN $compulsory_age_min::INTEGER AND $compulsory_age_max::INTEGER
   AND NOT coalesce(e.enrolled, false)
   AND g.reason = ''

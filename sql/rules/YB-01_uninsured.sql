@@ -11,8 +11,9 @@
 SELECT g.person_key AS subject, g.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
        CASE WHEN m.person_key IS NULL THEN '医保：无该人参保记录'
             ELSE '医保：' || coalesce(m.year::VARCHAR || '年度', '最近记录') || '未处于参保状态（暂停、终止、中断或未参保）'
-       END || '；全国系统：在册人员' AS detail
+       END || '；全国系统：在册人员' || coalesce('；' || u.phrase, '') AS detail
 FROM rule_gs g
 JOIN persons p ON p.person_key = g.person_key
 LEFT JOIN rule_medical_latest m ON m.person_key = g.person_key
+LEFT JOIN rule_unsure_rows u ON u.person_key = g.person_key AND u.kind = 'medical' AND m.person_key IS NULL
 WHERE NOT coalesce(m.insured, false)
