@@ -125,3 +125,21 @@ func TestFindingsMatchAnswerKey(t *testing.T) {
 		})
 	}
 }
+
+// TestCountyFindingsMatchAnswerKey does the same on the generated county (about 400 000 residents, CSV: the
+// format that imports fastest, so the suite stays short), where namesakes, shared households and corrupted
+// IDs are common enough to show what the town cannot.
+func TestCountyFindingsMatchAnswerKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("county size: not in -short")
+	}
+	dir := t.TempDir()
+	if _, err := fixtures.Write(dir, fixtures.Options{Size: fixtures.SizeCounty, Seed: 1, Format: fixtures.FormatCSV}); err != nil {
+		t.Fatal(err)
+	}
+	s := &site{dir: dir, inbox: filepath.Join(dir, "inbox"), db: filepath.Join(dir, "bidui.duckdb"), out: filepath.Join(dir, "out")}
+	if code, _, stderr := s.runBinary(t, s.args()...); code != 0 {
+		t.Fatalf("run exited %d:\n%s", code, stderr)
+	}
+	compareWithAnswerKey(t, s.dir, s.db)
+}
