@@ -29,6 +29,7 @@ SELECT g.person_key AS subject, g.person_key, p.name, p.id_number, p.county, p.t
                  || CASE WHEN r.person_key IS NULL THEN '无此人'
                          WHEN r.status = 'stopped' THEN coalesce(strftime(r.stopped_on, '%Y-%m-%d') || '已停保', '已停保')
                          WHEN r.approved_on > $as_of::DATE THEN strftime(r.approved_on, '%Y-%m-%d') || '批准，晚于比对日'
+                         WHEN r.approved_on IS NULL THEN '在保，但批准日期空白，无法确认比对日是否在保'
                          ELSE '无在保记录' END
                  || coalesce('；' || u.phrase, '')
             ELSE '民政特困人员名册：' || strftime(o.approved_on, '%Y-%m-%d') || '批准，现在保；全国系统：享受特困供养政策情况为'
