@@ -15,7 +15,9 @@ WITH names AS (
       -- A 研判台账 row names the head of household beside any member's ID: its name counts only when the ID
       -- is the head's (the person is 户主 in 全国系统).
       AND (l.kind <> 'review'
-           OR l.person_key IN (SELECT person_key FROM rule_gs WHERE trim(relation) = '户主' AND person_key IS NOT NULL))
+           OR l.person_key IN (SELECT h.person_key FROM src_gs g
+                               JOIN links h ON h.kind = 'gs' AND h.file_id = g.file_id AND h.row_no = g.row_no
+                               WHERE trim(g.relation) = '户主'))
 )
 SELECT p.id_number AS subject, p.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
        '同一证件号码登记的姓名：' || string_agg(DISTINCT
