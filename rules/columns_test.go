@@ -36,13 +36,16 @@ func TestRequiredColumns(t *testing.T) {
 		name string
 		cols SourceColumns
 		want string // "" = runs; else a part of the skip reason
+		note string // a part of the note of a rule that runs without an optional column
 	}{
-		{"all there", SourceColumns{bidui.KindGS: {"labour": true, "measures": true}, bidui.KindMedical: {"self_pay_total": true}}, ""},
-		{"one alternative is enough", SourceColumns{bidui.KindGS: {"labour": true, "dev_support": true}}, ""},
-		{"no labour", SourceColumns{bidui.KindGS: {"measures": true}}, "labour"},
-		{"no measures at all", SourceColumns{bidui.KindGS: {"labour": true}}, "measures 或 dev_support"},
-		{"optional kind loaded without its column", SourceColumns{bidui.KindGS: {"labour": true, "measures": true}, bidui.KindMedical: {"year": true}}, "self_pay_total"},
-		{"nil checks nothing", nil, ""},
+		{"all there", SourceColumns{bidui.KindGS: {"labour": true, "measures": true}, bidui.KindMedical: {"self_pay_total": true}}, "", ""},
+		{"one alternative is enough", SourceColumns{bidui.KindGS: {"labour": true, "dev_support": true}}, "", ""},
+		{"no labour", SourceColumns{bidui.KindGS: {"measures": true}}, "labour", ""},
+		{"no measures at all", SourceColumns{bidui.KindGS: {"labour": true}}, "measures 或 dev_support", ""},
+		// rules.md: optional kinds are "never a reason to skip"; the missing column reads as blank, as when the
+		// kind is absent, and the outcome says so.
+		{"optional kind loaded without its column", SourceColumns{bidui.KindGS: {"labour": true, "measures": true}, bidui.KindMedical: {"year": true}}, "", "self_pay_total"},
+		{"nil checks nothing", nil, "", ""},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,6 +60,10 @@ func TestRequiredColumns(t *testing.T) {
 				t.Errorf("status %s (%s), want ran", o.Status, o.Reason)
 			case tt.want != "" && (o.Status != Skipped || !strings.Contains(o.Reason, tt.want)):
 				t.Errorf("status %s reason %q, want skipped naming %q", o.Status, o.Reason, tt.want)
+			case tt.want == "" && (tt.note == "") != (o.Reason == ""):
+				t.Errorf("ran with note %q, want a note naming %q", o.Reason, tt.note)
+			case tt.note != "" && !strings.Contains(o.Reason, tt.note):
+				t.Errorf("ran with note %q, want it to name %q", o.Reason, tt.note)
 			}
 		})
 	}

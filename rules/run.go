@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 type Outcome struct {
 	Rule     Rule
 	Status   string // ran | skipped | failed
-	Reason   string // why it was skipped or failed
+	Reason   string // why it was skipped or failed; for a rule that ran, the optional columns it read as blank
 	Findings int
 	Duration time.Duration
 }
@@ -46,11 +47,25 @@ func (a Availability) Reason(r Rule) string {
 // map is not checked (it is missing, and Availability says so, or it is optional and absent).
 type SourceColumns map[bidui.Kind]map[string]bool
 
-// Reason returns why rule r cannot judge with the columns the departments sent, or "" when it can.
+// Reason returns why rule r cannot judge with the columns the departments sent, or "" when it can. Only the
+// kinds the rule needs count: an optional kind is never a reason to skip (see Note).
 func (c SourceColumns) Reason(r Rule) string {
+	return c.missing(r, true)
+}
+
+// Note says which columns of the rule's optional kinds the departments' files lacked: the rule runs, reading
+// them as blank, the way it runs when the kind is absent altogether.
+func (c SourceColumns) Note(r Rule) string {
+	if m := c.missing(r, false); m != "" {
+		return "可选数据缺少列，按空白处理：" + m
+	}
+	return ""
+}
+
+func (c SourceColumns) missing(r Rule, needed bool) string {
 	var missing []string
 	for _, group := range r.Requires {
-		if _, checked := c[group[0].Kind]; !checked {
+		if _, checked := c[group[0].Kind]; !checked || slices.Contains(r.Needs, group[0].Kind) != needed {
 			continue
 		}
 		found := false
@@ -109,7 +124,7 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 				o.Status, o.Reason = Failed, err.Error()
 				log.Error("rule failed", "rule", r.Code, "file", r.File, "err", err)
 			default:
-				o.Status, o.Findings = Ran, n
+				o.Status, o.Findings, o.Reason = Ran, n, cols.Note(r)
 				log.Info("rule ran", "rule", r.Code, "findings", n, "ms", o.Duration.Milliseconds())
 			}
 		}
