@@ -120,13 +120,18 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 			SELECT $run AS run_id,
 			       h.rule || '-' || substr(sha256(h.rule || '|' || h.subject), 1, 10) AS finding_id,
 			       h.rule, c.title, c.severity, c.level, h.subject,
-			       h.county, h.town, coalesce(nullif(trim(h.village), ''), '未落村') AS village,
+			       -- rules.md: the location comes from gs, else from dibao/tekun/review (the person's, which
+			       -- matching takes from the strongest source that has one), else it is 未落村.
+			       CASE WHEN nullif(trim(h.village), '') IS NULL AND nullif(trim(p.village), '') IS NOT NULL THEN p.county ELSE h.county END AS county,
+			       CASE WHEN nullif(trim(h.village), '') IS NULL AND nullif(trim(p.village), '') IS NOT NULL THEN p.town ELSE h.town END AS town,
+			       coalesce(nullif(trim(h.village), ''), nullif(trim(p.village), ''), '未落村') AS village,
 			       h.household_no, h.person_key, h.name, h.id_number, h.detail, c.action,
 			       CASE WHEN l.status IS NULL OR l.status = 'resolved' THEN 'new' ELSE 'open' END AS status,
 			       CASE WHEN l.status IS NULL OR l.status = 'resolved' THEN $day::DATE ELSE l.first_seen END AS first_seen,
 			       $day::DATE AS last_seen
 			FROM rule_hits h
 			JOIN rule_catalogue c ON c.code = h.rule
+			LEFT JOIN persons p ON p.person_key = h.person_key
 			LEFT JOIN finding_latest l
 			       ON l.finding_id = h.rule || '-' || substr(sha256(h.rule || '|' || h.subject), 1, 10)`,
 			[]any{run, sql.Named("day", day)}},

@@ -9,8 +9,8 @@
 -- description: 全国系统户类型为脱贫户、未纳入监测（无成员有监测对象类别），人均纯收入低于 monitoring_line。一户一条，报给户主。
 SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
        h.county, h.town, h.village, h.household_no,
-       '全国系统：脱贫户，人均纯收入' || printf('%.0f', h.income_per_capita) || '元，低于监测线'
-         || printf('%.0f', $monitoring_line::DOUBLE) || '元，未纳入监测' AS detail
+       '全国系统：脱贫户，人均纯收入' || rule_amount(h.income_per_capita) || '元，低于监测线'
+         || rule_amount($monitoring_line::DOUBLE) || '元，未纳入监测' AS detail
 FROM rule_gs_households h
 WHERE h.poverty_exited
   AND NOT h.monitored

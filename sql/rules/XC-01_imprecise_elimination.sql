@@ -22,8 +22,8 @@ SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, 
        h.county, h.town, h.village, h.household_no,
        '全国系统：风险已标注消除；'
          || concat_ws('；',
-              CASE WHEN h.low_income THEN '人均纯收入' || printf('%.0f', h.income_per_capita) || '元，低于监测线'
-                                          || printf('%.0f', $monitoring_line::DOUBLE) || '元' END,
+              CASE WHEN h.low_income THEN '人均纯收入' || rule_amount(h.income_per_capita) || '元，低于监测线'
+                                          || rule_amount($monitoring_line::DOUBLE) || '元' END,
               CASE WHEN h.too_soon THEN '识别监测时间' || strftime(h.identified_on, '%Y-%m-%d') || '，风险消除时间'
                                         || strftime(h.eliminated_on, '%Y-%m-%d') || '，'
                                         || CASE WHEN h.elimination_mode = '' THEN '消除方式空白' ELSE h.elimination_mode END
