@@ -52,15 +52,18 @@ last_review AS (
     JOIN src_review r ON r.file_id = l.file_id AND r.row_no = l.row_no
     GROUP BY m.household_key
 ),
--- The person a household finding is reported against: the 户主 row, else the first newly approved member.
+-- The person a household finding is reported against: the 户主 row, else the first newly approved member (the one
+-- that triggered it), else the first row.
 heads AS (
     SELECT household_key,
-           arg_min(person_key, (CASE WHEN relation IN ('户主', '本人') OR id_number = head_id THEN 0 ELSE 1 END, row_no)) AS person_key,
-           arg_min(coalesce(name, head_name), (CASE WHEN relation IN ('户主', '本人') OR id_number = head_id THEN 0 ELSE 1 END, row_no)) AS name,
-           arg_min(coalesce(id_number, id_raw), (CASE WHEN relation IN ('户主', '本人') OR id_number = head_id THEN 0 ELSE 1 END, row_no)) AS id_number,
+           arg_min(person_key, (CASE WHEN relation IN ('户主', '本人') OR id_number = head_id THEN 0 ELSE 1 END, NOT new, row_no)) AS person_key,
+           arg_min(coalesce(name, head_name), (CASE WHEN relation IN ('户主', '本人') OR id_number = head_id THEN 0 ELSE 1 END, NOT new, row_no)) AS name,
+           arg_min(coalesce(id_number, id_raw), (CASE WHEN relation IN ('户主', '本人') OR id_number = head_id THEN 0 ELSE 1 END, NOT new, row_no)) AS id_number,
            arg_min(county, row_no) AS county, arg_min(town, row_no) AS town, arg_min(village, row_no) AS village,
            count(*) AS members
-    FROM dibao
+    FROM (SELECT *, coalesce(approved_on >= $new_assistance_since::DATE AND approved_on <= $as_of::DATE
+                             AND coalesce(nullif(trim(area_type), ''), '农村') = '农村', false) AS new
+          FROM dibao)
     GROUP BY household_key
 ),
 gs_of AS (

@@ -18,6 +18,10 @@ WITH names AS (
            OR l.person_key IN (SELECT h.person_key FROM src_gs g
                                JOIN links h ON h.kind = 'gs' AND h.file_id = g.file_id AND h.row_no = g.row_no
                                WHERE trim(g.relation) = '户主'))
+),
+-- The persons with a disagreeing name, found before the names of all the others are aggregated.
+flagged AS (
+    SELECT DISTINCT person_key FROM names WHERE name_agreement IN ('homophone', 'differ')
 )
 SELECT p.id_number AS subject, p.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
        '同一证件号码登记的姓名：' || string_agg(DISTINCT
@@ -28,6 +32,6 @@ SELECT p.id_number AS subject, p.person_key, p.name, p.id_number, p.county, p.to
                        WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
            || '「' || n.name_norm || '」') AS detail
 FROM names n
+JOIN flagged USING (person_key)
 JOIN persons p ON p.person_key = n.person_key
 GROUP BY p.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no
-HAVING bool_or(n.name_agreement IN ('homophone', 'differ'))

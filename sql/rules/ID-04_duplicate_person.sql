@@ -7,6 +7,15 @@
 -- basis: 集中排查工作方案 信息准确完整
 -- description: 同一证件号码在全国系统中出现在两个及以上户，或在同一户中出现两次及以上。同一户的同一人出现在两份全国系统导出文件
 -- description: （监测对象与脱贫人口）中是一次登记，不算重复。
+-- The IDs registered more than once are found first; only their rows are aggregated.
+WITH g AS MATERIALIZED (
+    SELECT id_number, name, row_no, county, town, village, household_no
+    FROM rule_gs
+    WHERE id_number IS NOT NULL AND id_number <> '' AND NOT again
+),
+dup AS (
+    SELECT id_number FROM g GROUP BY id_number HAVING count(*) > 1
+)
 SELECT g.id_number AS subject,
        p.person_key,
        arg_min(g.name, g.row_no) AS name,
@@ -15,8 +24,7 @@ SELECT g.id_number AS subject,
        min(g.household_no) AS household_no,
        '全国系统中登记' || count(*) || '次，涉及户编号：' || string_agg(DISTINCT coalesce(g.household_no, '（空）'), '、' ORDER BY coalesce(g.household_no, '（空）'))
          || CASE WHEN count(DISTINCT g.household_no) > 1 THEN '（跨户重复）' ELSE '（同户重复）' END AS detail
-FROM rule_gs g
+FROM g
+JOIN dup USING (id_number)
 LEFT JOIN persons p ON p.id_number = g.id_number
-WHERE g.id_number IS NOT NULL AND g.id_number <> '' AND NOT g.again
 GROUP BY g.id_number, p.person_key
-HAVING count(*) > 1

@@ -9,11 +9,12 @@
 -- The ID is the linked person's: a gs row whose ID was corrected (an Excel 000, a typo) is checked against
 -- the ID it should have, not against its damaged digits.
 WITH g AS (
-    SELECT g.* EXCLUDE (id_number), p.id_number, strptime(substr(p.id_number, 7, 8), '%Y%m%d')::DATE AS id_birth,
+    SELECT g.* EXCLUDE (id_number), p.id_number, p.person_key, strptime(substr(p.id_number, 7, 8), '%Y%m%d')::DATE AS id_birth,
            CASE WHEN substr(p.id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS id_sex
-    FROM rule_gs g
-    JOIN persons p ON p.person_key = g.person_key
-    WHERE coalesce(id_valid(p.id_number), false)
+    FROM src_gs g
+    JOIN links l ON l.kind = 'gs' AND l.file_id = g.file_id AND l.row_no = g.row_no
+    JOIN persons p ON p.person_key = l.person_key
+    WHERE p.id_number IS NOT NULL  -- a person's ID is valid by construction (matching keys persons on valid IDs)
 ),
 bad AS (
     SELECT *,

@@ -14,8 +14,15 @@ WITH h AS (
            h.dev_support IN ('尚未实施', '否', '') AS support_missing
     FROM rule_gs_households h
     WHERE h.open_monitored AND h.some_labour
+),
+trigger AS (
+    SELECT g.hh, arg_min({'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)}, g.head_order) AS who FROM rule_gs g WHERE g.labour_with GROUP BY g.hh
 )
-SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+-- The 户主, else the member that triggered it (rules.md).
+SELECT 'gs:' || h.hh AS subject,
+       CASE WHEN h.heads > 0 THEN h.head_key ELSE t.who.key END AS person_key,
+       CASE WHEN h.heads > 0 THEN h.head_name ELSE t.who.name END AS name,
+       CASE WHEN h.heads > 0 THEN h.head_id ELSE t.who.id END AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：未消除风险监测户，有劳动能力成员；'
          || concat_ws('，',
@@ -23,4 +30,5 @@ SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, 
               CASE WHEN h.support_missing THEN '实施开发式帮扶措施情况为' || CASE WHEN h.dev_support = '' THEN '空白' ELSE '“' || h.dev_support || '”' END END)
        AS detail
 FROM h
+LEFT JOIN trigger t ON t.hh = h.hh
 WHERE NOT h.has_measure OR h.support_missing

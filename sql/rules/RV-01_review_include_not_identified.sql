@@ -29,9 +29,10 @@ households AS (
     GROUP BY ALL
 )
 SELECT h.household AS subject,
-       coalesce(gh.head_key, h.person_key) AS person_key,
-       coalesce(gh.head_name, p.name, h.head_name) AS name,
-       coalesce(gh.head_id, p.id_number, h.id_number) AS id_number,
+       -- The gs household's 户主, else the person the review is about (rules.md: else the member that triggered it).
+       CASE WHEN gh.heads > 0 THEN gh.head_key ELSE h.person_key END AS person_key,
+       CASE WHEN gh.heads > 0 THEN gh.head_name ELSE coalesce(p.name, h.head_name) END AS name,
+       CASE WHEN gh.heads > 0 THEN gh.head_id ELSE coalesce(p.id_number, h.id_number) END AS id_number,
        coalesce(gh.county, p.county) AS county,
        coalesce(gh.town, p.town, h.town) AS town,
        coalesce(gh.village, p.village, h.village) AS village,

@@ -16,9 +16,10 @@ WITH excludes AS (
       AND regexp_matches(coalesce(r.reason, ''), '低保|特困|兜底')
 )
 SELECT coalesce('gs:' || e.hh, e.person_key, 'review:' || coalesce(e.id_number, e.id_raw, e.head_name)) AS subject,
-       coalesce(gh.head_key, e.person_key) AS person_key,
-       coalesce(gh.head_name, p.name, e.head_name) AS name,
-       coalesce(gh.head_id, p.id_number, e.id_number, e.id_raw) AS id_number,
+       -- The gs household's 户主, else the person the review is about (rules.md: else the member that triggered it).
+       CASE WHEN gh.heads > 0 THEN gh.head_key ELSE e.person_key END AS person_key,
+       CASE WHEN gh.heads > 0 THEN gh.head_name ELSE coalesce(p.name, e.head_name) END AS name,
+       CASE WHEN gh.heads > 0 THEN gh.head_id ELSE coalesce(p.id_number, e.id_number, e.id_raw) END AS id_number,
        coalesce(gh.county, p.county) AS county,
        coalesce(gh.town, p.town, e.town) AS town,
        coalesce(gh.village, p.village, e.village) AS village,

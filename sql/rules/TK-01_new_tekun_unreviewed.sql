@@ -48,9 +48,10 @@ last_review AS (
     GROUP BY m.household
 )
 SELECT h.household AS subject,
-       coalesce(gh.head_key, h.person_key) AS person_key,
-       coalesce(gh.head_name, h.name) AS name,
-       coalesce(gh.head_id, h.id_number) AS id_number,
+       -- The gs household's 户主, else the newly approved person (rules.md: else the member that triggered it).
+       CASE WHEN gh.heads > 0 THEN gh.head_key ELSE h.person_key END AS person_key,
+       CASE WHEN gh.heads > 0 THEN gh.head_name ELSE h.name END AS name,
+       CASE WHEN gh.heads > 0 THEN gh.head_id ELSE h.id_number END AS id_number,
        coalesce(gh.county, h.county) AS county,
        coalesce(gh.town, h.town) AS town,
        coalesce(gh.village, h.village) AS village,

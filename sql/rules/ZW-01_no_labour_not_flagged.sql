@@ -11,7 +11,7 @@
 -- description: 不是“是”。享受与否：此人在民政名册上有记录的按名册（as_of 在保），否则按全国系统低保、特困字段（农村/城市低保或特困、是）。
 -- description: 一户一条，报给户主。
 WITH assisted AS (
-    SELECT g.hh, g.name,
+    SELECT g.hh, g.name, {'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who, g.head_order,
            CASE WHEN d.person_key IS NOT NULL THEN od.person_key IS NOT NULL
                 ELSE coalesce(trim(g.dibao), '') IN ('农村低保', '城市低保', '是') END AS on_dibao,
            CASE WHEN t.person_key IS NOT NULL THEN ot.person_key IS NOT NULL
@@ -27,12 +27,17 @@ reasons AS (
     SELECT hh, string_agg(name || CASE WHEN on_dibao AND on_tekun THEN '享受低保和特困供养'
                                        WHEN on_dibao THEN '享受低保' ELSE '享受特困供养' END
                           || CASE WHEN (on_dibao AND dibao_listed) OR (on_tekun AND tekun_listed) THEN '（民政名册）' ELSE '（全国系统）' END,
-                          '、' ORDER BY name) AS what
+                          '、' ORDER BY name) AS what,
+           arg_min(who, head_order) AS who
     FROM assisted
     WHERE on_dibao OR on_tekun
     GROUP BY hh
 )
-SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+-- The 户主, else the member that triggered it (rules.md).
+SELECT 'gs:' || h.hh AS subject,
+       CASE WHEN h.heads > 0 THEN h.head_key ELSE r.who.key END AS person_key,
+       CASE WHEN h.heads > 0 THEN h.head_name ELSE r.who.name END AS name,
+       CASE WHEN h.heads > 0 THEN h.head_id ELSE r.who.id END AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：未消除风险监测户，' || h.members || '名成员均丧失劳动力或无劳动力，整户无劳动能力兜底保障户未标“是”；' || r.what AS detail
 FROM rule_gs_households h
