@@ -18,9 +18,9 @@ var (
 var statusEnum = enum(map[string][]string{
 	"active":  {"在保", "正常", "保障中", "在保中", "享受中", "正常享受", "正常保障", "正常发放", "在册"},
 	"stopped": {"停保", "退保", "终止", "注销", "停发", "退出", "取消", "暂停", "已停保", "已退保", "已注销", "已退出", "已取消", "死亡"},
-}, [2]string{"停", "stopped"}, [2]string{"终止", "stopped"}, [2]string{"注销", "stopped"}, [2]string{"取消", "stopped"}).containing(
+}, [2]string{"停", "stopped"}, [2]string{"终止", "stopped"}, [2]string{"注销", "stopped"}).containing(
 	[2]string{"注销", "stopped"}, [2]string{"迁出", "stopped"}, [2]string{"死亡", "stopped"}, [2]string{"停保", "stopped"},
-	[2]string{"终止", "stopped"}, [2]string{"取消", "stopped"}, [2]string{"退出", "stopped"})
+	[2]string{"终止", "stopped"}, [2]string{"取消", "stopped"}, [2]string{"退出", "stopped"}).negatable("active", "stopped")
 
 var areaEnum = enum(map[string][]string{
 	"农村": {"农村", "农村低保", "乡村"},

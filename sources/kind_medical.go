@@ -9,7 +9,7 @@ var insuredEnum = enum(map[string][]string{
 	[2]string{"停", "not_insured"}, [2]string{"未", "not_insured"}, [2]string{"断", "not_insured"}).containing(
 	[2]string{"中断", "not_insured"}, [2]string{"终止", "not_insured"}, [2]string{"暂停", "not_insured"}, [2]string{"停保", "not_insured"},
 	[2]string{"未参保", "not_insured"}, [2]string{"未缴费", "not_insured"}, [2]string{"正常", "insured"}, [2]string{"已参保", "insured"},
-	[2]string{"已缴费", "insured"})
+	[2]string{"已缴费", "insured"}).negatable("insured", "not_insured")
 
 var insuranceTypeEnum = enum(nil,
 	[2]string{"城乡居民", "resident"}, [2]string{"居民", "resident"}, [2]string{"新型农村合作医疗", "resident"}, [2]string{"新农合", "resident"},

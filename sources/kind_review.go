@@ -8,7 +8,7 @@ var conclusionEnum = enum(map[string][]string{
 	"exclude": {"不纳入", "不符合", "不予纳入", "不纳入监测"},
 }, [2]string{"不", "exclude"}, [2]string{"暂不", "exclude"}, [2]string{"纳入", "include"}, [2]string{"拟纳入", "include"}).containing(
 	[2]string{"不纳入", "exclude"}, [2]string{"不予纳入", "exclude"}, [2]string{"暂不", "exclude"}, [2]string{"不符合", "exclude"},
-	[2]string{"纳入", "include"})
+	[2]string{"纳入", "include"}).negatable("include", "exclude")
 
 // reviewKind is the 防止返贫监测预警研判台账 that villages and the town keep: one row per household reviewed.
 var reviewKind = &kindSpec{

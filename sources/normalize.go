@@ -356,7 +356,12 @@ type enumeration struct {
 	exact    map[string]string // normalised word -> value
 	prefixes [][2]string       // checked in order after exact: prefix -> value
 	contains [][2]string       // checked in order last, also on the word without its bracketed note
+	opposite map[string]string // value -> its negation, for a contained word written negated (未纳入)
 }
+
+// negation is a word written right before a contained word that turns it into its opposite: 未纳入, 没有纳入,
+// 无需纳入, 暂缓纳入, 非正常, 未停保, 取消停保. A negation followed by 予, 拟, 被 or 再 still negates (未予纳入).
+var negation = regexp.MustCompile(`(未|不|没有|没|无需|无须|非|暂缓|取消|否决|放弃|撤销)(予|拟|被|再)?$`)
 
 // lookup returns the value of a cell, set = false for a blank one and ok = false for an unknown word.
 func (e *enumeration) lookup(raw string) (v string, set, ok bool) {
@@ -374,11 +379,29 @@ func (e *enumeration) lookup(raw string) (v string, set, ok bool) {
 		}
 	}
 	for _, c := range e.contains {
-		if strings.Contains(s, c[0]) {
-			return c[1], true, true
+		i := strings.Index(s, c[0])
+		if i < 0 {
+			continue
 		}
+		if negation.MatchString(s[:i]) {
+			// A negated word means the opposite value, or, without one, nothing this enumeration can say.
+			if o, ok := e.opposite[c[1]]; ok {
+				return o, true, true
+			}
+			return "", false, false
+		}
+		return c[1], true, true
 	}
 	return "", false, false
+}
+
+// negatable says that values a and b are each other's negation (纳入 and 未纳入).
+func (e *enumeration) negatable(a, b string) *enumeration {
+	if e.opposite == nil {
+		e.opposite = map[string]string{}
+	}
+	e.opposite[a], e.opposite[b] = b, a
+	return e
 }
 
 // word looks a normalised word up among the exact words, then the prefixes.
