@@ -635,6 +635,47 @@ func TestMonthFormattedDateCells(t *testing.T) {
 	}
 }
 
+// TestDate1904 reads a workbook of the 1904 date system (Excel for Mac before 2011): its date cells count
+// days from 1904-01-01, so serial 43596 is 2023-05-12 there (2019-05-11 in the 1900 system); a number typed in
+// a cell without a date format is left alone.
+func TestDate1904(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mac.xlsx")
+	f := excelize.NewFile()
+	yes := true
+	if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]any{
+		{"乡镇", "村", "户主姓名", "户主身份证号", "研判日期", "研判结论"},
+		{"某镇", "甲村", "张三", cfID1, 43596, "纳入监测"},
+		{"某镇", "甲村", "李四", cfID2, 43596, "纳入监测"},
+		{"某镇", "甲村", "王五", cfID3, "20230512", "纳入监测"},
+	}
+	for r, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	month := `yyyy"年"m"月"`
+	mon, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &month})
+	f.SetCellStyle("Sheet1", "E2", "E2", day)
+	f.SetCellStyle("Sheet1", "E3", "E3", mon)
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	db := openDB(t)
+	if res := only(t, loadFile(t, db, path)); res.Status != bidui.FileLoaded {
+		t.Fatalf("status %s: %v", res.Status, res.Err)
+	}
+	got := strings.Join(queryStrings(t, db, `SELECT strftime(reviewed_on, '%Y-%m-%d') || ' ' || reviewed_on_precision FROM src_review ORDER BY row_no`), ", ")
+	if want := "2023-05-12 day, 2023-05-01 month, 2023-05-12 day"; got != want {
+		t.Errorf("reviewed_on = %s, want %s", got, want)
+	}
+}
+
 func TestMonthOnly(t *testing.T) {
 	for code, want := range map[string]bool{
 		`yyyy"年"m"月"`: true, "yyyy-mm": true, "mmm-yy": true, `[$-804]yyyy"年"m"月";@`: true, "yyyy/m": true,

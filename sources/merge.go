@@ -77,6 +77,9 @@ func (m *mergeFiller) fill(rowNo int, cells []string) []string {
 type sheetLayout struct {
 	merges     []mergeRange
 	monthCells map[[2]int]bool // {row, column}, 1-based
+	// In a workbook of the 1904 date system (Excel for Mac before 2011), the date-formatted cells, whose
+	// serials count from 1904-01-01 rather than 1900.
+	dateCells1904 map[[2]int]bool
 }
 
 // sheetLayouts reads the layout of every sheet straight from the package: excelize's GetMergeCells and
@@ -107,6 +110,9 @@ func sheetLayouts(data []byte) map[string]sheetLayout {
 		}
 	}
 	var wb struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
 		Sheets []struct {
 			Name string `xml:"name,attr"`
 			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
@@ -134,13 +140,19 @@ func sheetLayouts(data []byte) map[string]sheetLayout {
 			styles = t
 		}
 	}
-	monthXfs := monthStyles(files[styles])
+	monthXfs, dateXfs := monthStyles(files[styles])
+	if d := strings.TrimSpace(wb.Pr.Date1904); d != "1" && d != "true" {
+		dateXfs = nil
+	}
 	out := map[string]sheetLayout{}
 	for _, s := range wb.Sheets {
 		if f := files[targets[s.RID]]; f != nil {
 			l := sheetLayout{merges: scanMerges(f)}
 			if len(monthXfs) > 0 {
 				l.monthCells = scanStyledCells(f, monthXfs)
+			}
+			if len(dateXfs) > 0 {
+				l.dateCells1904 = scanStyledCells(f, dateXfs)
 			}
 			out[s.Name] = l
 		}

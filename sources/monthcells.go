@@ -13,9 +13,14 @@ import (
 // Chinese-locale yyyy"年"m"月" (27, 36, 50, 52, 57).
 var monthFormatIDs = map[int]bool{17: true, 27: true, 36: true, 50: true, 52: true, 57: true}
 
+// dateFormatIDs are the built-in number formats that show a date (with or without a time of day).
+var dateFormatIDs = map[int]bool{14: true, 15: true, 16: true, 17: true, 22: true, 27: true, 28: true, 29: true, 30: true,
+	31: true, 34: true, 35: true, 36: true, 50: true, 51: true, 52: true, 53: true, 54: true, 57: true, 58: true}
+
 // monthStyles returns the cell formats (indexes into cellXfs) of a workbook's styles part whose number format
-// shows a month without a day. Nil when there is none or the part cannot be read.
-func monthStyles(f *zip.File) map[int]bool {
+// shows a month without a day, and those that show a date of any kind. Nil when there is none or the part
+// cannot be read.
+func monthStyles(f *zip.File) (month, date map[int]bool) {
 	var st struct {
 		NumFmts []struct {
 			ID   int    `xml:"numFmtId,attr"`
@@ -26,31 +31,48 @@ func monthStyles(f *zip.File) map[int]bool {
 		} `xml:"cellXfs>xf"`
 	}
 	if f == nil || readXML(f, &st) != nil {
-		return nil
+		return nil, nil
 	}
-	month := map[int]bool{}
+	monthFmt, dateFmt := map[int]bool{}, map[int]bool{}
 	for id := range monthFormatIDs {
-		month[id] = true
+		monthFmt[id] = true
+	}
+	for id := range dateFormatIDs {
+		dateFmt[id] = true
 	}
 	for _, nf := range st.NumFmts {
-		month[nf.ID] = monthOnly(nf.Code)
+		letters := formatLetters(nf.Code)
+		monthFmt[nf.ID] = strings.Contains(letters, "y") && strings.Contains(letters, "m") && !strings.ContainsAny(letters, "dhs")
+		dateFmt[nf.ID] = strings.ContainsAny(letters, "yd")
 	}
-	var out map[int]bool
 	for i, xf := range st.Xfs {
-		if month[xf.NumFmtID] {
-			if out == nil {
-				out = map[int]bool{}
+		if monthFmt[xf.NumFmtID] {
+			if month == nil {
+				month = map[int]bool{}
 			}
-			out[i] = true
+			month[i] = true
+		}
+		if dateFmt[xf.NumFmtID] {
+			if date == nil {
+				date = map[int]bool{}
+			}
+			date[i] = true
 		}
 	}
-	return out
+	return month, date
 }
 
 // monthOnly tells a date format that shows a year and a month but no day or time: yyyy-mm, yyyy"年"m"月",
-// mmm-yy, [$-804]yyyy年m月. Literal text in quotes, escaped characters and bracketed parts are not format
-// letters.
+// mmm-yy, [$-804]yyyy年m月.
 func monthOnly(code string) bool {
+	letters := formatLetters(code)
+	return strings.Contains(letters, "y") && strings.Contains(letters, "m") &&
+		!strings.ContainsAny(letters, "dhs")
+}
+
+// formatLetters returns the format letters of a number format's first section, lower-cased. Literal text in
+// quotes, escaped characters and bracketed parts are not format letters.
+func formatLetters(code string) string {
 	var b strings.Builder
 	inQuote, inBracket := false, false
 	for i := 0; i < len(code); i++ {
@@ -72,9 +94,7 @@ func monthOnly(code string) bool {
 			b.WriteByte(c | 0x20)
 		}
 	}
-	letters := b.String()
-	return strings.Contains(letters, "y") && strings.Contains(letters, "m") &&
-		!strings.ContainsAny(letters, "dhs")
+	return b.String()
 }
 
 // scanStyledCells returns the {row, column} of every cell of a worksheet whose style index is in xfs, by

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -29,7 +30,7 @@ func openXLSX(data []byte) (*book, error) {
 				return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 			}
 			l := layouts[name]
-			return prefetch(&xlsxRows{rows: rows, merges: newMergeFiller(l.merges), monthCells: l.monthCells}), nil
+			return prefetch(&xlsxRows{rows: rows, merges: newMergeFiller(l.merges), monthCells: l.monthCells, dateCells1904: l.dateCells1904}), nil
 		}})
 	}
 	return b, nil
@@ -40,6 +41,8 @@ type xlsxRows struct {
 	n          int
 	merges     *mergeFiller
 	monthCells map[[2]int]bool // date cells formatted to show a month only
+	// date cells of a 1904-system workbook: their serials are moved to the 1900 system before anything else
+	dateCells1904 map[[2]int]bool
 }
 
 func (x *xlsxRows) next() ([]string, int, error) {
@@ -53,6 +56,13 @@ func (x *xlsxRows) next() ([]string, int, error) {
 	cells, err := x.rows.Columns(rawCells)
 	if err != nil {
 		return nil, x.n, fmt.Errorf("%w: %v", ErrUnreadable, err)
+	}
+	if len(x.dateCells1904) > 0 {
+		for i, c := range cells {
+			if x.dateCells1904[[2]int{x.n, i + 1}] {
+				cells[i] = from1904(c)
+			}
+		}
 	}
 	if len(x.monthCells) > 0 {
 		for i, c := range cells {
@@ -78,3 +88,18 @@ func monthText(raw string) string {
 }
 
 func (x *xlsxRows) close() { _ = x.rows.Close() }
+
+// days1904 is how many days the 1904 date system's day 0 (1904-01-01) is after the 1900 system's.
+const days1904 = 1462
+
+// from1904 moves the serial of a 1904-system date cell to the 1900 system; any other value is left as it is.
+func from1904(raw string) string {
+	if !serialDate.MatchString(raw) {
+		return raw
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return raw
+	}
+	return strconv.FormatFloat(f+days1904, 'f', -1, 64)
+}
