@@ -676,6 +676,58 @@ func TestDate1904(t *testing.T) {
 	}
 }
 
+// TestBlocksWithRepeatedHeaders: a roster made of one block per village, each under its own title and
+// header. Every data row of every block loads; the later titles and headers are skipped, not loaded as
+// persons named 姓名, and the header is the first one, so that the first block is not lost.
+func TestBlocksWithRepeatedHeaders(t *testing.T) {
+	for _, ext := range []string{".csv", ".xlsx"} {
+		t.Run(ext, func(t *testing.T) {
+			rows := [][]string{
+				{"某镇一村农村低保名册"},
+				{"村", "姓名", "身份证号", "与户主关系", "批准日期"},
+				{"一村", "张三", cfID1, "户主", "2023-03-01"},
+				{"一村", "李四", cfID2, "配偶", "2023-03-01"},
+				{"", "", "", "", ""},
+				{"某镇二村农村低保名册"},
+				{"村", "姓名", "身份证号", "与户主关系", "批准日期"},
+				{"二村", "王五", cfID3, "户主", "2023-04-01"},
+				{"二村", "赵六", cfID4, "户主", "2023-04-01"},
+			}
+			path := filepath.Join(t.TempDir(), "低保"+ext)
+			if ext == ".csv" {
+				writeCSV(t, path, rows, "utf-8", ',')
+			} else {
+				f := excelize.NewFile()
+				for r, row := range rows {
+					cell, _ := excelize.CoordinatesToCellName(1, r+1)
+					vals := make([]any, len(row))
+					for i, v := range row {
+						vals[i] = v
+					}
+					if err := f.SetSheetRow("Sheet1", cell, &vals); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := f.SaveAs(path); err != nil {
+					t.Fatal(err)
+				}
+				f.Close()
+			}
+			db := openDB(t)
+			res := only(t, loadFile(t, db, path))
+			if res.Status != bidui.FileLoaded || res.HeaderRow != 2 {
+				t.Fatalf("status %s, header row %d (%v), want loaded with the header on row 2", res.Status, res.HeaderRow, res.Err)
+			}
+			if got := strings.Join(queryStrings(t, db, `SELECT name FROM src_dibao ORDER BY row_no`), ","); got != "张三,李四,王五,赵六" {
+				t.Errorf("loaded %s, want 张三,李四,王五,赵六", got)
+			}
+			if res.RowsLoaded != 4 || res.RowsSkipped != 3 || res.RowsRejected != 0 {
+				t.Errorf("loaded %d skipped %d rejected %d, want 4, 3 (a blank row, a title, a header), 0", res.RowsLoaded, res.RowsSkipped, res.RowsRejected)
+			}
+		})
+	}
+}
+
 func TestMonthOnly(t *testing.T) {
 	for code, want := range map[string]bool{
 		`yyyy"年"m"月"`: true, "yyyy-mm": true, "mmm-yy": true, `[$-804]yyyy"年"m"月";@`: true, "yyyy/m": true,

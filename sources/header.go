@@ -263,8 +263,9 @@ func rank(a, b *headerMatch) int {
 
 // detectHeader finds the header row among the first rows of a sheet and the kind it belongs to. Among rows
 // and kinds whose required headers are all present, the one with the most required headers that only its
-// kind knows wins, then the one that maps the most columns; for one kind,
-// the lowest such row (the last row of a two-level header). It returns a nil match and a nil error when no
+// kind knows wins, then the one that maps the most columns; for one kind, the first such row, or the row
+// right under it when the two match equally (the last row of a two-level header, whose merged cells repeat
+// the labels above). A header repeated further down (a second village's block) is a data row to skip. It returns a nil match and a nil error when no
 // row holds any kind's required headers, and an error when two kinds match equally well.
 func detectHeader(rows [][]string) (*headerMatch, error) {
 	var best *headerMatch
@@ -288,7 +289,9 @@ func detectHeader(rows [][]string) (*headerMatch, error) {
 			case best == nil || rank(m, best) > 0:
 				best, rival = m, nil
 			case rank(m, best) == 0 && m.spec == best.spec:
-				best = m
+				if r == best.index+1 {
+					best = m
+				}
 			case rank(m, best) == 0:
 				rival = m
 			}

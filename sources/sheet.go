@@ -240,7 +240,7 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 	p.res.RowsRead += p.blanks + 1
 	p.res.RowsSkipped += p.blanks
 	p.blanks = 0
-	if p.isTotal(cells) || isFooter(cells) {
+	if p.isTotal(cells) || isFooter(cells) || p.isHeaderAgain(cells) || isTitle(cells) {
 		p.res.RowsSkipped++
 		return nil
 	}
@@ -435,6 +435,48 @@ func (p *rowParser) isTotal(cells []string) bool {
 		}
 	}
 	return false
+}
+
+// isHeaderAgain recognises the header repeated below the data, as a file made of several blocks (one per
+// village, each under its own title and header) has it: at least two cells, and every cell that lies under a
+// read column, are headers of that column's field.
+func (p *rowParser) isHeaderAgain(cells []string) bool {
+	same := 0
+	for i, c := range cells {
+		if cleanText(c) == "" || i >= len(p.hm.cols) || p.hm.cols[i] == nil {
+			continue
+		}
+		n := bareHeader(normalizeHeader(c))
+		if !slices.ContainsFunc(p.hm.cols[i].headers, func(h string) bool { return bareHeader(normalizeHeader(h)) == n }) &&
+			n != bareHeader(normalizeHeader(p.hm.seen[i])) {
+			return false
+		}
+		same++
+	}
+	return same >= 2
+}
+
+// titleWords end the title of a table: 某村农村低保名册, 二村研判台账.
+var titleWords = []string{"名册", "花名册", "台账", "统计表", "明细表", "一览表", "汇总表", "信息表", "登记表", "清单", "名单"}
+
+// isTitle recognises a table's title line between blocks of data: one text (a title merged across the row
+// repeats it) that ends with a table word and holds no long run of digits.
+func isTitle(cells []string) bool {
+	text := ""
+	for _, c := range cells {
+		if c = cleanText(c); c == "" || c == text {
+			continue
+		}
+		if text != "" {
+			return false
+		}
+		text = c
+	}
+	if digitRun(text) >= 6 {
+		return false
+	}
+	t := bareHeader(normalizeHeader(text))
+	return slices.ContainsFunc(titleWords, func(w string) bool { return strings.HasSuffix(t, w) })
 }
 
 // isTemplate recognises an empty row of a form that was numbered or filled down in advance: every cell with
