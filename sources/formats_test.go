@@ -36,6 +36,12 @@ var twoLevelFiles = map[string]sheetData{
 		{"姓名", "身份证号", "姓名", "身份证号", "", ""},
 		{"张三", cfID1, "李四", cfID2, "2023-05-12", "在保"},
 	}, merges: [][2]string{{"A1", "F1"}, {"A2", "B2"}, {"C2", "D2"}, {"E2", "E3"}, {"F2", "F3"}}},
+	// 总费用 under both 住院 and 门诊 is neither column's alone: both stay in extra as 住院/总费用 and 门诊/总费用.
+	"medical2": {name: "医保", rows: [][]any{
+		{"姓名", "身份证号", "参保状态", "住院", "", "门诊", "", "年度"},
+		{"", "", "", "个人自付", "总费用", "个人自付", "总费用", ""},
+		{"张三", cfID1, "正常", "100", "1000", "20", "200", "2023"},
+	}, merges: [][2]string{{"A1", "A2"}, {"B1", "B2"}, {"C1", "C2"}, {"D1", "E1"}, {"F1", "G1"}, {"H1", "H2"}}},
 }
 
 // TestTwoLevelHeader reads two-level merged headers from xlsx, from an HTML table saved as .xls and from a
@@ -106,6 +112,17 @@ func TestTwoLevelHeader(t *testing.T) {
 			if got, want := queryOne(t, db, `SELECT concat_ws(',', head_name, head_id, name, id_number, approved_on, status) FROM src_dibao`),
 				"张三,"+cfID1+",李四,"+cfID2+",2023-05-12,active"; got != want {
 				t.Errorf("dibao2 row %s, want %s", got, want)
+			}
+
+			medical := only(t, loadFile(t, db, paths["medical2"]))
+			if medical.Status != bidui.FileLoaded || medical.Kind != bidui.KindMedical {
+				t.Fatalf("medical2: status %s kind %s err %v", medical.Status, medical.Kind, medical.Err)
+			}
+			if c, ok := medical.Columns["total_cost"]; ok {
+				t.Errorf("medical2: total_cost read from %q, though 总费用 stands under both 住院 and 门诊", c)
+			}
+			if got, want := queryOne(t, db, `SELECT concat_ws(',', total_cost, extra->>'住院/总费用', extra->>'门诊/总费用') FROM src_medical`), "1000,200"; got != want {
+				t.Errorf("medical2: total_cost and extra %s, want %s", got, want)
 			}
 		})
 	}

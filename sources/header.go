@@ -52,11 +52,15 @@ func flattenHeader(parent, row []string) []headerCell {
 	if parent != nil && isParentRow(parent, child) {
 		above = carryParent(parent, child)
 	}
-	// A child label that occurs twice (姓名 under both 户主 and 成员) is ambiguous on its own.
-	count := map[string]int{}
-	for _, c := range child {
+	// A child label that occurs twice (姓名 under both 户主 and 成员) is ambiguous on its own; notHead counts
+	// its occurrences under a parent that is not about the head of household.
+	count, notHead := map[string]int{}, map[string]int{}
+	for i, c := range child {
 		if c != "" {
 			count[normalizeHeader(c)]++
+			if above == nil || !strings.Contains(normalizeHeader(above[i]), "户主") {
+				notHead[normalizeHeader(c)]++
+			}
 		}
 	}
 	cells := make([]headerCell, n)
@@ -84,8 +88,9 @@ func flattenHeader(parent, row []string) []headerCell {
 			if count[normalizeHeader(c)] > 1 {
 				cell = append(cell, joined, slashed)
 				// 姓名 under 户主信息 is the head's name, never the person's: a kind without head columns
-				// (gs) takes 姓名 from under 成员信息 instead.
-				if !strings.Contains(normalizeHeader(p), "户主") {
+				// (gs) takes 姓名 from under 成员信息 instead. Under two other parents (总费用 under both 住院
+				// and 门诊) it is neither's: the cell is read as parent/child or kept in extra.
+				if !strings.Contains(normalizeHeader(p), "户主") && notHead[normalizeHeader(c)] == 1 {
 					cell = append(cell, headerCandidate{alone.norm, slashed.seen})
 				}
 			} else {
