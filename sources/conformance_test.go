@@ -100,7 +100,7 @@ var conformanceCases = []conformanceCase{
 			{"", "", "暂停", "", "", "", "", ""},
 			{"", cfID3, "未参保", "职工基本医疗保险", "2023", "", "５０", ""},
 		},
-		rejects: []string{"insurance_type|bad_enum", "insured_status|bad_enum", "year|bad_integer"},
+		rejects: []string{"insurance_type|bad_enum", "insured_status|bad_enum", "year|bad_year"},
 		query: `SELECT string_agg(concat_ws(',', coalesce(name, '-'), insured_status, insurance_type, year,
 			self_pay_total), ';' ORDER BY row_no) FROM src_medical`,
 		want:     "张三,insured,resident,2023,1200.5;李四;-,not_insured,employee,2023,50.0",

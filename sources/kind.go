@@ -18,6 +18,7 @@ const (
 	typeBool                     // BOOLEAN
 	typeNumber                   // DOUBLE
 	typeInteger                  // INTEGER
+	typeYear                     // INTEGER: a year, also from a date (a date cell's serial, 2016-01-01)
 	typeEnum                     // VARCHAR from an enumeration
 	typeRisk                     // one or more elements of the VARCHAR[] column risks
 	typeMeasure                  // one element of the STRUCT(category, text)[] column measures
@@ -85,6 +86,10 @@ func number(name string, headers ...string) field {
 
 func integer(name string, headers ...string) field {
 	return field{name: name, headers: headers, typ: typeInteger}
+}
+
+func year(name string, headers ...string) field {
+	return field{name: name, headers: headers, typ: typeYear}
 }
 
 func enumField(name string, e *enumeration, headers ...string) field {

@@ -32,7 +32,7 @@ var gsKind = &kindSpec{
 		text("household_type", "户类型"),
 		text("monitor_type", "监测对象类别", "易返贫致贫户(监测对象)类型"),
 		text("policy_status", "脱贫户属性", "是否享受政策"),
-		integer("poverty_exit_year", "脱贫年度"),
+		year("poverty_exit_year", "脱贫年度"),
 		text("school_status", "在校生状况", "在校生情况"),
 		text("out_of_school_reason", "义务教育阶段未上学原因", "失学或辍学原因"),
 		text("education_level", "文化程度"),

@@ -24,7 +24,7 @@ var medicalKind = &kindSpec{
 		required(enumField("insured_status", insuredEnum, "参保状态", "参保缴费状态")),
 		enumField("insurance_type", insuranceTypeEnum, "险种类型", "参保险种"),
 		text("insured_region", "参保地", "参保地行政区划", "统筹区"),
-		integer("year", "参保年度", "年度"),
+		year("year", "参保年度", "年度"),
 		text("subsidy_category", "资助参保类别", "资助类型", "资助身份"),
 		number("self_pay_inpatient", "住院个人自付", "住院自付金额"),
 		number("self_pay_outpatient", "门诊个人自付", "门诊自付金额"),

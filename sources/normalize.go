@@ -20,7 +20,8 @@ const (
 	ReasonBadDate          = "bad_date"           // not a date in any form the contract lists
 	ReasonBadBool          = "bad_bool"           // not a yes/no value
 	ReasonBadNumber        = "bad_number"         // not an amount
-	ReasonBadInteger       = "bad_integer"        // not a whole number (year, family size)
+	ReasonBadInteger       = "bad_integer"        // not a whole number (family size)
+	ReasonBadYear          = "bad_year"           // not a year between 1900 and 2100, nor a date
 	ReasonBadEnum          = "bad_enum"           // a word the enumeration does not know
 	ReasonNoPersonKey      = "no_person_key"      // row reject: neither an ID nor a name (for verification: no 编号)
 	ReasonWrongColumnCount = "wrong_column_count" // row reject: a CSV record with text beyond its header's columns
@@ -349,6 +350,26 @@ func parseInteger(raw string) (v int32, set, ok bool) {
 		return 0, false, false
 	}
 	return int32(f), true, true
+}
+
+// parseYear reads a year: 2016, 2016年, 2016年度, or a date whose year it takes (a date cell's serial number,
+// 2016-01-01, 2016年1月). It returns ok = false for anything else, a year before 1900 or after 2100 included.
+func parseYear(raw string) (v int32, set, ok bool) {
+	s := squeeze(fold(cleanText(raw)))
+	if s == "" || placeholder(s) {
+		return 0, false, true
+	}
+	if y, set, ok := parseInteger(s); ok && set && y >= 1900 && y <= 2100 {
+		return y, true, true
+	}
+	// A number is a date cell's serial only with five digits (1927 to 2173); 16 or 3016 is no year at all.
+	if isDigits(s) && len(s) != 5 {
+		return 0, false, false
+	}
+	if t, _, ok := parseDate(s); ok && !t.IsZero() && t.Year() >= 1900 && t.Year() <= 2100 {
+		return int32(t.Year()), true, true
+	}
+	return 0, false, false
 }
 
 // An enumeration maps the words offices write to the values the staging tables hold.

@@ -218,6 +218,30 @@ func TestParseInteger(t *testing.T) {
 	}
 }
 
+func TestParseYear(t *testing.T) {
+	for _, tc := range []struct {
+		raw     string
+		v       int32
+		set, ok bool
+	}{
+		{"2016", 2016, true, true},
+		{"2016年", 2016, true, true},
+		{"2016年度", 2016, true, true},
+		{"42370", 2016, true, true}, // the serial of a date cell showing 2016/1/1
+		{"2016-01-01", 2016, true, true},
+		{"2016年1月", 2016, true, true},
+		{"", 0, false, true},
+		{"16", 0, false, false},
+		{"3016", 0, false, false},
+		{"去年", 0, false, false},
+	} {
+		v, set, ok := parseYear(tc.raw)
+		if v != tc.v || set != tc.set || ok != tc.ok {
+			t.Errorf("parseYear(%q) = %v, %v, %v; want %v, %v, %v", tc.raw, v, set, ok, tc.v, tc.set, tc.ok)
+		}
+	}
+}
+
 func TestEnumerations(t *testing.T) {
 	tests := []struct {
 		name    string

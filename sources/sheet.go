@@ -369,6 +369,13 @@ func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(
 		} else if set {
 			rec[f.name] = v
 		}
+	case typeYear:
+		v, set, ok := parseYear(trimmed)
+		if !ok {
+			bad(i, f, trimmed, ReasonBadYear)
+		} else if set {
+			rec[f.name] = v
+		}
 	case typeEnum:
 		v, set, ok := f.enum.lookup(trimmed)
 		if !ok {
