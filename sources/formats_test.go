@@ -745,6 +745,26 @@ func TestBlocksWithRepeatedHeaders(t *testing.T) {
 	}
 }
 
+// TestCheckMarkColumn: in a yes/no column answered with check marks, a blank cell is a no (sources.md: √/blank);
+// in a column of 是/否 a blank stays unknown, and so does a cell that could not be read.
+func TestCheckMarkColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "全国系统.csv")
+	writeCSV(t, path, [][]string{
+		{"户编号", "姓名", "证件号码", "是否参加城乡居民基本医疗保险", "是否危房户"},
+		{"H1", "张三", cfID1, "√", "否"},
+		{"H1", "李四", cfID2, "", ""},
+		{"H2", "王五", cfID3, "？？", "是"},
+	}, "utf-8", ',')
+	db := openDB(t)
+	if res := only(t, loadFile(t, db, path)); res.Status != bidui.FileLoaded {
+		t.Fatalf("status %s: %v", res.Status, res.Err)
+	}
+	got := strings.Join(queryStrings(t, db, `SELECT coalesce(resident_medical::VARCHAR, 'NULL') || '/' || coalesce(housing_unsafe::VARCHAR, 'NULL') FROM src_gs ORDER BY row_no`), ", ")
+	if want := "true/false, false/NULL, NULL/true"; got != want {
+		t.Errorf("resident_medical/housing_unsafe = %s, want %s", got, want)
+	}
+}
+
 func TestMonthOnly(t *testing.T) {
 	for code, want := range map[string]bool{
 		`yyyy"年"m"月"`: true, "yyyy-mm": true, "mmm-yy": true, `[$-804]yyyy"年"m"月";@`: true, "yyyy/m": true,

@@ -305,6 +305,15 @@ func parseBool(raw string) (v, set, ok bool) {
 	return false, false, false
 }
 
+// checkMark tells a yes written as a check mark: in a column of check marks a blank cell is a no.
+func checkMark(raw string) bool {
+	switch squeeze(cleanText(raw)) {
+	case "√", "✓", "✔", "☑":
+		return true
+	}
+	return false
+}
+
 // moneyMarks are what may surround or separate the digits of an amount.
 var moneyMarks = strings.NewReplacer(",", "", "，", "", "元", "", "¥", "", "￥", "", "RMB", "")
 

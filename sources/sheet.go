@@ -355,6 +355,12 @@ func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(
 		} else if set {
 			rec[f.name] = v
 		}
+		if v && checkMark(trimmed) {
+			if p.res.checkMarked == nil {
+				p.res.checkMarked = map[string]bool{}
+			}
+			p.res.checkMarked[f.name] = true
+		}
 	case typeNumber:
 		v, set, ok := parseNumber(trimmed)
 		if !ok {

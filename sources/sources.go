@@ -43,6 +43,9 @@ type Result struct {
 
 	Status string // bidui.FileLoaded, bidui.FileFailed, bidui.FileUnrecognised, bidui.FileIgnored
 	Err    error  // why it failed or was unrecognised (a *FileError); nil when loaded
+
+	// checkMarked are the yes/no columns that answer with a check mark (√): a blank cell there is a no.
+	checkMarked map[string]bool
 }
 
 // FileError is a problem with an input file, placed as precisely as it is known: the file always, then the
