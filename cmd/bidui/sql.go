@@ -182,9 +182,11 @@ func text(v any, dbType string, table bool) string {
 		}
 		return v
 	}
-	switch dbType {
-	case "JSON":
-		return fmt.Sprint(v)
+	switch v.(type) {
+	case map[string]any, []any: // a JSON, STRUCT, MAP or LIST value: written as JSON, never as Go prints it
+		if b, err := json.Marshal(v); err == nil {
+			return string(b)
+		}
 	}
 	if b, err := json.Marshal(v); err == nil {
 		if s := string(b); !strings.HasPrefix(s, "{") || table {

@@ -18,3 +18,16 @@ func TestTableAlignsByDisplayWidth(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// TestJSONValuesPrintAsJSON: a JSON, STRUCT or LIST value (extra, measures, risks) prints as JSON in the table
+// and in CSV, not as Go prints a map.
+func TestJSONValuesPrintAsJSON(t *testing.T) {
+	for _, table := range []bool{true, false} {
+		if got := text(map[string]any{"备注": "x1"}, "JSON", table); got != `{"备注":"x1"}` {
+			t.Errorf("JSON value (table %v): %s", table, got)
+		}
+		if got := text([]any{map[string]any{"category": "产业帮扶", "text": "种植"}}, "STRUCT(category VARCHAR, text VARCHAR)[]", table); got != `[{"category":"产业帮扶","text":"种植"}]` {
+			t.Errorf("list of structs (table %v): %s", table, got)
+		}
+	}
+}
