@@ -97,8 +97,17 @@ func run() error {
 	}
 	report := render(o, table)
 	fmt.Print(report)
+	// The hand-written reading of the figures below the table is kept, to be brought up to date by hand.
+	if old, err := os.ReadFile(o.out); err == nil {
+		if i := strings.Index(string(old), readingHeading); i >= 0 {
+			report += "\n" + string(old[i:])
+		}
+	}
 	return os.WriteFile(o.out, []byte(report), 0o644)
 }
+
+// readingHeading opens the hand-written part of the report, which a new measurement keeps.
+const readingHeading = "## Reading it"
 
 // fixtures returns the folder of the generated fixtures of format, generating them once.
 func fixtures(o options, format string) (string, error) {
