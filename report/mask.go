@@ -1,10 +1,23 @@
 package report
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/bidui/bidui"
 )
+
+// excelIDs is an ID that Excel turned into a number in scientific notation: 3.70323196806061E+17.
+var excelIDs = regexp.MustCompile(`[1-9]\.[0-9]{6,16}[Ee]\+?17`)
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // maskID hides the middle of an ID number for copies that are posted publicly (公示): the first 6 characters
 // (the region) and the last 4 stay, every other character becomes `*`, so 370323199001011234 reads
@@ -18,15 +31,35 @@ func maskID(id string) string {
 	return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
 }
 
-// maskIDsIn masks every valid 18-character ID number that stands alone in text (not part of a longer digit
-// run). Rules write free text into detail, and a 公示 copy must not leak a number there either. Only IDs that
-// pass the check-character test are masked, so household numbers and amounts are left alone.
+// maskIDsIn masks every ID number that stands alone in text (not part of a longer digit run): 18 characters
+// or the old 15 digits whose birth-date digits make a real date, whether or not the check character is right
+// (ID-02 quotes the damaged form, one digit away from the person's), and Excel's 3.70323196806061E+17 form.
+// Rules write free text into detail, and a 公示 copy must not leak a number there either. Household numbers
+// (no date where an ID has its birth date) and amounts are left alone.
 func maskIDsIn(text string) string {
+	text = excelIDs.ReplaceAllStringFunc(text, func(m string) string {
+		// Keep what the region shows (the first six digits), mask the rest of the mantissa.
+		var b strings.Builder
+		digits := 0
+		for _, c := range m {
+			switch {
+			case c >= '0' && c <= '9':
+				digits++
+				if digits > 6 {
+					c = '*'
+				}
+			case c == 'E' || c == 'e':
+				digits = -1 << 10 // the exponent stays
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	})
 	var b strings.Builder
 	start := -1 // start of the current run of digits (with an optional trailing X), -1 outside one
 	flush := func(end int) {
 		run := text[start:end]
-		if len(run) == 18 && bidui.ValidID(strings.ToUpper(run)) {
+		if _, dated := bidui.IDBirthDate(strings.ToUpper(run)); dated && (len(run) == 18 || isDigits(run)) {
 			b.WriteString(maskID(run))
 		} else {
 			b.WriteString(run)
