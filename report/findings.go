@@ -73,7 +73,9 @@ func feedbackColumn(ctx context.Context, db *sql.DB) (string, error) {
 	return "feedback", nil
 }
 
-// findingsQuery lists the findings of the latest run grouped by village and in the order of the workbook rows:
+// findingsQuery lists the findings of the latest run that the villages are to check (a waived one, answered
+// 情况属实无需修正, is counted in the town summary but no longer listed), grouped by village and in the order of
+// the workbook rows:
 // severity (high first), rule, household, name; finding_id last so that equal rows keep one order every run.
 // Blank town and village names count as unknown, like NULL, and unknown places come after known ones.
 // feedback is the expression feedbackColumn returned (a constant, never a value from the data).
@@ -83,6 +85,7 @@ SELECT nullif(trim(town), '') AS town_name, nullif(trim(village), '') AS village
        finding_id, rule, title, severity, household_no, name, id_number, detail, action, status, first_seen,
        ` + feedback + ` AS feedback
 FROM findings
+WHERE status <> '` + bidui.StatusWaived + `'
 ORDER BY town_name NULLS LAST, village_name NULLS LAST,
          CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
          rule, household_no NULLS LAST, name NULLS LAST, finding_id`

@@ -167,7 +167,8 @@ func TestVillageWorkbooks(t *testing.T) {
 			household: "370323001001000012", name: "李四", idNumber: validID(t, "37032320100305002"), firstSeen: "2023-05-01"},
 		{id: "DB-01-0000000002", rule: "DB-01", severity: "high", status: "new", town: "城关镇", village: "东村",
 			household: "370323001001000011", name: formulaName, idNumber: id, detail: "-1 人；+2 人", firstSeen: "2023-06-10"},
-		{id: "YB-02-0000000003", rule: "YB-02", severity: "medium", status: "waived", town: "城关镇", village: "东村",
+		{id: "YB-02-0000000009", rule: "YB-02", severity: "medium", status: "waived", town: "城关镇", village: "东村", name: "郑九"},
+		{id: "YB-02-0000000003", rule: "YB-02", severity: "medium", status: "open", town: "城关镇", village: "东村",
 			household: "370323001001000011", name: "@张三", idNumber: validID(t, "37032319850716002")},
 		{id: "DB-01-0000000004", rule: "DB-01", severity: "high", status: "new", town: "城关镇", village: "西村", name: "王五"},
 		{id: "DB-01-0000000005", rule: "DB-01", severity: "high", status: "new", town: "城关镇", name: "赵六"},
@@ -232,7 +233,7 @@ func TestVillageWorkbooks(t *testing.T) {
 	wantRow2 := map[string]string{
 		"C2": "DB-01 新增农村低保户未进行逐户研判", "D2": "高", "E2": "370323001001000011", "F2": formulaName,
 		"G2": id, "H2": "-1 人；+2 人", "I2": "处理", "J2": "2023-06-10", "K2": "新增", "L2": "",
-		"D3": "中", "F3": "@张三", "K3": "无需修正", "K4": "持续", "J4": "2023-05-01", "D4": "低",
+		"D3": "中", "F3": "@张三", "K3": "持续", "K4": "持续", "J4": "2023-05-01", "D4": "低",
 	}
 	for ref, want := range wantRow2 {
 		if got := cell(t, f, "问题清单", ref); got != want {

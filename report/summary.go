@@ -28,8 +28,9 @@ type counts struct {
 	stillPresent                int // of new and open: feedback FeedbackStillPresent
 }
 
-// current is the number of findings the findings view shows: the rows of the village workbooks.
-func (c *counts) current() int { return c.new + c.open + c.waived }
+// current is the number of findings the villages are to check: the rows of the village workbooks (a waived
+// finding is in the findings view and counted as waived, but no longer listed).
+func (c *counts) current() int { return c.new + c.open }
 
 func (c *counts) add(status string, stillPresent bool, n int) {
 	switch status {
@@ -191,7 +192,7 @@ var statusColumns = []summaryColumn{
 
 // summaryNotes explain the counts below the village table.
 var summaryNotes = []string{
-	"问题数＝本次比对仍列出的问题（新增＋持续＋无需修正），即各村问题清单的行数；已解决＝此前列出、本次比对不再出现的问题。",
+	"问题数＝本次比对列出、需要核实的问题（新增＋持续），即各村问题清单的行数；无需修正＝村里核实为情况属实、不再列出的问题；已解决＝此前列出、本次比对不再出现的问题。",
 	"已反馈修正仍存在：村里反馈已修正，但本次比对仍发现的问题（含在新增、持续中）。各规则列为该规则本次列出的问题数。",
 }
 
