@@ -491,7 +491,7 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		case len(failed[k]) > 0:
 			avail[k] = "导入失败：" + strings.Join(failed[k], "、")
 		case !loaded[k]:
-			avail[k] = "收件箱中没有该类文件"
+			avail[k] = rules.NoFiles
 		}
 	}
 	return avail, nil

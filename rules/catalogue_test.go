@@ -252,3 +252,24 @@ func mustDay(s string) time.Time {
 	}
 	return d
 }
+
+// TestFailedOptionalKindSkips: a rule that only uses a kind runs when the inbox has none of it, but not when a
+// file of it failed, since it would judge on part of the department's data.
+func TestFailedOptionalKindSkips(t *testing.T) {
+	var xc02 Rule
+	for _, r := range loadCatalogue(t) {
+		if r.Code == "XC-02" {
+			xc02 = r
+		}
+	}
+	if !slices.Contains(xc02.Uses, bidui.KindMedical) {
+		t.Fatalf("XC-02 uses %v, want medical among them", xc02.Uses)
+	}
+	if why := (Availability{bidui.KindMedical: NoFiles}).Reason(xc02); why != "" {
+		t.Errorf("no medical file: XC-02 skipped (%s), want it to run", why)
+	}
+	why := (Availability{bidui.KindMedical: "导入失败：医保.csv"}).Reason(xc02)
+	if !strings.Contains(why, "医保") || !strings.Contains(why, "导入失败") {
+		t.Errorf("medical file failed: reason %q, want XC-02 skipped naming the failed 医保 file", why)
+	}
+}

@@ -29,15 +29,26 @@ const (
 )
 
 // Availability says, per source kind, whether the run may use it: loaded (at least one file and none failed)
-// or why not.
+// or why not: NoFiles when the inbox has none, else why its files failed.
 type Availability map[bidui.Kind]string
 
-// Reason returns why rule r cannot run with the kinds available, or "" when it can.
+// NoFiles is the Availability of a kind the inbox has no file of.
+const NoFiles = "收件箱中没有该类文件"
+
+// Reason returns why rule r cannot run with the kinds available, or "" when it can. A kind the rule needs must
+// be there. A kind it only uses may be absent (the rule reads it as empty), but not failed: a failed file
+// leaves part of a department's data unread, and a rule that ran on the rest would resolve findings that
+// rest on the missing part and raise false ones (an ID recovered through that file, unrecovered).
 func (a Availability) Reason(r Rule) string {
 	var missing []string
 	for _, k := range r.Needs {
 		if why := a[k]; why != "" {
 			missing = append(missing, fmt.Sprintf("%s（%s）%s", k.Label(), k, why))
+		}
+	}
+	for _, k := range r.Uses {
+		if why := a[k]; why != "" && why != NoFiles {
+			missing = append(missing, fmt.Sprintf("%s（%s，可选）%s", k.Label(), k, why))
 		}
 	}
 	return strings.Join(missing, "；")

@@ -405,8 +405,8 @@ func TestMatchReport(t *testing.T) {
 }
 
 // TestUnreadableFileSkipsItsKind: a second 低保 roster that cannot be read at all (a truncated xlsx) fails
-// with a message naming it, every other file still loads, and the rules that need dibao are skipped rather
-// than run on the first roster alone.
+// with a message naming it, every other file still loads, and the rules that read dibao, needed or optional,
+// are skipped rather than run on the first roster alone.
 func TestUnreadableFileSkipsItsKind(t *testing.T) {
 	s := newSite(t, 0)
 	good, err := filepath.Glob(filepath.Join(s.inbox, "*.xlsx"))
@@ -443,17 +443,25 @@ func TestUnreadableFileSkipsItsKind(t *testing.T) {
 	if loaded != len(s.town.Files) {
 		t.Errorf("%d files loaded, want every fixture file: %q", loaded, files)
 	}
-	runs := queryLines(t, s.db, "SELECT rule || '|' || status || '|' || coalesce(reason, '') FROM rule_runs WHERE "+last+" ORDER BY rule")
+	// Every rule that reads dibao, needed or optional, is skipped; the others run.
+	runs := queryLines(t, s.db, `SELECT r.rule || '|' || r.status || '|' || coalesce(r.reason, '') || '|'
+			|| (list_contains(c.needs, 'dibao') OR list_contains(c.uses, 'dibao'))
+		FROM rule_runs r JOIN rule_catalogue c ON c.code = r.rule WHERE r.`+last+` ORDER BY 1`)
+	skippedOptional := 0
 	for _, r := range runs {
-		rule, rest, _ := strings.Cut(r, "|")
-		status, reason, _ := strings.Cut(rest, "|")
-		needsDibao := strings.HasPrefix(rule, "DB-")
+		parts := strings.Split(r, "|")
+		rule, status, reason, readsDibao := parts[0], parts[1], parts[2], parts[3] == "true"
 		switch {
-		case needsDibao && (status != "skipped" || !strings.Contains(reason, bad)):
+		case readsDibao && (status != "skipped" || !strings.Contains(reason, bad)):
 			t.Errorf("%s: %s %q, want skipped naming %s", rule, status, reason, bad)
-		case !needsDibao && status != "ran":
+		case !readsDibao && status != "ran":
 			t.Errorf("%s: %s %q, want ran", rule, status, reason)
+		case readsDibao && !strings.HasPrefix(rule, "DB-"):
+			skippedOptional++
 		}
+	}
+	if skippedOptional == 0 {
+		t.Error("no rule that only uses dibao was skipped")
 	}
 	if n := queryInt(t, s.db, "SELECT count(*) FROM findings WHERE rule LIKE 'DB-%'"); n != 0 {
 		t.Errorf("%d DB findings from a partial dibao roster", n)
