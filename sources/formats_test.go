@@ -765,6 +765,41 @@ func TestCheckMarkColumn(t *testing.T) {
 	}
 }
 
+// TestHeaderOnlyFails: a 医保 CSV cut short inside its first lines keeps a header and nothing under it. Loaded
+// as it is, it would say that nobody is insured; it fails instead, naming the file and the header's row. A
+// workbook with one such sheet beside a sheet with rows loads.
+func TestHeaderOnlyFails(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "医保.csv")
+	if err := os.WriteFile(path, []byte("姓名,身份证号,参保状态,参保年度,个人自"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileFailed || res.Err == nil || !strings.Contains(res.Err.Error(), "医保.csv") ||
+		!strings.Contains(res.Err.Error(), "nothing is under it") {
+		t.Fatalf("status %s, err %v; want failed, naming the file and saying nothing is under the header", res.Status, res.Err)
+	}
+
+	book := filepath.Join(dir, "低保.xlsx")
+	writeXLSX(t, book, sheetData{name: "一村", rows: [][]any{{"村", "姓名", "身份证号", "批准日期"}, {"一村", "张三", cfID1, "2023-03-01"}}})
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.NewSheet("二村")
+	f.SetSheetRow("二村", "A1", &[]any{"村", "姓名", "身份证号", "批准日期"})
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, r := range loadFile(t, db, book) {
+		if r.Status != bidui.FileLoaded {
+			t.Errorf("sheet %s: %s %v, want loaded (another sheet has rows)", r.Sheet, r.Status, r.Err)
+		}
+	}
+}
+
 func TestMonthOnly(t *testing.T) {
 	for code, want := range map[string]bool{
 		`yyyy"年"m"月"`: true, "yyyy-mm": true, "mmm-yy": true, `[$-804]yyyy"年"m"月";@`: true, "yyyy/m": true,

@@ -161,6 +161,7 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 		results = append(results, res)
 	}
 	ignoreNotes(results)
+	failHeaderOnly(path, results)
 	// Empty sheets beside sheets with data (Excel's default Sheet2, Sheet3) hold no rows to account for, so
 	// they are left out; a file with nothing but empty sheets is a failure to report.
 	if len(results) == 0 {
@@ -185,6 +186,33 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 		results = append(results, res)
 	}
 	return results, nil
+}
+
+// failHeaderOnly fails a file whose recognised sheets hold a header and nothing under it: a department's file
+// cut short (a CSV truncated inside its first lines) or exported empty. Loaded as it is, it would say that
+// nobody is insured, enrolled or on a roster, and every rule reading that kind would raise false findings.
+// A returned village workbook may come back without rows; a sheet with rows beside it keeps the file loaded.
+func failHeaderOnly(path string, results []Result) {
+	var headerOnly []int
+	for i, r := range results {
+		if r.Status != bidui.FileLoaded || r.Kind == bidui.KindVerification {
+			continue
+		}
+		if r.RowsRead > 0 {
+			return
+		}
+		headerOnly = append(headerOnly, i)
+	}
+	for _, i := range headerOnly {
+		r := &results[i]
+		r.Status = bidui.FileFailed
+		ferr := &FileError{Path: path, Sheet: r.Sheet, Row: r.HeaderRow,
+			Err: fmt.Errorf("%w: the header is on row %d and nothing is under it", ErrEmpty, r.HeaderRow)}
+		if r.Format == "csv" {
+			ferr.Sheet = ""
+		}
+		r.Err = ferr
+	}
 }
 
 // ignoreNotes marks the 说明 sheet of a returned village workbook (one whose other sheet is read as kind
