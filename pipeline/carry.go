@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/bidui/bidui"
@@ -92,6 +93,11 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 			res.Status = bidui.FileCarried
 		}
 		r.carriedFrom[res.FileID] = p.id
+		// A CSV file's one sheet is named after the file: renamed, its rows carry the new name.
+		if res.Format == "csv" && res.Sheet != filepath.Base(path) {
+			res.Sheet = filepath.Base(path)
+			r.renamedCSV[res.FileID] = res.Sheet
+		}
 		results = append(results, res)
 	}
 	return results, nil
@@ -118,7 +124,7 @@ func (r *runner) copyCarried(ctx context.Context, conn *sql.Conn, carried []sour
 		}
 	}
 	for _, t := range tables {
-		q := fmt.Sprintf(`INSERT INTO %s SELECT s.* REPLACE (m.new_id AS file_id)
+		q := fmt.Sprintf(`INSERT INTO %s SELECT s.* REPLACE (m.new_id AS file_id, coalesce(m.sheet, s.sheet) AS sheet)
 			FROM prev.%s s JOIN carry_map m ON s.file_id = m.old_id`, t, t)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("carry %s over from the published database: %w", t, err)
@@ -130,15 +136,19 @@ func (r *runner) copyCarried(ctx context.Context, conn *sql.Conn, carried []sour
 // carryMap creates the temporary table carry_map (old_id, new_id) on conn from carriedFrom: the published
 // database's file id of each carried sheet and its id in this run. drop removes it.
 func (r *runner) carryMap(ctx context.Context, conn *sql.Conn) (drop func(), err error) {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE carry_map (old_id BIGINT, new_id BIGINT)`); err != nil {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE carry_map (old_id BIGINT, new_id BIGINT, sheet VARCHAR)`); err != nil {
 		return nil, err
 	}
 	drop = func() { conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS carry_map`) }
 	var values []string
 	var args []any
 	for newID, oldID := range r.carriedFrom {
-		values = append(values, "(?, ?)")
-		args = append(args, oldID, newID)
+		values = append(values, "(?, ?, ?)")
+		var sheet any
+		if s, ok := r.renamedCSV[newID]; ok {
+			sheet = s
+		}
+		args = append(args, oldID, newID, sheet)
 	}
 	if len(values) > 0 {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO carry_map VALUES `+strings.Join(values, ", "), args...); err != nil {

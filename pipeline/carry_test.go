@@ -70,6 +70,34 @@ func TestUnchangedFilesAreCarried(t *testing.T) {
 		t.Errorf("after changing the roster: %+v, want %+v", snap3, snap1)
 	}
 
+	// Renamed, the roster is carried (same bytes) and its rows take the new name as their sheet, as the CSV
+	// file's one sheet is named after the file; the findings keep their ids.
+	renamed := filepath.Join(town.Inbox, "低保名册（更正）.csv")
+	if err := os.Rename(roster, renamed); err != nil {
+		t.Fatal(err)
+	}
+	fourth, snap4 := run("v1", false)
+	for _, f := range fourth.Files {
+		if filepath.Base(f.Path) == filepath.Base(renamed) && (f.Status != bidui.FileCarried || f.Sheet != filepath.Base(renamed)) {
+			t.Errorf("the renamed roster: %s, sheet %q; want carried as sheet %q", f.Status, f.Sheet, filepath.Base(renamed))
+		}
+	}
+	db, err := sql.Open("duckdb", cfg.DB+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheets string
+	if err := db.QueryRow(`SELECT string_agg(DISTINCT sheet, ',') FROM src_dibao`).Scan(&sheets); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if sheets != filepath.Base(renamed) {
+		t.Errorf("carried dibao rows have sheet %q, want %q", sheets, filepath.Base(renamed))
+	}
+	if !slices.Equal(snap4.findings, snap1.findings) {
+		t.Errorf("after renaming the roster the findings changed:\n%v\nwant\n%v", snap4.findings, snap1.findings)
+	}
+
 	if got := statuses(must(run("v2", false))); !allAre(got, bidui.FileLoaded) {
 		t.Errorf("another version: file statuses %v, want all parsed again", got)
 	}

@@ -128,6 +128,7 @@ type runner struct {
 
 	columns     rules.SourceColumns // the canonical columns the loaded files of each kind had
 	carriedFrom map[int64]int64     // carried sheets: new file_id -> the published database's file_id
+	renamedCSV  map[int64]string    // carried CSV files under another name: new file_id -> the sheet name now
 
 	sum        *Summary  // the summary being built, once the run is recorded
 	stage      string    // the stage running now
@@ -415,7 +416,7 @@ func inboxFiles(dir, db string) ([]string, error) {
 // importStage loads every inbox file and records it in files. It returns, per kind, why rules may not use
 // it ("" when they may).
 func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availability, error) {
-	r.columns, r.carriedFrom = rules.SourceColumns{}, map[int64]int64{}
+	r.columns, r.carriedFrom, r.renamedCSV = rules.SourceColumns{}, map[int64]int64{}, map[int64]string{}
 	paths, err := inboxFiles(r.cfg.Inbox, r.dbPath)
 	if err != nil {
 		return nil, err
