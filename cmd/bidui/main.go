@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,30 @@ import (
 
 // version is stamped at build time with -ldflags "-X main.version=…".
 var version = "dev"
+
+// recordedVersion is the version a run records and compares with the published database's before it carries
+// unchanged files, links and rule hits over: version, or, for a build without one (a plain go build says
+// dev), dev+ and the start of the executable's SHA-256, so that a rebuilt bidui never takes the previous
+// build's results for its own.
+func recordedVersion() string {
+	if version != "dev" {
+		return version
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return version
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return version
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return version
+	}
+	return version + "+" + hex.EncodeToString(h.Sum(nil))[:12]
+}
 
 // Exit codes of outputs.md.
 const (

@@ -102,7 +102,7 @@ func execRun(ctx context.Context, e *env, cfg pipeline.Config, lf logFlags) erro
 func execPipeline(e *env, lf logFlags, print func(io.Writer, *pipeline.Summary),
 	run func(pipeline.Options) (*pipeline.Summary, error)) error {
 	log, frames := lf.logger(e.stderr)
-	opt := pipeline.Options{Log: log, Version: version}
+	opt := pipeline.Options{Log: log, Version: recordedVersion()}
 	if stop := os.Getenv("BIDUI_STOP_AT"); stop != "" {
 		// Fault injection for the crash tests: stop this process (SIGSTOP) at the named point of the run
 		// (pipeline.Points), so that a test can kill it there. Not for operators.

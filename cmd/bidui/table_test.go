@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"testing"
 )
 
@@ -29,5 +30,20 @@ func TestJSONValuesPrintAsJSON(t *testing.T) {
 		if got := text([]any{map[string]any{"category": "产业帮扶", "text": "种植"}}, "STRUCT(category VARCHAR, text VARCHAR)[]", table); got != `[{"category":"产业帮扶","text":"种植"}]` {
 			t.Errorf("list of structs (table %v): %s", table, got)
 		}
+	}
+}
+
+// TestRecordedVersion: a build without a version records dev+ and its executable's hash, so that a rebuilt
+// binary does not carry the previous build's results over as its own; a stamped version is recorded as it is.
+func TestRecordedVersion(t *testing.T) {
+	saved := version
+	defer func() { version = saved }()
+	version = "dev"
+	if got := recordedVersion(); !regexp.MustCompile(`^dev\+[0-9a-f]{12}$`).MatchString(got) {
+		t.Errorf("dev build records %q, want dev+ and 12 hex digits", got)
+	}
+	version = "v1.2.3"
+	if got := recordedVersion(); got != "v1.2.3" {
+		t.Errorf("stamped build records %q, want v1.2.3", got)
 	}
 }
