@@ -13,7 +13,9 @@ WITH members AS (
 ),
 stopped AS (
     SELECT m.hh, string_agg(DISTINCT m.name || strftime(d.stopped_on, '%Y-%m-%d') || '停保'
-                            || coalesce('（' || nullif(trim(d.stop_reason), '') || '）', ''), '、') AS what,
+                            || coalesce('（' || nullif(trim(d.stop_reason), '') || '）', ''), '、'
+                            ORDER BY m.name || strftime(d.stopped_on, '%Y-%m-%d') || '停保'
+                            || coalesce('（' || nullif(trim(d.stop_reason), '') || '）', '')) AS what,
            arg_min({'key': m.person_key, 'name': m.name, 'id': coalesce(m.id_number, m.id_raw)}, m.head_order) AS who
     FROM members m
     JOIN rule_dibao d ON d.person_key = m.person_key

@@ -29,7 +29,7 @@ households AS (
            arg_min(county, (approved_on, file_id, row_no)) AS county,
            arg_min(town, (approved_on, file_id, row_no)) AS town,
            arg_min(village, (approved_on, file_id, row_no)) AS village,
-           string_agg(DISTINCT name, '、') AS names
+           string_agg(DISTINCT name, '、' ORDER BY name) AS names
     FROM tekun
     GROUP BY ALL
 ),

@@ -46,7 +46,7 @@ SELECT hh,
        coalesce(max(nullif(trim(elimination_mode), '')), '') AS elimination_mode,
        coalesce(max(nullif(trim(dev_support), '')), '') AS dev_support,
        -- Measures recorded on any member row: (category, text) with non-blank text.
-       list_distinct(flatten(list(list_filter(coalesce(measures, []), m -> nullif(trim(m.text), '') IS NOT NULL)))) AS measures,
+       list_sort(list_distinct(flatten(list(list_filter(coalesce(measures, []), m -> nullif(trim(m.text), '') IS NOT NULL))))) AS measures,
        arg_min(person_key, head_order) AS head_key,
        arg_min(name, head_order) AS head_name,
        arg_min(coalesce(id_number, id_raw), head_order) AS head_id,
@@ -113,7 +113,7 @@ SELECT l.person_key,
        arg_max(e.stage, (e.file_id, e.row_no)) AS stage,
        arg_max(e.school, (e.file_id, e.row_no)) AS school,
        arg_max(e.grade, (e.file_id, e.row_no)) AS grade,
-       string_agg(DISTINCT nullif(trim(e.aid), ''), '、') AS aid
+       string_agg(DISTINCT nullif(trim(e.aid), ''), '、' ORDER BY nullif(trim(e.aid), '')) AS aid
 FROM src_education e
 JOIN links l ON l.kind = 'education' AND l.file_id = e.file_id AND l.row_no = e.row_no
 GROUP BY l.person_key;
