@@ -28,11 +28,16 @@ func newFlagSet(e *env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and turns flag errors into usage errors; -h is not an error.
+// parseFlags parses args and turns flag errors into usage errors; -h is not an error. The usage is printed
+// once, for -h only: the flag package would also print it on every error, and again on -h.
 func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
-	if err := fs.Parse(args); err != nil {
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err = fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			usage()
 			return true, nil
 		}
 		return false, usagef("%s: %v (see bidui %s -h)", fs.Name(), err, fs.Name())

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +48,18 @@ func TestRecordedVersion(t *testing.T) {
 	version = "v1.2.3"
 	if got := recordedVersion(); got != "v1.2.3" {
 		t.Errorf("stamped build records %q, want v1.2.3", got)
+	}
+}
+
+// TestHelpPrintedOnce: -h prints a subcommand's usage once, on stdout.
+func TestHelpPrintedOnce(t *testing.T) {
+	for _, cmd := range []string{"run", "runs", "sql", "match-report", "fixtures"} {
+		var out bytes.Buffer
+		if err := Run(context.Background(), []string{cmd, "-h"}, nil, &out, io.Discard); err != nil {
+			t.Errorf("%s -h: %v", cmd, err)
+		}
+		if n := strings.Count(out.String(), "Usage:"); n != 1 {
+			t.Errorf("%s -h printed its usage %d times", cmd, n)
+		}
 	}
 }
