@@ -384,3 +384,24 @@ func TestProgressFramesOnTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoTakesDBAndConfig: like every subcommand that touches the database, demo takes --db and --config
+// (outputs.md); the config's [policy] applies.
+func TestDemoTakesDBAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(t.TempDir(), "其他位置.duckdb")
+	config := filepath.Join(dir, "c.toml")
+	if err := os.WriteFile(config, []byte("[policy]\nmonitoring_line = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"demo", "--db", db, "--config", config, filepath.Join(dir, "town")}, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr.String())
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM runs"); n != 1 {
+		t.Errorf("%s has %d runs, want 1", db, n)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM findings WHERE rule = 'SR-01'"); n != 0 {
+		t.Errorf("%d SR-01 findings with a monitoring line of 1 yuan, want none", n)
+	}
+}
