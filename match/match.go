@@ -160,7 +160,9 @@ func linkStatements() []string {
 		     LEFT JOIN m_chars m ON m.ch = c.ch
 		     GROUP BY c.norm
 		 )
-		 SELECT raw.n, mapped.norm, sounds.sound
+		 -- The sound key leaves the middle dot out, so that 艾力买买提 meets 艾力·买买提 (names_agree_s finds them
+		 -- the same).
+		 SELECT raw.n, mapped.norm, replace(sounds.sound, '` + string(nameDot) + `', '') AS sound
 		 FROM raw JOIN mapped ON mapped.n = raw.n LEFT JOIN sounds ON sounds.norm = mapped.norm`,
 		`CREATE OR REPLACE TEMP TABLE m_rows AS
 		 SELECT r.* EXCLUDE (ename), a.norm AS nname, a.sound AS nsound, b.norm AS ename, b.sound AS esound
@@ -228,38 +230,56 @@ func linkStatements() []string {
 		     SELECT k.*, substr(id, 1, 15) AS key15 FROM m_known k
 		 )
 		 SELECT kind, file_id, row_no, method, person_key, pos, kid, knname, first_kind, ename,
-		        names_agree_s(ename, knname, esound, ksound) AS agreement, ambiguity
+		        names_agree_s(ename, knname, esound, ksound) AS agreement, ambiguity, kbirth
 		 FROM (
 		     SELECT s.kind, s.file_id, s.row_no, '` + MethodID15 + `' AS method, k.person_key, NULL::INTEGER AS pos,
-		            k.id AS kid, k.cname AS knname, k.csound AS ksound, k.first_kind, s.ename, s.esound, 1 AS ambiguity
+		            k.id AS kid, k.cname AS knname, k.csound AS ksound, k.first_kind, s.ename, s.esound, 1 AS ambiguity, k.birth AS kbirth
 		     FROM m_suspect s JOIN m_known k
 		       ON substr(k.id, 1, 17) = substr(s.id_number, 1, 6) || '19' || substr(s.id_number, 7, 9)
 		     WHERE regexp_full_match(s.id_number, '[0-9]{15}')
 		     UNION ALL
 		     SELECT r.kind, r.file_id, r.row_no, CASE WHEN r.p = 18 THEN '` + MethodCheckDigit + `' ELSE '` + MethodOneDigit + `' END,
-		            k.person_key, r.p, k.id, k.cname, k.csound, k.first_kind, r.ename, r.esound, 1
+		            k.person_key, r.p, k.id, k.cname, k.csound, k.first_kind, r.ename, r.esound, 1, k.birth
 		     FROM masked_rows r JOIN masked_known k ON k.p = r.p AND k.mkey = r.mkey
 		     UNION ALL
-		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.cname, k.csound, k.first_kind, w.ename, w.esound, 1
+		     SELECT w.kind, w.file_id, w.row_no, '` + MethodSwapped + `', k.person_key, w.p, k.id, k.cname, k.csound, k.first_kind, w.ename, w.esound, 1, k.birth
 		     FROM swapped w JOIN m_known k ON k.id = w.skey
 		     UNION ALL
 		     SELECT e.kind, e.file_id, e.row_no, e.method, k.person_key, NULL, k.id, k.cname, k.csound, k.first_kind, e.ename, e.esound,
-		            count(*) OVER (PARTITION BY e.kind, e.file_id, e.row_no, e.method)
+		            count(*) OVER (PARTITION BY e.kind, e.file_id, e.row_no, e.method), k.birth
 		     FROM excel e JOIN known15 k ON k.key15 = e.key15 AND k.id IS DISTINCT FROM e.id_number
 		 )`,
-		// A row linked by correction has exactly one person among the candidates whose name agrees.
+		// Whether a candidate's name confirms the correction. The same name does; a rare character typed as ?
+		// or pinyin does when the ID leads to that candidate alone; a homophone does only then, and only
+		// when no other known person has exactly the row's name and the candidate's birth date (twins 王磊
+		// and 王蕾: a 王蕾 row with 王磊's ID one digit off may be either). Those others are the rivals.
+		`CREATE OR REPLACE TEMP TABLE m_conf AS
+		 SELECT c.*, r.rivals,
+		        CASE c.agreement WHEN 'same' THEN true
+		                         WHEN 'rare' THEN c.ambiguity = 1
+		                         WHEN 'homophone' THEN c.ambiguity = 1 AND r.rivals IS NULL
+		                         ELSE false END AS confirms
+		 FROM m_cand c
+		 LEFT JOIN (SELECT c2.kind, c2.file_id, c2.row_no, c2.person_key, list(DISTINCT k2.person_key) AS rivals
+		            FROM m_cand c2 JOIN m_known k2 ON k2.nname = c2.ename AND k2.birth = c2.kbirth AND k2.person_key <> c2.person_key
+		            WHERE c2.agreement = 'homophone'
+		            GROUP BY ALL) r
+		        ON r.kind = c.kind AND r.file_id = c.file_id AND r.row_no = c.row_no AND r.person_key = c.person_key`,
+		// A row linked by correction has exactly one person among the candidates whose name confirms it.
 		`CREATE OR REPLACE TEMP TABLE m_corrected AS
 		 SELECT kind, file_id, row_no,
-		        count(DISTINCT person_key) FILTER (WHERE agreement ` + agreeing + `) AS n_agree,
-		        arg_min(person_key, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS person_key,
-		        arg_min(method, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS method,
-		        arg_min(pos, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS pos,
-		        arg_min(agreement, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS agreement,
-		        arg_min(ambiguity, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS ambiguity,
-		        arg_min(first_kind, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS first_kind,
-		        arg_min(knname, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE agreement ` + agreeing + `) AS knname,
-		        list(DISTINCT person_key) FILTER (WHERE agreement ` + agreeing + `) AS candidates
-		 FROM m_cand GROUP BY kind, file_id, row_no`,
+		        count(DISTINCT person_key) FILTER (WHERE confirms) AS n_agree,
+		        arg_min(person_key, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS person_key,
+		        arg_min(method, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS method,
+		        arg_min(pos, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS pos,
+		        arg_min(agreement, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS agreement,
+		        arg_min(ambiguity, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS ambiguity,
+		        arg_min(first_kind, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS first_kind,
+		        arg_min(knname, (list_position(` + sqlList(Methods) + `, method), pos)) FILTER (WHERE confirms) AS knname,
+		        list(DISTINCT person_key) FILTER (WHERE confirms) AS candidates,
+		        -- Candidates whose name agrees without confirming, with their rivals: a person decides.
+		        list_distinct(flatten(list([person_key] || coalesce(rivals, [])) FILTER (WHERE agreement ` + agreeing + `))) AS plausible
+		 FROM m_conf GROUP BY kind, file_id, row_no`,
 		// Rows without a usable ID (and no correction): candidates by name, weighed by birth date and village.
 		`CREATE OR REPLACE TEMP TABLE m_byname AS
 		 WITH todo AS (
@@ -285,6 +305,12 @@ func linkStatements() []string {
 		            t.hkey, k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.freq, k.gshh
 		     FROM todo t JOIN known k ON k.len = length(t.nname) AND k.surname = substr(t.nname, 1, 1)
 		     WHERE t.nname LIKE '%?%' AND substr(t.nname, 1, 1) <> '?'
+		     UNION
+		     -- The rare character may be the one the 全国系统 could not type: 王?明 there, 王犇明 here.
+		     SELECT t.kind, t.file_id, t.row_no, t.nname, t.nsound, t.village, t.birth, t.id_raw IS NOT NULL,
+		            t.hkey, k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.freq, k.gshh
+		     FROM todo t JOIN known k ON k.len = length(t.nname) AND k.surname = substr(t.nname, 1, 1)
+		     WHERE k.nname LIKE '%?%' AND substr(k.nname, 1, 1) <> '?'
 		 ), scored AS (
 		     SELECT p.*, names_agree_s(rname, kname, rsound, ksound) AS agreement,
 		            coalesce(rbirth = birth, false) AS birth_same,
@@ -320,6 +346,12 @@ func linkStatements() []string {
 		 SELECT kind, file_id, row_no, '证件号码纠正后有' || n_agree || '个姓名一致的候选人', list_sort(candidates)
 		 FROM m_corrected WHERE n_agree > 1
 		 UNION ALL
+		 SELECT c.kind, c.file_id, c.row_no, '证件号码纠正后姓名仅同音或以生僻字相符，且不止一人可能', list_sort(c.plausible)
+		 FROM m_corrected c
+		 JOIN m_rows r ON r.kind = c.kind AND r.file_id = c.file_id AND r.row_no = c.row_no
+		 WHERE c.n_agree = 0 AND len(c.plausible) > 1 AND NOT r.valid
+		   AND NOT EXISTS (SELECT 1 FROM m_link l WHERE l.kind = c.kind AND l.file_id = c.file_id AND l.row_no = c.row_no)
+		 UNION ALL
 		 SELECT kind, file_id, row_no,
 		        CASE WHEN count(DISTINCT person_key) FILTER (WHERE accepted) > 1 THEN '姓名、出生日期、村一致的候选人有' || count(DISTINCT person_key) FILTER (WHERE accepted) || '个'
 		             WHEN count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) > 1 THEN '同名候选人' || count(DISTINCT person_key) || '个，无法以出生日期或村区分'
@@ -329,6 +361,8 @@ func linkStatements() []string {
 		        list_sort(list(DISTINCT person_key))
 		 FROM m_byname b
 		 WHERE plausible AND NOT EXISTS (SELECT 1 FROM m_link l WHERE l.kind = b.kind AND l.file_id = b.file_id AND l.row_no = b.row_no)
+		   AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = b.kind AND c.file_id = b.file_id AND c.row_no = b.row_no
+		                   AND c.n_agree = 0 AND len(c.plausible) > 1)
 		 GROUP BY kind, file_id, row_no
 		 -- A name alone is worth a look only on a row without any ID: a row whose ID nobody has is ID-01's.
 		 HAVING count(DISTINCT person_key) FILTER (WHERE accepted) > 1
@@ -366,8 +400,10 @@ func linkStatements() []string {
 		          WHEN 'check_digit' THEN '证件号码校验位与' || src_label(l.first_kind) || '不同，前17位一致'
 		          WHEN 'one_digit' THEN '证件号码第' || l.pos || '位与' || src_label(l.first_kind) || '不同'
 		          WHEN 'swapped' THEN '证件号码第' || l.pos || '、' || (l.pos + 1) || '位颠倒（与' || src_label(l.first_kind) || '相比）'
-		          WHEN 'excel_000' THEN '证件号码后三位被Excel改为000，前15位与' || src_label(l.first_kind) || '唯一一人一致'
-		          WHEN 'excel_e17' THEN '证件号码被Excel改为科学计数法，前15位与' || src_label(l.first_kind) || '唯一一人一致'
+		          WHEN 'excel_000' THEN '证件号码后三位被Excel改为000，前15位与'
+		               || CASE WHEN l.ambiguity > 1 THEN l.ambiguity || '名已知人员一致，其中姓名相同的仅一人' ELSE src_label(l.first_kind) || '唯一一人一致' END
+		          WHEN 'excel_e17' THEN '证件号码被Excel改为科学计数法，前15位与'
+		               || CASE WHEN l.ambiguity > 1 THEN l.ambiguity || '名已知人员一致，其中姓名相同的仅一人' ELSE src_label(l.first_kind) || '唯一一人一致' END
 		          ELSE '无有效证件号码，' ||
 		               concat_ws('，', CASE WHEN l.birth_same THEN '出生日期一致' END, CASE WHEN l.village_same THEN '同村' END,
 		                         CASE WHEN l.household_same THEN '低保同户成员在全国系统中与其同户'
@@ -389,7 +425,7 @@ func linkStatements() []string {
 		 FROM m_link l JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
 		 WHERE l.method = 'excel_000' AND r.valid
 		 GROUP BY l.person_key, r.id_number`,
-		`DROP TABLE m_raw`, `DROP TABLE m_chars`, `DROP TABLE m_names`, `DROP TABLE m_rows`, `DROP TABLE m_known`, `DROP TABLE m_suspect`, `DROP TABLE m_cand`,
+		`DROP TABLE m_raw`, `DROP TABLE m_chars`, `DROP TABLE m_names`, `DROP TABLE m_rows`, `DROP TABLE m_known`, `DROP TABLE m_suspect`, `DROP TABLE m_cand`, `DROP TABLE m_conf`,
 		`DROP TABLE m_corrected`, `DROP TABLE m_byname`, `DROP TABLE m_link`,
 	}...)
 }
@@ -404,7 +440,7 @@ func macroStatements() []string {
 				'[A-Za-z]+', '?', 'g'),
 			'[` + dotLookAlikes + `]', '` + string(nameDot) + `', 'g'),
 			` + sqlLiteral(rareMarks+tradKeys()) + `, ` + sqlLiteral(strings.Repeat("?", len([]rune(rareMarks)))+tradValues()) + `), '')`,
-		`CREATE OR REPLACE MACRO name_sound(n) AS translate(n, ` + sqlLiteral(soundKeys()) + `, ` + sqlLiteral(soundValues()) + `)`,
+		`CREATE OR REPLACE MACRO name_sound(n) AS translate(replace(n, '` + string(nameDot) + `', ''), ` + sqlLiteral(soundKeys()) + `, ` + sqlLiteral(soundValues()) + `)`,
 		// names_agree_s compares two normalised names given their sound keys too, so that the cascade does not
 		// translate the same names again and again; names_agree is the form for analysts.
 		`CREATE OR REPLACE MACRO names_agree_s(a, b, sa, sb) AS CASE

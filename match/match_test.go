@@ -490,3 +490,84 @@ func TestDibaoMemberPlacedByHousehold(t *testing.T) {
 		t.Errorf("dibao 王芳 linked to a 王芳 of another household: %+v", l)
 	}
 }
+
+// TestTwinsAreNotMerged: twins 王磊 and 王蕾 share a birth date. 王蕾's real ID ends 000 and passes the check
+// digit; it must not be taken for Excel's damage of 王磊's ID through the homophone. A 王蕾 row carrying
+// 王磊's ID with one digit wrong may be either twin: it goes to review, not to 王磊.
+func TestTwinsAreNotMerged(t *testing.T) {
+	var lei, leiF string // 王磊, and 王蕾 whose ID ends 000 and is valid
+	for seq := 101; seq < 999; seq += 2 {
+		first17 := fmt.Sprintf("37032320050101%03d", seq)
+		c, _ := bidui.IDCheckChar(first17)
+		if c0, _ := bidui.IDCheckChar(first17[:15] + "00"); c0 == '0' {
+			lei, leiF = first17+string(c), first17[:15]+"000"
+			break
+		}
+	}
+	if lei == "" {
+		t.Fatal("no sequence gives a valid ID ending 000")
+	}
+	typo := change(lei, 13, '0'+(lei[12]-'0'+1)%10)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "王磊", lei, "上埠村"},
+		row{bidui.KindGS, 3, "王蕾", leiF, "上埠村"},
+		row{bidui.KindMedical, 2, "王蕾", leiF, ""},
+		row{bidui.KindEducation, 2, "王蕾", typo, ""},
+	)
+	for _, r := range []struct {
+		kind bidui.Kind
+		row  int
+	}{{bidui.KindGS, 3}, {bidui.KindMedical, 2}} {
+		if l, ok := linkOf(t, db, r.kind, r.row); !ok || l.method != MethodExactID || l.personKey != keyOf(t, db, leiF) {
+			t.Errorf("%s row %d (王蕾, her own valid ID): %+v %v; want an exact link to her", r.kind, r.row, l, ok)
+		}
+	}
+	if l, ok := linkOf(t, db, bidui.KindEducation, 2); ok {
+		t.Errorf("王蕾 with 王磊's ID one digit off linked: %+v; want review", l)
+	}
+	if n := reviewCount(t, db, bidui.KindEducation, 2); n != 1 {
+		t.Errorf("王蕾 with 王磊's ID one digit off: %d match_review rows, want 1", n)
+	}
+	var merges int
+	db.QueryRow(`SELECT count(*) FROM person_merges`).Scan(&merges)
+	if merges != 0 {
+		t.Errorf("%d person merges, want none", merges)
+	}
+}
+
+// TestNamesWithoutIDAcrossForms: without an ID, a name written without its middle dot, or with the rare
+// character the 全国系统 typed as ?, still links in the same village (rules.md: ? agrees with any character).
+func TestNamesWithoutIDAcrossForms(t *testing.T) {
+	ali := id("19800101", 11)
+	wang := id("19800202", 21)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "艾力·买买提", ali, "戊村"},
+		row{bidui.KindGS, 3, "王?明", wang, "戊村"},
+		row{bidui.KindDibao, 2, "艾力买买提", "", "戊村"},
+		row{bidui.KindDibao, 3, "王犇明", "", "戊村"},
+	)
+	for r, want := range map[int]string{2: ali, 3: wang} {
+		if l, ok := linkOf(t, db, bidui.KindDibao, r); !ok || l.method != MethodName || l.personKey != keyOf(t, db, want) {
+			t.Errorf("dibao row %d: %+v %v; want a name link to %s", r, l, ok, want)
+		}
+	}
+}
+
+// TestExcelSharedPrefixSaysSo: two known persons share the first 15 digits; an E+17 row whose name is one of
+// them links to that one, and its explanation says how many shared the digits rather than "唯一一人".
+func TestExcelSharedPrefixSaysSo(t *testing.T) {
+	li := id("19900101", 121)
+	qiang := id("19900101", 123)
+	db := testDB(t)
+	load(t, db,
+		row{bidui.KindGS, 2, "孙丽", li, "东村"},
+		row{bidui.KindGS, 3, "孙强", qiang, "东村"},
+		row{bidui.KindMedical, 2, "孙丽", "3.70323" + li[6:15] + "E+17", ""},
+	)
+	l, ok := linkOf(t, db, bidui.KindMedical, 2)
+	if !ok || l.personKey != keyOf(t, db, li) || !strings.Contains(l.explanation, "2名已知人员一致") || strings.Contains(l.explanation, "唯一一人") {
+		t.Errorf("E+17 row of 孙丽: %+v %v; want a link to 孙丽 saying two persons share the digits", l, ok)
+	}
+}
