@@ -20,6 +20,10 @@ bad AS (
     SELECT s.*,
            CASE WHEN s.id_number IS NULL AND regexp_full_match(s.id_raw, '[0-9]{15}000') THEN '后三位被Excel改为000'
                 WHEN s.id_number IS NULL THEN '被Excel改为科学计数法，后几位已丢失'
+                -- A real 15-digit ID (issued before 1999) is not malformed: it stayed unlinked because the
+                -- person its 18-digit form belongs to has another name.
+                WHEN regexp_full_match(s.id_number, '[0-9]{15}') AND try_strptime('19' || substr(s.id_number, 7, 6), '%Y%m%d') IS NOT NULL
+                    THEN '为15位旧号码，升为18位后登记的姓名与本行不一致'
                 WHEN length(s.id_number) <> 18 THEN '位数不对（' || length(s.id_number) || '位）'
                 WHEN NOT regexp_full_match(s.id_number, '[0-9]{17}[0-9X]') THEN '含非法字符'
                 WHEN try_strptime(substr(s.id_number, 7, 8), '%Y%m%d') IS NULL THEN '出生日期不存在'
