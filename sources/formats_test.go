@@ -1,9 +1,11 @@
 package sources
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -797,6 +799,76 @@ func TestHeaderOnlyFails(t *testing.T) {
 		if r.Status != bidui.FileLoaded {
 			t.Errorf("sheet %s: %s %v, want loaded (another sheet has rows)", r.Sheet, r.Status, r.Err)
 		}
+	}
+}
+
+// TestPrefixedSheetWithoutRefs: a worksheet written with a namespace prefix (<x:c>, as the .NET OpenXML SDK
+// writes it) and rows whose cells leave out their optional r attribute: a month-formatted date cell is still
+// read at month precision on every row.
+func TestPrefixedSheetWithoutRefs(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "base.xlsx")
+	f := excelize.NewFile()
+	month := `yyyy"年"m"月"`
+	st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &month})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellValue("Sheet1", "A1", "x")
+	if err := f.SaveAs(base); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	is := func(v string) string { return `<x:c t="inlineStr"><x:is><x:t>` + v + `</x:t></x:is></x:c>` }
+	isRef := func(ref, v string) string {
+		return `<x:c r="` + ref + `" t="inlineStr"><x:is><x:t>` + v + `</x:t></x:is></x:c>`
+	}
+	sheet := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+		`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>` +
+		`<x:row r="1">` + isRef("A1", "乡镇") + isRef("B1", "村") + isRef("C1", "户主姓名") + isRef("D1", "户主身份证号") +
+		isRef("E1", "研判日期") + isRef("F1", "研判结论") + `</x:row>` +
+		`<x:row r="2">` + isRef("A2", "某镇") + isRef("B2", "甲村") + isRef("C2", "张三") + isRef("D2", cfID1) +
+		fmt.Sprintf(`<x:c r="E2" s="%d"><x:v>44621</x:v></x:c>`, st) + isRef("F2", "纳入监测") + `</x:row>` +
+		`<x:row>` + is("某镇") + is("甲村") + is("李四") + is(cfID2) +
+		fmt.Sprintf(`<x:c s="%d"><x:v>44621</x:v></x:c>`, st) + is("纳入监测") + `</x:row>` +
+		`</x:sheetData></x:worksheet>`
+	zr, err := zip.OpenReader(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "研判.xlsx")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(out)
+	for _, zf := range zr.File {
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zf.Name == "xl/worksheets/sheet1.xml" {
+			w.Write([]byte(sheet))
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	zr.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	db := openDB(t)
+	if res := only(t, loadFile(t, db, path)); res.Status != bidui.FileLoaded {
+		t.Fatalf("status %s: %v", res.Status, res.Err)
+	}
+	got := strings.Join(queryStrings(t, db, `SELECT strftime(reviewed_on, '%Y-%m-%d') || ' ' || reviewed_on_precision FROM src_review ORDER BY row_no`), ", ")
+	if want := "2022-03-01 month, 2022-03-01 month"; got != want {
+		t.Errorf("reviewed_on = %s, want %s", got, want)
 	}
 }
 

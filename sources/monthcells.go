@@ -3,6 +3,8 @@ package sources
 import (
 	"archive/zip"
 	"bytes"
+	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -98,38 +100,74 @@ func formatLetters(code string) string {
 }
 
 // scanStyledCells returns the {row, column} of every cell of a worksheet whose style index is in xfs, by
-// scanning the part's bytes for <c … s="N"> without parsing the rows.
+// scanning the part's bytes for <row …> and <c … s="N"> tags without parsing the rows. A worksheet written with
+// a namespace prefix (<x:c …>, as the .NET OpenXML SDK writes it) is scanned for its prefixed tags; a row or
+// cell without its r attribute (it is optional) is the one after the previous.
 func scanStyledCells(f *zip.File, xfs map[int]bool) map[[2]int]bool {
 	out := map[[2]int]bool{}
-	scanTags(f, "<c ", func(rest []byte) {
-		if end := bytes.IndexByte(rest, '>'); end >= 0 {
-			if cell, ok := styledCell(rest[:end], xfs); ok {
-				out[cell] = true
+	row, col := 0, 0
+	scanTags(f, "<"+elementPrefix(f, "worksheet"), func(rest []byte) {
+		var isRow bool
+		switch {
+		case len(rest) > 3 && string(rest[:3]) == "row" && (rest[3] == ' ' || rest[3] == '>' || rest[3] == '\t' || rest[3] == '\n' || rest[3] == '\r'):
+			isRow = true
+		case len(rest) > 1 && rest[0] == 'c' && (rest[1] == ' ' || rest[1] == '>' || rest[1] == '\t' || rest[1] == '\n' || rest[1] == '\r'):
+		default:
+			return
+		}
+		end := bytes.IndexByte(rest, '>')
+		if end < 0 {
+			return
+		}
+		attrs := rest[:end]
+		if isRow {
+			row, col = row+1, 0
+			if r, ok := attr(attrs, "r"); ok {
+				if n, err := strconv.Atoi(r); err == nil {
+					row = n
+				}
 			}
+			return
+		}
+		col++
+		if r, ok := attr(attrs, "r"); ok {
+			if c, n, err := excelize.CellNameToCoordinates(r); err == nil {
+				col, row = c, n
+			}
+		}
+		if styled(attrs, xfs) {
+			out[[2]int{row, col}] = true
 		}
 	})
 	return out
 }
 
-// styledCell reads the r and s attributes of a cell's start tag.
-func styledCell(attrs []byte, xfs map[int]bool) ([2]int, bool) {
-	s, ok := attr(attrs, "s")
-	if !ok {
-		return [2]int{}, false
-	}
-	idx, err := strconv.Atoi(s)
-	if err != nil || !xfs[idx] {
-		return [2]int{}, false
-	}
-	r, ok := attr(attrs, "r")
-	if !ok {
-		return [2]int{}, false
-	}
-	col, row, err := excelize.CellNameToCoordinates(r)
+// worksheetRoot finds the root element of a part and its namespace prefix: <x:worksheet …> gives x.
+var worksheetRoot = regexp.MustCompile(`<(?:([A-Za-z_][\w.-]*):)?(worksheet)[\s>]`)
+
+// elementPrefix returns "x:" when the part's root element name is written with prefix x, else "".
+func elementPrefix(f *zip.File, root string) string {
+	rc, err := f.Open()
 	if err != nil {
-		return [2]int{}, false
+		return ""
 	}
-	return [2]int{row, col}, true
+	defer rc.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(rc, head)
+	if m := worksheetRoot.FindSubmatch(head[:n]); m != nil && string(m[2]) == root && len(m[1]) > 0 {
+		return string(m[1]) + ":"
+	}
+	return ""
+}
+
+// styled tells whether a cell's start tag has a style index in xfs.
+func styled(attrs []byte, xfs map[int]bool) bool {
+	v, ok := attr(attrs, "s")
+	if !ok {
+		return false
+	}
+	idx, err := strconv.Atoi(v)
+	return err == nil && xfs[idx]
 }
 
 // attr returns the value of attribute name in a start tag's attributes.
