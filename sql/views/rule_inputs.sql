@@ -104,19 +104,28 @@ CREATE OR REPLACE VIEW rule_medical_latest AS
 SELECT * FROM rule_medical_years
 QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY year DESC NULLS LAST) = 1;
 
--- rule_education_latest: each linked person's latest education row (last file, last row), enrolled or not,
--- and every aid text of the person's rows.
+-- rule_education_latest: each linked person's education state. A school's last row (last file, last row) says
+-- whether the person is still there; the person is enrolled when any school's last row says so (a pupil who
+-- moved on to 初中 has the primary school's 毕业 row too, wherever the file puts it). school, stage, grade and
+-- enrollment are those of an enrolled school's last row, else of the person's last row; aid is every aid
+-- text of the person's rows.
 CREATE OR REPLACE VIEW rule_education_latest AS
-SELECT l.person_key,
-       arg_max(e.enrollment = 'enrolled', (e.file_id, e.row_no)) AS enrolled,
-       arg_max(e.enrollment, (e.file_id, e.row_no)) AS enrollment,
-       arg_max(e.stage, (e.file_id, e.row_no)) AS stage,
-       arg_max(e.school, (e.file_id, e.row_no)) AS school,
-       arg_max(e.grade, (e.file_id, e.row_no)) AS grade,
-       string_agg(DISTINCT nullif(trim(e.aid), ''), '、' ORDER BY nullif(trim(e.aid), '')) AS aid
-FROM src_education e
-JOIN links l ON l.kind = 'education' AND l.file_id = e.file_id AND l.row_no = e.row_no
-GROUP BY l.person_key;
+WITH rows AS (
+    SELECT l.person_key, e.*, (e.file_id, e.row_no) AS pos,
+           arg_max(e.enrollment = 'enrolled', (e.file_id, e.row_no))
+               OVER (PARTITION BY l.person_key, coalesce(nullif(trim(e.school), ''), '')) AS school_enrolled
+    FROM src_education e
+    JOIN links l ON l.kind = 'education' AND l.file_id = e.file_id AND l.row_no = e.row_no
+)
+SELECT person_key,
+       bool_or(coalesce(school_enrolled, false)) AS enrolled,
+       arg_max(enrollment, (coalesce(school_enrolled, false), pos)) AS enrollment,
+       arg_max(stage, (coalesce(school_enrolled, false), pos)) AS stage,
+       arg_max(school, (coalesce(school_enrolled, false), pos)) AS school,
+       arg_max(grade, (coalesce(school_enrolled, false), pos)) AS grade,
+       string_agg(DISTINCT nullif(trim(aid), ''), '、' ORDER BY nullif(trim(aid), '')) AS aid
+FROM rows
+GROUP BY person_key;
 
 -- rule_school_stage(s): the education stage a gs 在校生状况 names (学前, 小学, 初中, 高中, 中职, 高职, 本科, 研究生),
 -- NULL when it names none (blank, 非在校生, 学龄前儿童, 技师学院…).
