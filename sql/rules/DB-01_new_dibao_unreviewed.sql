@@ -16,7 +16,7 @@ WITH dibao AS (
 ),
 -- The households newly approved for rural dibao, with the date of their first new approval.
 new_households AS (
-    SELECT household_key, min(approved_on) AS approved_on
+    SELECT household_key, min(approved_on) AS approved_on, arg_min(approved_on_precision, approved_on) AS prec
     FROM dibao
     WHERE approved_on >= $new_assistance_since::DATE
       AND approved_on <= $as_of::DATE
@@ -46,7 +46,9 @@ members AS (
     SELECT dg.household_key, g.person_key FROM dibao_gs dg JOIN gs g ON g.household_no = dg.household_no
 ),
 last_review AS (
-    SELECT m.household_key, max(r.reviewed_on) AS reviewed_on
+    -- A review dated to the month only (2023-02) may be late in it: it counts as its month's last day.
+    SELECT m.household_key, max(rule_last_day(r.reviewed_on, r.reviewed_on_precision)) AS reviewed_on,
+           arg_max(r.reviewed_on_precision, rule_last_day(r.reviewed_on, r.reviewed_on_precision)) AS prec
     FROM members m
     JOIN links l ON l.kind = 'review' AND l.person_key = m.person_key
     JOIN src_review r ON r.file_id = l.file_id AND r.row_no = l.row_no
@@ -79,9 +81,9 @@ SELECT n.household_key AS subject,
        coalesce(gh.town, hd.town) AS town,
        coalesce(gh.village, hd.village) AS village,
        go.household_no,
-       '民政名册：' || strftime(n.approved_on, '%Y-%m-%d') || '批准农村低保（' || hd.members || '人）；'
+       '民政名册：' || rule_date_text(n.approved_on, n.prec) || '批准农村低保（' || hd.members || '人）；'
          || CASE WHEN lr.reviewed_on IS NULL THEN '研判台账：无该户研判记录'
-                 ELSE '研判台账：最近一次研判' || strftime(lr.reviewed_on, '%Y-%m-%d') || '，早于批准日前'
+                 ELSE '研判台账：最近一次研判' || rule_date_text(lr.reviewed_on, lr.prec) || '，早于批准日前'
                       || $review_lead_days || '天' END
          || CASE WHEN go.household_no IS NULL THEN '；全国系统：无该户' ELSE '；全国系统：户编号' || go.household_no || '，未纳入监测' END
        AS detail

@@ -14,12 +14,14 @@ WITH includes AS (
     FROM rule_review r
     LEFT JOIN (SELECT DISTINCT person_key, hh FROM rule_gs WHERE person_key IS NOT NULL) g ON g.person_key = r.person_key
     WHERE r.conclusion = 'include'
-      AND r.reviewed_on <= $as_of::DATE - $identify_days::INTEGER
+      -- A review dated to the month only is overdue only when its whole month is.
+      AND rule_last_day(r.reviewed_on, r.reviewed_on_precision) <= $as_of::DATE - $identify_days::INTEGER
 ),
 households AS (
     SELECT coalesce('gs:' || hh, person_key, 'review:' || coalesce(id_number, id_raw, head_name)) AS household,
            any_value(hh) AS hh,
            min(reviewed_on) AS reviewed_on,
+           arg_min(reviewed_on_precision, (reviewed_on, file_id, row_no)) AS prec,
            arg_min(person_key, (reviewed_on, file_id, row_no)) AS person_key,
            arg_min(coalesce(id_number, id_raw), (reviewed_on, file_id, row_no)) AS id_number,
            arg_min(head_name, (reviewed_on, file_id, row_no)) AS head_name,
@@ -37,7 +39,7 @@ SELECT h.household AS subject,
        coalesce(gh.town, p.town, h.town) AS town,
        coalesce(gh.village, p.village, h.village) AS village,
        gh.household_no,
-       '研判台账：' || strftime(h.reviewed_on, '%Y-%m-%d') || '研判结论为纳入监测；全国系统：'
+       '研判台账：' || rule_date_text(h.reviewed_on, h.prec) || '研判结论为纳入监测；全国系统：'
          || CASE WHEN gh.hh IS NULL THEN '无该户' ELSE '户编号' || gh.household_no || '未纳入监测' END
          || '（研判后已超过' || $identify_days || '天）'
        AS detail

@@ -43,7 +43,9 @@ member_keys AS (
     WHERE g.person_key IS NOT NULL
 ),
 last_review AS (
-    SELECT m.household, max(r.reviewed_on) AS reviewed_on
+    -- A review dated to the month only may be late in it: it counts as its month's last day.
+    SELECT m.household, max(rule_last_day(r.reviewed_on, r.reviewed_on_precision)) AS reviewed_on,
+           arg_max(r.reviewed_on_precision, rule_last_day(r.reviewed_on, r.reviewed_on_precision)) AS prec
     FROM member_keys m JOIN rule_review r ON r.person_key = m.person_key
     GROUP BY m.household
 )
@@ -58,7 +60,7 @@ SELECT h.household AS subject,
        gh.household_no,
        '民政特困名册：' || strftime(h.approved_on, '%Y-%m-%d') || '认定分散供养特困人员（' || h.names || '）；'
          || CASE WHEN lr.reviewed_on IS NULL THEN '研判台账：无该户研判记录'
-                 ELSE '研判台账：最近一次研判' || strftime(lr.reviewed_on, '%Y-%m-%d') || '，早于认定日前'
+                 ELSE '研判台账：最近一次研判' || rule_date_text(lr.reviewed_on, lr.prec) || '，早于认定日前'
                       || $review_lead_days || '天' END
          || CASE WHEN gh.hh IS NULL THEN '；全国系统：无该户' ELSE '；全国系统：户编号' || gh.household_no || '，未纳入监测' END
        AS detail

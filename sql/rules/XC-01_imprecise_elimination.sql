@@ -24,8 +24,8 @@ SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, 
          || concat_ws('；',
               CASE WHEN h.low_income THEN '人均纯收入' || rule_amount(h.income_per_capita) || '元，低于监测线'
                                           || rule_amount($monitoring_line::DOUBLE) || '元' END,
-              CASE WHEN h.too_soon THEN '识别监测时间' || strftime(h.identified_on, '%Y-%m-%d') || '，风险消除时间'
-                                        || strftime(h.eliminated_on, '%Y-%m-%d') || '，'
+              CASE WHEN h.too_soon THEN '识别监测时间' || rule_date_text(h.identified_on, h.identified_on_precision) || '，风险消除时间'
+                                        || rule_date_text(h.eliminated_on, h.eliminated_on_precision) || '，'
                                         || CASE WHEN h.elimination_mode = '' THEN '消除方式空白' ELSE h.elimination_mode END
                                         || '不足' || $elimination_min_months || '个月' END,
               CASE WHEN h.no_measure THEN '无任何帮扶措施记录' END)

@@ -10,7 +10,7 @@
 -- description: 风险已标注消除，而消除日之后（且不晚于 as_of）有成员被批准享受低保或认定特困（不论现在是否在保），或有成员在消除年度之后的
 -- description: 某一年度医保个人自付合计达到 self_pay_poverty。消除日空白的不判断。一户一条，报给户主。
 WITH h AS (
-    SELECT hh, household_no, eliminated_on, heads, head_key, head_name, head_id, county, town, village
+    SELECT hh, household_no, eliminated_on, eliminated_on_precision, heads, head_key, head_name, head_id, county, town, village
     FROM rule_gs_households WHERE risk_eliminated AND eliminated_on IS NOT NULL
 ),
 -- The linked members of those households with the household's elimination date.
@@ -41,6 +41,6 @@ SELECT 'gs:' || h.hh AS subject,
        CASE WHEN h.heads > 0 THEN h.head_name ELSE r.who.name END AS name,
        CASE WHEN h.heads > 0 THEN h.head_id ELSE r.who.id END AS id_number,
        h.county, h.town, h.village, h.household_no,
-       '全国系统：' || strftime(h.eliminated_on, '%Y-%m-%d') || '风险消除；消除后：'
+       '全国系统：' || rule_date_text(h.eliminated_on, h.eliminated_on_precision) || '风险消除；消除后：'
          || r.what AS detail
 FROM h JOIN by_household r ON r.hh = h.hh

@@ -10,7 +10,7 @@
 SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：' || h.members || '名成员均丧失劳动力或无劳动力，风险已于'
-         || coalesce(strftime(h.eliminated_on, '%Y-%m-%d'), '（日期空白）') || '标注消除' AS detail
+         || coalesce(rule_date_text(h.eliminated_on, h.eliminated_on_precision), '（日期空白）') || '标注消除' AS detail
 FROM rule_gs_households h
 WHERE h.monitored
   AND h.all_no_labour

@@ -42,7 +42,9 @@ SELECT hh,
        bool_or(labour_with) AS some_labour,
        max(income_per_capita) AS income_per_capita,
        max(identified_on) AS identified_on,
+       arg_max(identified_on_precision, identified_on) AS identified_on_precision,
        max(eliminated_on) AS eliminated_on,
+       arg_max(eliminated_on_precision, eliminated_on) AS eliminated_on_precision,
        coalesce(max(nullif(trim(elimination_mode), '')), '') AS elimination_mode,
        coalesce(max(nullif(trim(dev_support), '')), '') AS dev_support,
        -- Measures recorded on any member row: (category, text) with non-blank text.
@@ -166,3 +168,12 @@ GROUP BY c.person_key, c.kind;
 -- (7999.99 must not read as 8000 beside a monitoring line of 8000).
 CREATE OR REPLACE MACRO rule_amount(x) AS
 CASE WHEN x = round(x) THEN printf('%.0f', x) ELSE rtrim(rtrim(printf('%.2f', x), '0'), '.') END;
+
+-- rule_last_day(d, prec): the latest day a date can mean: a month-precision date (2023-05, held as the
+-- 1st) may be any day of its month, so a rule that fires only when a date is early enough takes its last day.
+CREATE OR REPLACE MACRO rule_last_day(d, prec) AS
+CASE WHEN prec = 'month' THEN last_day(d) ELSE d END;
+
+-- rule_date_text(d, prec): a date in a finding's detail as the source gave it: 2023-05 for a month.
+CREATE OR REPLACE MACRO rule_date_text(d, prec) AS
+CASE WHEN prec = 'month' THEN strftime(d, '%Y-%m') ELSE strftime(d, '%Y-%m-%d') END;
