@@ -765,6 +765,22 @@ func TestCheckMarkColumn(t *testing.T) {
 	if want := "true/false, false/NULL, NULL/true"; got != want {
 		t.Errorf("resident_medical/housing_unsafe = %s, want %s", got, want)
 	}
+
+	// One √ in a column answered 是/否 is not a column of marks: its blanks stay unknown.
+	mixed := filepath.Join(t.TempDir(), "全国系统.csv")
+	writeCSV(t, mixed, [][]string{
+		{"户编号", "姓名", "证件号码", "风险是否已消除"},
+		{"H1", "张三", cfID1, "是"},
+		{"H1", "李四", cfID2, ""},
+		{"H2", "王五", cfID3, "√"},
+	}, "utf-8", ',')
+	db = openDB(t)
+	if res := only(t, loadFile(t, db, mixed)); res.Status != bidui.FileLoaded {
+		t.Fatalf("status %s: %v", res.Status, res.Err)
+	}
+	if got := strings.Join(queryStrings(t, db, `SELECT coalesce(risk_eliminated::VARCHAR, 'NULL') FROM src_gs ORDER BY row_no`), ", "); got != "true, NULL, true" {
+		t.Errorf("risk_eliminated in a 是/√ column = %s, want true, NULL, true", got)
+	}
 }
 
 // TestHeaderOnlyFails: a 医保 CSV cut short inside its first lines keeps a header and nothing under it. Loaded
@@ -869,6 +885,50 @@ func TestPrefixedSheetWithoutRefs(t *testing.T) {
 	got := strings.Join(queryStrings(t, db, `SELECT strftime(reviewed_on, '%Y-%m-%d') || ' ' || reviewed_on_precision FROM src_review ORDER BY row_no`), ", ")
 	if want := "2022-03-01 month, 2022-03-01 month"; got != want {
 		t.Errorf("reviewed_on = %s, want %s", got, want)
+	}
+}
+
+// TestBlocksWithTwoLevelHeaders: the same with a two-level header (户主信息 and 成员信息 over 姓名 and 身份证号)
+// repeated over each block: the repeated rows are skipped, not loaded as persons named 姓名 or 成员信息.
+func TestBlocksWithTwoLevelHeaders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "低保.xlsx")
+	writeXLSX(t, path, sheetData{name: "低保", rows: [][]any{
+		{"户主信息", "", "成员信息", "", "审批日期", "保障状态"},
+		{"姓名", "身份证号", "姓名", "身份证号", "", ""},
+		{"张三", cfID1, "张三", cfID1, "2023-05-12", "在保"},
+		{"户主信息", "", "成员信息", "", "审批日期", "保障状态"},
+		{"姓名", "身份证号", "姓名", "身份证号", "", ""},
+		{"王五", cfID3, "赵六", cfID4, "2023-05-12", "在保"},
+	}, merges: [][2]string{{"A1", "B1"}, {"C1", "D1"}, {"E1", "E2"}, {"F1", "F2"}, {"A4", "B4"}, {"C4", "D4"}, {"E4", "E5"}, {"F4", "F5"}}})
+	db := openDB(t)
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.HeaderRow != 2 {
+		t.Fatalf("status %s, header row %d (%v)", res.Status, res.HeaderRow, res.Err)
+	}
+	if got := strings.Join(queryStrings(t, db, `SELECT name FROM src_dibao ORDER BY row_no`), ","); got != "张三,赵六" {
+		t.Errorf("loaded %s, want 张三,赵六", got)
+	}
+	if res.RowsLoaded != 2 || res.RowsSkipped != 2 || res.RowsRejected != 0 {
+		t.Errorf("loaded %d skipped %d rejected %d, want 2, 2, 0", res.RowsLoaded, res.RowsSkipped, res.RowsRejected)
+	}
+}
+
+// TestApplicantAndMembers: a roster whose two-level header puts 申请人信息 and 家庭成员信息 over the same labels:
+// the applicant is the head, so the member's 姓名 and 身份证号 are the person's.
+func TestApplicantAndMembers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "低保.xlsx")
+	writeXLSX(t, path, sheetData{name: "低保", rows: [][]any{
+		{"申请人信息", "", "家庭成员信息", "", "审批日期", "保障状态"},
+		{"姓名", "身份证号", "姓名", "身份证号", "", ""},
+		{"张三", cfID1, "李四", cfID2, "2023-05-12", "在保"},
+	}, merges: [][2]string{{"A1", "B1"}, {"C1", "D1"}, {"E1", "E2"}, {"F1", "F2"}}})
+	db := openDB(t)
+	res := only(t, loadFile(t, db, path))
+	if res.Status != bidui.FileLoaded || res.Kind != bidui.KindDibao {
+		t.Fatalf("status %s kind %s (%v)", res.Status, res.Kind, res.Err)
+	}
+	if got, want := queryOne(t, db, `SELECT concat_ws(',', name, id_number) FROM src_dibao`), "李四,"+cfID2; got != want {
+		t.Errorf("person %s, want %s", got, want)
 	}
 }
 

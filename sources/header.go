@@ -58,7 +58,7 @@ func flattenHeader(parent, row []string) []headerCell {
 	for i, c := range child {
 		if c != "" {
 			count[normalizeHeader(c)]++
-			if above == nil || !strings.Contains(normalizeHeader(above[i]), "户主") {
+			if above == nil || !headParent(above[i]) {
 				notHead[normalizeHeader(c)]++
 			}
 		}
@@ -90,7 +90,7 @@ func flattenHeader(parent, row []string) []headerCell {
 				// 姓名 under 户主信息 is the head's name, never the person's: a kind without head columns
 				// (gs) takes 姓名 from under 成员信息 instead. Under two other parents (总费用 under both 住院
 				// and 门诊) it is neither's: the cell is read as parent/child or kept in extra.
-				if !strings.Contains(normalizeHeader(p), "户主") && notHead[normalizeHeader(c)] == 1 {
+				if !headParent(p) && notHead[normalizeHeader(c)] == 1 {
 					cell = append(cell, headerCandidate{alone.norm, slashed.seen})
 				}
 			} else {
@@ -101,6 +101,13 @@ func flattenHeader(parent, row []string) []headerCell {
 		cells[i] = withBareCandidates(cells[i])
 	}
 	return cells
+}
+
+// headParent tells a parent header about the head of household (户主信息) or the applicant (申请人信息, who is
+// the head on a roster): the 姓名 under it is not the person's.
+func headParent(p string) bool {
+	n := normalizeHeader(p)
+	return strings.Contains(n, "户主") || strings.Contains(n, "申请人")
 }
 
 // withBareCandidates adds, after a cell's readings, each reading without the notes that templates put

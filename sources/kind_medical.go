@@ -6,7 +6,8 @@ var insuredEnum = enum(map[string][]string{
 	"insured":     {"参保缴费", "正常参保", "正常", "参保", "已参保", "已缴费", "已参保缴费", "参保正常", "缴费正常", "正常缴费", "参保中"},
 	"not_insured": {"暂停", "终止", "未参保", "中断", "停保", "未缴费", "断保", "退保", "注销", "未参加"},
 }, [2]string{"暂停", "not_insured"}, [2]string{"终止", "not_insured"}, [2]string{"中断", "not_insured"},
-	[2]string{"停", "not_insured"}, [2]string{"未", "not_insured"}, [2]string{"断", "not_insured"}).containing(
+	[2]string{"停", "not_insured"}, [2]string{"断", "not_insured"}).containing(
+	[2]string{"未参加", "not_insured"},
 	[2]string{"中断", "not_insured"}, [2]string{"终止", "not_insured"}, [2]string{"暂停", "not_insured"}, [2]string{"停保", "not_insured"},
 	[2]string{"未参保", "not_insured"}, [2]string{"未缴费", "not_insured"}, [2]string{"正常", "insured"}, [2]string{"已参保", "insured"},
 	[2]string{"已缴费", "insured"}).negatable("insured", "not_insured")

@@ -135,6 +135,11 @@ func scanStyledCells(f *zip.File, xfs map[int]bool) map[[2]int]bool {
 				col, row = c, n
 			}
 		}
+		// Only a number cell holds a date serial: text typed into a date-formatted cell (t="s", "str",
+		// "inlineStr") is read as written.
+		if t, typed := attr(attrs, "t"); typed && t != "n" {
+			return
+		}
 		if styled(attrs, xfs) {
 			out[[2]int{row, col}] = true
 		}

@@ -305,10 +305,11 @@ func parseBool(raw string) (v, set, ok bool) {
 	return false, false, false
 }
 
-// checkMark tells a yes written as a check mark: in a column of check marks a blank cell is a no.
+// checkMark tells an answer written as a mark (√ for yes, × for no): in a column of marks only, a blank cell
+// is a no.
 func checkMark(raw string) bool {
 	switch squeeze(cleanText(raw)) {
-	case "√", "✓", "✔", "☑":
+	case "√", "✓", "✔", "☑", "×", "✗", "✘", "☐":
 		return true
 	}
 	return false

@@ -128,6 +128,11 @@ func processSheet(ctx context.Context, fc *fileContext, sh *sheetSource, res *Re
 	res.FileID = st.id()
 
 	p := newRowParser(fc, sh, hm, res)
+	// The header as written, and the row above it (a two-level header's parent row): a block of a roster
+	// made of blocks repeats them.
+	for i := max(hm.index-1, 0); i <= hm.index; i++ {
+		p.headerRows = append(p.headerRows, normalizedRow(top[i]))
+	}
 	err = st.stage(ctx, res, hm.spec, func(s sink) error {
 		p.sink = s
 		for i := hm.index + 1; i < len(top); i++ {
@@ -183,6 +188,17 @@ type rowParser struct {
 	idCol   int      // the person's ID column, -1 when none
 	hasList map[string]bool
 	blanks  int64 // blank rows not yet counted: they count only when a row with data follows
+	// headerRows are the header row as written and the row above it, normalised (see isHeaderAgain).
+	headerRows [][]string
+}
+
+// normalizedRow returns a row's cells as normalizeHeader reads them.
+func normalizedRow(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = normalizeHeader(c)
+	}
+	return out
 }
 
 func newRowParser(fc *fileContext, sh *sheetSource, hm *headerMatch, res *Result) *rowParser {
@@ -355,11 +371,19 @@ func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(
 		} else if set {
 			rec[f.name] = v
 		}
-		if v && checkMark(trimmed) {
+		// A column answered with marks only (√ and ×, or blank) reads a blank as no; one 是/否 in it and its
+		// blanks stay unknown.
+		if ok && set {
 			if p.res.checkMarked == nil {
 				p.res.checkMarked = map[string]bool{}
 			}
-			p.res.checkMarked[f.name] = true
+			p.res.checkMarked[f.name] = p.res.checkMarked[f.name] || (v && checkMark(trimmed))
+			if !checkMark(trimmed) {
+				if p.res.notMarks == nil {
+					p.res.notMarks = map[string]bool{}
+				}
+				p.res.notMarks[f.name] = true
+			}
 		}
 	case typeNumber:
 		v, set, ok := parseNumber(trimmed)
@@ -451,9 +475,27 @@ func (p *rowParser) isTotal(cells []string) bool {
 }
 
 // isHeaderAgain recognises the header repeated below the data, as a file made of several blocks (one per
-// village, each under its own title and header) has it: at least two cells, and every cell that lies under a
-// read column, are headers of that column's field.
+// village, each under its own title and header) has it: the row repeats the header row as written, or the
+// parent row of a two-level header, in at least two cells and every non-empty one; or at least two cells,
+// and every cell that lies under a read column, are headers of that column's field.
 func (p *rowParser) isHeaderAgain(cells []string) bool {
+	for _, h := range p.headerRows {
+		same, differ := 0, false
+		for i, c := range cells {
+			n := normalizeHeader(c)
+			if n == "" {
+				continue
+			}
+			if i >= len(h) || h[i] != n {
+				differ = true
+				break
+			}
+			same++
+		}
+		if !differ && same >= 2 {
+			return true
+		}
+	}
 	same := 0
 	for i, c := range cells {
 		if cleanText(c) == "" || i >= len(p.hm.cols) || p.hm.cols[i] == nil {
