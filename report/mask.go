@@ -31,6 +31,21 @@ func maskID(id string) string {
 	return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
 }
 
+// idLike tells an ID number as a row may hold it: 18 characters whose birth-year digits start 18, 19 or 20
+// (the rest of the date may be damaged: a swap or a wrong digit there), or 15 digits whose birth-date digits
+// make a real date. A household number (370323001001000011) has no year there.
+func idLike(run string) bool {
+	switch {
+	case len(run) == 18:
+		y := run[6:8]
+		return y == "18" || y == "19" || y == "20"
+	case len(run) == 15 && isDigits(run):
+		_, dated := bidui.IDBirthDate(run)
+		return dated
+	}
+	return false
+}
+
 // maskIDsIn masks every ID number that stands alone in text (not part of a longer digit run): 18 characters
 // or the old 15 digits whose birth-date digits make a real date, whether or not the check character is right
 // (ID-02 quotes the damaged form, one digit away from the person's), and Excel's 3.70323196806061E+17 form.
@@ -59,7 +74,7 @@ func maskIDsIn(text string) string {
 	start := -1 // start of the current run of digits (with an optional trailing X), -1 outside one
 	flush := func(end int) {
 		run := text[start:end]
-		if _, dated := bidui.IDBirthDate(strings.ToUpper(run)); dated && (len(run) == 18 || isDigits(run)) {
+		if idLike(run) {
 			b.WriteString(maskID(run))
 		} else {
 			b.WriteString(run)
