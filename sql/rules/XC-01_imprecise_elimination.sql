@@ -13,7 +13,8 @@ WITH h AS (
     SELECT h.*,
            h.income_per_capita < $monitoring_line::DOUBLE AS low_income,
            h.elimination_mode <> '自然消除'
-             AND h.eliminated_on < h.identified_on + to_months($elimination_min_months::INTEGER) AS too_soon,
+             -- A month-only elimination date may be as late as its month's end: too soon only if even that is.
+             AND rule_last_day(h.eliminated_on, h.eliminated_on_precision) < h.identified_on + to_months($elimination_min_months::INTEGER) AS too_soon,
            len(h.measures) = 0 AS no_measure
     FROM rule_gs_households h
     WHERE h.risk_eliminated

@@ -15,16 +15,18 @@ WITH h AS (
 ),
 -- The linked members of those households with the household's elimination date.
 members AS MATERIALIZED (
-    SELECT DISTINCT g.hh, g.person_key, g.name, h.eliminated_on, {'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who, g.head_order
+    -- A month-only elimination date may be as late as its month's end: an approval counts as after it only
+    -- when it is after that.
+    SELECT DISTINCT g.hh, g.person_key, g.name, rule_last_day(h.eliminated_on, h.eliminated_on_precision) AS eliminated_on, {'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who, g.head_order
     FROM rule_gs g JOIN h ON h.hh = g.hh
     WHERE g.person_key IS NOT NULL
 ),
 risks AS (
-    SELECT m.hh, strftime(d.approved_on, '%Y-%m-%d') || m.name || '批准享受低保（民政低保名册）' AS what, m.who, m.head_order
+    SELECT m.hh, rule_date_text(d.approved_on, d.approved_on_precision) || m.name || '批准享受低保（民政低保名册）' AS what, m.who, m.head_order
     FROM members m JOIN rule_dibao d ON d.person_key = m.person_key
     WHERE d.approved_on > m.eliminated_on AND d.approved_on <= $as_of::DATE
     UNION ALL
-    SELECT m.hh, strftime(t.approved_on, '%Y-%m-%d') || m.name || '认定特困人员（民政特困人员名册）', m.who, m.head_order
+    SELECT m.hh, rule_date_text(t.approved_on, t.approved_on_precision) || m.name || '认定特困人员（民政特困人员名册）', m.who, m.head_order
     FROM members m JOIN rule_tekun t ON t.person_key = m.person_key
     WHERE t.approved_on > m.eliminated_on AND t.approved_on <= $as_of::DATE
     UNION ALL
