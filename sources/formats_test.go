@@ -716,21 +716,15 @@ func TestBlocksWithRepeatedHeaders(t *testing.T) {
 			if ext == ".csv" {
 				writeCSV(t, path, rows, "utf-8", ',')
 			} else {
-				f := excelize.NewFile()
-				for r, row := range rows {
-					cell, _ := excelize.CoordinatesToCellName(1, r+1)
+				sh := sheetData{name: "低保"}
+				for _, row := range rows {
 					vals := make([]any, len(row))
 					for i, v := range row {
 						vals[i] = v
 					}
-					if err := f.SetSheetRow("Sheet1", cell, &vals); err != nil {
-						t.Fatal(err)
-					}
+					sh.rows = append(sh.rows, vals)
 				}
-				if err := f.SaveAs(path); err != nil {
-					t.Fatal(err)
-				}
-				f.Close()
+				writeXLSX(t, path, sh)
 			}
 			db := openDB(t)
 			res := only(t, loadFile(t, db, path))
