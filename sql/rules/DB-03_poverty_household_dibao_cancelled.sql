@@ -9,14 +9,14 @@
 -- description: 全国系统脱贫户（脱贫户属性为享受政策或空白），有成员的低保记录为停保且停保日期在 as_of 前 dibao_cancel_months 个月内
 -- description: （含当日，即不早于 as_of 减去该月数的同一日），现在没有成员在保，且该户不是未消除风险的监测户。一户一条，报给户主。
 WITH members AS (
-    SELECT g.hh, g.person_key, g.name, g.id_number, g.id_raw, g.head_order FROM rule_gs g WHERE g.person_key IS NOT NULL
+    SELECT g.hh, g.person_key, g.name, g.who, g.head_order FROM rule_gs g WHERE g.person_key IS NOT NULL
 ),
 stopped AS (
     SELECT m.hh, string_agg(DISTINCT m.name || strftime(d.stopped_on, '%Y-%m-%d') || '停保'
                             || coalesce('（' || nullif(trim(d.stop_reason), '') || '）', ''), '、'
                             ORDER BY m.name || strftime(d.stopped_on, '%Y-%m-%d') || '停保'
                             || coalesce('（' || nullif(trim(d.stop_reason), '') || '）', '')) AS what,
-           arg_min({'key': m.person_key, 'name': m.name, 'id': coalesce(m.id_number, m.id_raw)}, m.head_order) AS who
+           arg_min(m.who, m.head_order) AS who
     FROM members m
     JOIN rule_dibao d ON d.person_key = m.person_key
     WHERE d.status = 'stopped'

@@ -16,7 +16,7 @@ WITH h AS (
     WHERE h.open_monitored AND h.some_labour
 ),
 trigger AS (
-    SELECT g.hh, arg_min({'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)}, g.head_order) AS who FROM rule_gs g WHERE g.labour_with GROUP BY g.hh
+    SELECT g.hh, arg_min(g.who, g.head_order) AS who FROM rule_gs g WHERE g.labour_with GROUP BY g.hh
 )
 -- The 户主, else the member that triggered it (rules.md).
 SELECT 'gs:' || h.hh AS subject,

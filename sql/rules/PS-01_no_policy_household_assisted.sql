@@ -11,7 +11,7 @@
 -- description: 没有学籍记录的按全国系统在校生状况（非空且不是非在校生、学龄前儿童）。一户一条，报给户主。
 WITH members AS (
     SELECT g.hh, g.person_key, g.name, coalesce(trim(g.school_status), '') AS school_status,
-           {'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who, g.head_order
+           g.who, g.head_order
     FROM rule_gs g
 ),
 reasons AS (

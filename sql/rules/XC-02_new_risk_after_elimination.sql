@@ -17,7 +17,7 @@ WITH h AS (
 members AS MATERIALIZED (
     -- A month-only elimination date may be as late as its month's end: an approval counts as after it only
     -- when it is after that.
-    SELECT DISTINCT g.hh, g.person_key, g.name, rule_last_day(h.eliminated_on, h.eliminated_on_precision) AS eliminated_on, {'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who, g.head_order
+    SELECT DISTINCT g.hh, g.person_key, g.name, rule_last_day(h.eliminated_on, h.eliminated_on_precision) AS eliminated_on, g.who, g.head_order
     FROM rule_gs g JOIN h ON h.hh = g.hh
     WHERE g.person_key IS NOT NULL
 ),

@@ -11,7 +11,7 @@
 -- description: 不是“是”。享受与否：此人在民政名册上有记录的按名册（as_of 在保），否则按全国系统低保、特困字段（农村/城市低保或特困、是）。
 -- description: 一户一条，报给户主。
 WITH assisted AS (
-    SELECT g.hh, g.name, {'key': g.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who, g.head_order,
+    SELECT g.hh, g.name, g.who, g.head_order,
            CASE WHEN d.person_key IS NOT NULL THEN od.person_key IS NOT NULL
                 ELSE coalesce(trim(g.dibao), '') IN ('农村低保', '城市低保', '是') END AS on_dibao,
            CASE WHEN t.person_key IS NOT NULL THEN ot.person_key IS NOT NULL
