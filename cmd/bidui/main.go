@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/bidui/bidui/pipeline"
@@ -22,9 +24,10 @@ var version = "dev"
 // recordedVersion is the version a run records and compares with the published database's before it carries
 // unchanged files, links and rule hits over: version, or, for a build without one (a plain go build says
 // dev), dev+ and the start of the executable's SHA-256, so that a rebuilt bidui never takes the previous
-// build's results for its own.
+// build's results for its own. A build from a modified checkout (git describe says …-dirty) is treated the
+// same way: two of them share a version but not their code.
 func recordedVersion() string {
-	if version != "dev" {
+	if version != "dev" && !strings.HasSuffix(version, "-dirty") {
 		return version
 	}
 	exe, err := os.Executable()
@@ -60,13 +63,38 @@ func main() {
 	// from, instead of the default SIGXFSZ killing the process mid-write.
 	signal.Ignore(syscall.SIGXFSZ)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile(os.Getenv("BIDUI_CPUPROFILE"))
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopProfile()
 	stop()
 	code := exitCode(err)
 	if err != nil && code != exitPartial {
 		fmt.Fprintln(os.Stderr, "bidui:", err)
 	}
 	os.Exit(code)
+}
+
+// startProfile writes a CPU profile of the whole command to path (BIDUI_CPUPROFILE; BENCH.md says how it
+// is read) until the returned function is called. An empty path, or one that cannot be created, profiles
+// nothing.
+func startProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bidui: cpu profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "bidui: cpu profile:", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // usageError is a mistake on the command line; it exits with code 2.
