@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -171,4 +172,65 @@ func takeSnapshot(t *testing.T, path string, runID int64) snapshot {
 		t.Fatal("no findings: the test would prove nothing")
 	}
 	return s
+}
+
+// TestCarriedUnreadFileKeepsItsKind: a 医保 file of which nothing was recognised is the reason the YB rules
+// are skipped, carried over beside files that loaded as much as parsed (the carried files were once judged
+// together, and the unread one was then taken for a sheet beside loaded ones), also when the rules run again
+// (a new as_of).
+func TestCarriedUnreadFileKeepsItsKind(t *testing.T) {
+	cfg, town := townSite(t, 3)
+	medical, err := filepath.Glob(filepath.Join(town.Inbox, "*医保*.csv"))
+	if err != nil || len(medical) != 1 {
+		t.Fatalf("the town's medical file: %v %v", medical, err)
+	}
+	if err := os.WriteFile(medical[0], []byte("甲,乙,丙\n1,2,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i, asOf := range []string{"2023-06-10", "2023-06-11"} {
+		c := cfg
+		c.AsOf = MustDate(asOf)
+		sum, err := Run(ctx, c, Options{Version: "v1"})
+		if !errors.Is(err, ErrPartial) {
+			t.Fatalf("run %d: %v, want ErrPartial", i+1, err)
+		}
+		for _, rs := range sum.Rules {
+			if strings.HasPrefix(rs.Code, "YB-") && (rs.Status != "skipped" || !strings.Contains(rs.Reason, "按文件名归为此类")) {
+				t.Errorf("run %d (%v): %s %s %q, want skipped for the unread 医保 file", i+1, statuses(sum), rs.Code, rs.Status, rs.Reason)
+			}
+		}
+	}
+}
+
+// TestTwoCopiesOfAFile: two files with the same bytes are two files, and each is carried from itself: the
+// rows are not doubled.
+func TestTwoCopiesOfAFile(t *testing.T) {
+	cfg, town := townSite(t, 3)
+	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
+	if err != nil || len(rosters) != 1 {
+		t.Fatalf("the town's dibao roster: %v %v", rosters, err)
+	}
+	b, err := os.ReadFile(rosters[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(town.Inbox, "低保名册副本.csv"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var rows []snapshot
+	for i := range 2 {
+		sum, err := Run(ctx, cfg, Options{Version: "v1"})
+		if err != nil {
+			t.Fatalf("run %d: %v", i+1, err)
+		}
+		if i == 1 && !allAre(statuses(sum), bidui.FileCarried) {
+			t.Errorf("second run: %v, want every file carried", statuses(sum))
+		}
+		rows = append(rows, takeSnapshot(t, cfg.DB, sum.RunID))
+	}
+	if rows[1].rows != rows[0].rows || rows[1].rejects != rows[0].rejects {
+		t.Errorf("carried %+v, parsed %+v", rows[1], rows[0])
+	}
 }

@@ -98,12 +98,9 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 			conn.Close()
 			return nil, fmt.Errorf("import %s: %w", p, err)
 		}
-		beside := anySheetLoaded(results)
-		for _, res := range results {
-			if err := r.recordFile(ctx, conn, res, beside, sum); err != nil {
-				conn.Close()
-				return nil, err
-			}
+		if err := r.recordFiles(ctx, conn, results, sum); err != nil {
+			conn.Close()
+			return nil, err
 		}
 	}
 	conn.Close()

@@ -21,7 +21,7 @@ type replay struct {
 // replayable decides, after the import stage and while the published database is still attached, what this
 // run may carry over from run r.prevRun.
 func (r *runner) replayable(ctx context.Context) (replay, error) {
-	if !r.prevAttached || r.prevRun == 0 || r.cfg.Reparse || len(r.carriedFrom) == 0 {
+	if !(r.prevAttached || r.reused) || r.prevRun == 0 || r.cfg.Reparse || len(r.carriedFrom) == 0 {
 		return replay{}, nil
 	}
 	// Every sheet of this run carried (or unrecognised, ignored or failed again), none parsed afresh, and
@@ -88,8 +88,9 @@ var matchTables = []struct {
 }{{"persons", false}, {"links", true}, {"match_review", true}, {"person_merges", false}}
 
 // replayMatch copies persons, links, match_review and person_merges from the published database, the rows'
-// file ids mapped to the carried files' new ones, and creates the name macros. It returns false, having
-// copied nothing, when some link names a file that was not carried.
+// file ids mapped to the carried files' new ones (in a reused database they are there, and the links take
+// the new file ids), and creates the name macros. It returns false, having changed nothing, when some link
+// names a file that was not carried.
 func (r *runner) replayMatch(ctx context.Context) (bool, error) {
 	conn, err := r.db.Conn(ctx)
 	if err != nil {
@@ -102,9 +103,9 @@ func (r *runner) replayMatch(ctx context.Context) (bool, error) {
 	}
 	defer drop()
 	var unmapped int
-	if err := conn.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM prev.links WHERE file_id NOT IN (SELECT old_id FROM carry_map)) +
-			(SELECT count(*) FROM prev.match_review WHERE file_id NOT IN (SELECT old_id FROM carry_map))`).Scan(&unmapped); err != nil {
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT
+			(SELECT count(*) FROM %[1]s.links WHERE file_id NOT IN (SELECT old_id FROM carry_map)) +
+			(SELECT count(*) FROM %[1]s.match_review WHERE file_id NOT IN (SELECT old_id FROM carry_map))`, r.prevDB())).Scan(&unmapped); err != nil {
 		return false, err
 	}
 	if unmapped > 0 {
@@ -116,8 +117,14 @@ func (r *runner) replayMatch(ctx context.Context) (bool, error) {
 	}
 	defer tx.Rollback()
 	for _, t := range matchTables {
+		if r.reused && !t.byFile {
+			continue // in the copy already
+		}
 		q := fmt.Sprintf(`INSERT INTO %s SELECT * FROM prev.%s`, t.name, t.name)
-		if t.byFile {
+		switch {
+		case r.reused:
+			q = fmt.Sprintf(`UPDATE %s s SET file_id = m.new_id FROM carry_map m WHERE s.file_id = m.old_id`, t.name)
+		case t.byFile:
 			q = fmt.Sprintf(`INSERT INTO %s SELECT s.* REPLACE (m.new_id AS file_id)
 				FROM prev.%s s JOIN carry_map m ON s.file_id = m.old_id`, t.name, t.name)
 		}

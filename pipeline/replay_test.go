@@ -3,11 +3,14 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bidui/bidui"
 )
 
 // TestUnchangedInboxIsReplayed: a run on an unchanged inbox carries the previous run's links and rule hits
@@ -32,6 +35,9 @@ func TestUnchangedInboxIsReplayed(t *testing.T) {
 	if want := []string{StageMatch, StageRules}; !slices.Equal(second.Replayed, want) {
 		t.Fatalf("second run on the same inbox replayed %v, want %v", second.Replayed, want)
 	}
+	if !second.FromPublished {
+		t.Errorf("second run on the same inbox did not start from a copy of the published database")
+	}
 	dump1.same(t, "replayed", dump2, false)
 	if !slices.Equal(dump1.ruleRuns, dump2.ruleRuns) {
 		t.Errorf("rule_runs replayed %q, first %q", dump2.ruleRuns, dump1.ruleRuns)
@@ -45,18 +51,20 @@ func TestUnchangedInboxIsReplayed(t *testing.T) {
 	c := cfg
 	c.Reparse = true
 	third, dump3 := run(c)
-	if len(third.Replayed) != 0 {
-		t.Errorf("--reparse replayed %v", third.Replayed)
+	if len(third.Replayed) != 0 || third.FromPublished {
+		t.Errorf("--reparse replayed %v, from the published copy %v", third.Replayed, third.FromPublished)
 	}
 	dump2.same(t, "computed again", dump3, true)
 
 	// Another day: the links still hold, the rules (whose windows end at as_of) run.
 	c = cfg
 	c.AsOf = MustDate("2023-06-11")
-	fourth, _ := run(c)
-	if want := []string{StageMatch}; !slices.Equal(fourth.Replayed, want) {
-		t.Errorf("a new as_of replayed %v, want %v", fourth.Replayed, want)
+	fourth, dump4 := run(c)
+	if want := []string{StageMatch}; !slices.Equal(fourth.Replayed, want) || !fourth.FromPublished {
+		t.Errorf("a new as_of replayed %v (from the published copy %v), want %v from the copy", fourth.Replayed,
+			fourth.FromPublished, want)
 	}
+	dump1.same(t, "a new as_of", dump4, false)
 
 	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
 	if err != nil || len(rosters) != 1 {
@@ -69,16 +77,18 @@ func TestUnchangedInboxIsReplayed(t *testing.T) {
 	if err := os.WriteFile(rosters[0], append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fifth, _ := run(c)
-	if len(fifth.Replayed) != 0 {
-		t.Errorf("after changing a file the run replayed %v", fifth.Replayed)
+	fifth, dump5 := run(c)
+	if len(fifth.Replayed) != 0 || fifth.FromPublished {
+		t.Errorf("after changing a file the run replayed %v, from the published copy %v", fifth.Replayed, fifth.FromPublished)
 	}
+	dump1.same(t, "after changing a file", dump5, false)
 }
 
 // matchDump is what matching and the rules left in the database, with file ids replaced by the files' paths
 // so that runs compare.
 type matchDump struct {
 	persons, links, review, merges []string
+	rows                           []string // kind|rows of the run|rows in all: a started-from-copy run keeps none of the last
 	findings                       []string // finding_id|status
 	ruleRuns                       []string // rule|status|reason|findings
 }
@@ -126,6 +136,12 @@ func takeMatchDump(t *testing.T, path string, runID int64) matchDump {
 		findings: q(`SELECT finding_id || '|' || status FROM findings_history WHERE run_id = ?`, runID),
 		ruleRuns: q(`SELECT rule, status, reason, findings FROM rule_runs WHERE run_id = ?`, runID),
 	}
+	for _, k := range bidui.Kinds {
+		d.rows = append(d.rows, q(fmt.Sprintf(`SELECT '%s', count(*) FILTER (WHERE file_id IN (SELECT file_id FROM files WHERE run_id = ?)),
+			count(*) FROM %s`, k, k.Table()), runID)...)
+	}
+	d.rows = append(d.rows, q(`SELECT 'rejects', count(*) FILTER (WHERE file_id IN (SELECT file_id FROM files WHERE run_id = ?)),
+		count(*) FROM rejects`, runID)...)
 	if len(d.links) == 0 || len(d.findings) == 0 {
 		t.Fatalf("no links (%d) or no findings (%d): the test would prove nothing", len(d.links), len(d.findings))
 	}
@@ -139,7 +155,7 @@ func (d matchDump) same(t *testing.T, what string, d2 matchDump, withFindings bo
 		name string
 		a, b []string
 	}{{"persons", d.persons, d2.persons}, {"links", d.links, d2.links}, {"match_review", d.review, d2.review},
-		{"person_merges", d.merges, d2.merges}} {
+		{"person_merges", d.merges, d2.merges}, {"source rows", d.rows, d2.rows}} {
 		if !slices.Equal(c.a, c.b) {
 			t.Errorf("%s: %s differ: %d rows against %d", what, c.name, len(c.b), len(c.a))
 		}

@@ -126,6 +126,15 @@ type runner struct {
 	prevAttached bool
 	prevSchema   int // the published database's schema version
 
+	// reused: the new database started as a copy of the published one (see reusable); its own file ids
+	// are firstID or more. hashes: the inbox's files' sha256, when reusable read them.
+	reused  bool
+	firstID int64
+	hashes  map[string]string
+
+	prevSheets     []prevSheet     // the published run's files rows, once carryFile read them
+	carriedRejects map[int64]int64 // rejected values per carried sheet, counted together
+
 	columns     rules.SourceColumns // the canonical columns the loaded files of each kind had
 	carriedFrom map[int64]int64     // carried sheets: new file_id -> the published database's file_id
 	renamedCSV  map[int64]string    // carried CSV files under another name: new file_id -> the sheet name now
@@ -231,9 +240,14 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err = os.MkdirAll(filepath.Dir(r.dbPath), 0o755); err != nil {
 		return nil, err
 	}
-	r.db, err = sql.Open("duckdb", r.tmpPath)
+	reuse := r.reusable(ctx)
+	if reuse {
+		err = r.startFromCopy(ctx)
+	} else if r.db, err = sql.Open("duckdb", r.tmpPath); err != nil {
+		err = fmt.Errorf("create %s: %w", r.tmpPath, err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", r.tmpPath, err)
+		return nil, err
 	}
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
 		return nil, err
@@ -243,12 +257,17 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		return nil, err
 	}
 	r.point("setup/migrated")
-	if err := r.carryHistory(ctx); err != nil {
+	if reuse {
+		err = r.reusedHistory(ctx)
+	} else {
+		err = r.carryHistory(ctx)
+	}
+	if err != nil {
 		return nil, err
 	}
 	r.point("setup/history")
 	sum := &Summary{RunID: r.runID, AsOf: r.asOf.Format(time.DateOnly), DB: r.dbPath, OutDir: r.outDir,
-		Params: r.cfg.Params(r.asOf)}
+		Params: r.cfg.Params(r.asOf), FromPublished: r.reused}
 	r.sum = sum
 	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
 		r.runID, r.started.UTC(), sum.AsOf, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
@@ -429,12 +448,12 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 	defer conn.Close()
 	loaded := map[bidui.Kind]bool{}
 	failed := map[bidui.Kind][]string{}
+	// record records the sheets of one or more files (the carried ones are recorded together).
 	record := func(results []sources.Result) error {
-		beside := anySheetLoaded(results)
+		if err := r.recordFiles(ctx, conn, results, sum); err != nil {
+			return err
+		}
 		for _, res := range results {
-			if err := r.recordFile(ctx, conn, res, beside, sum); err != nil {
-				return err
-			}
 			switch res.Status {
 			case bidui.FileLoaded, bidui.FileCarried:
 				loaded[res.Kind] = true
@@ -447,8 +466,10 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 		// A file that yielded nothing at all still counts against the kind its name gives: otherwise a
 		// truncated second 低保 roster would let DB-02 run on the first one alone.
-		if k, name := unreadKind(results); k != "" {
-			failed[k] = append(failed[k], name+"（按文件名归为此类）")
+		for _, file := range byPath(results) {
+			if k, name := unreadKind(file); k != "" {
+				failed[k] = append(failed[k], name+"（按文件名归为此类）")
+			}
 		}
 		return nil
 	}
@@ -480,7 +501,15 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		if err := r.copyCarried(ctx, conn, carried); err != nil {
 			return nil, err
 		}
+		if r.carriedRejects, err = countRejects(ctx, conn, carried); err != nil {
+			return nil, err
+		}
 		if err := record(carried); err != nil {
+			return nil, err
+		}
+	}
+	if r.reused {
+		if err := r.dropStale(ctx, conn); err != nil {
 			return nil, err
 		}
 	}
@@ -544,37 +573,78 @@ func anySheetLoaded(results []sources.Result) bool {
 	return false
 }
 
-// recordFile records one sheet of a file in files and in the summary. An unrecognised sheet beside one that
-// loaded (a 汇总 or 填表说明 sheet in a department's workbook) is reported but does not make the run partial;
-// a file of which nothing was recognised does.
-func (r *runner) recordFile(ctx context.Context, conn *sql.Conn, res sources.Result, besideLoaded bool, sum *Summary) error {
-	var cols any
-	if len(res.Columns) > 0 {
-		b, err := json.Marshal(res.Columns)
-		if err != nil {
-			return err
-		}
-		cols = string(b)
+// recordFiles records the sheets of one or more files in files (in one statement) and in the summary.
+// File ids missing (a file that failed before any sheet was read) are given here.
+func (r *runner) recordFiles(ctx context.Context, conn *sql.Conn, results []sources.Result, sum *Summary) error {
+	if len(results) == 0 {
+		return nil
 	}
+	values := make([]string, 0, len(results))
+	args := make([]any, 0, 16*len(results))
+	for i := range results {
+		res := &results[i]
+		var cols any
+		if len(res.Columns) > 0 {
+			b, err := json.Marshal(res.Columns)
+			if err != nil {
+				return err
+			}
+			cols = string(b)
+		}
+		var errText string
+		if res.Err != nil {
+			errText = res.Err.Error()
+		}
+		if res.FileID == 0 {
+			res.FileID = r.nextID
+			r.nextID++
+		}
+		values = append(values, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, r.runID, res.FileID, res.Path, nullable(res.SHA256), nullable(res.Format), nullable(res.Encoding),
+			nullable(string(res.Kind)), nullable(res.Sheet), nullableInt(res.HeaderRow), cols, res.RowsRead, res.RowsLoaded,
+			res.RowsSkipped, res.RowsRejected, res.Status, nullable(errText))
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO files (run_id, file_id, path, sha256, format, encoding, kind, sheet,
+		header_row, columns, rows_read, rows_loaded, rows_skipped, rows_rejected, status, error)
+		VALUES `+strings.Join(values, ", "), args...); err != nil {
+		return fmt.Errorf("record file %s: %w", results[0].Path, err)
+	}
+	for _, file := range byPath(results) {
+		beside := anySheetLoaded(file)
+		for _, res := range file {
+			if err := r.summarise(ctx, conn, res, beside, sum); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// byPath splits results into those of each file, in order.
+func byPath(results []sources.Result) [][]sources.Result {
+	var files [][]sources.Result
+	for i, res := range results {
+		if i == 0 || res.Path != results[i-1].Path {
+			files = append(files, nil)
+		}
+		files[len(files)-1] = append(files[len(files)-1], res)
+	}
+	return files
+}
+
+// summarise adds one recorded sheet of a file to the summary and the log. An unrecognised sheet beside one
+// that loaded (a 汇总 or 填表说明 sheet in a department's workbook) is reported but does not make the run
+// partial; a file of which nothing was recognised does.
+func (r *runner) summarise(ctx context.Context, conn *sql.Conn, res sources.Result, besideLoaded bool, sum *Summary) error {
 	var errText string
 	if res.Err != nil {
 		errText = res.Err.Error()
 	}
-	if res.FileID == 0 {
-		res.FileID = r.nextID
-		r.nextID++
-	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO files (run_id, file_id, path, sha256, format, encoding, kind, sheet,
-		header_row, columns, rows_read, rows_loaded, rows_skipped, rows_rejected, status, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.runID, res.FileID, res.Path, nullable(res.SHA256), nullable(res.Format), nullable(res.Encoding), nullable(string(res.Kind)),
-		nullable(res.Sheet), nullableInt(res.HeaderRow), cols, res.RowsRead, res.RowsLoaded, res.RowsSkipped, res.RowsRejected,
-		res.Status, nullable(errText)); err != nil {
-		return fmt.Errorf("record file %s: %w", res.Path, err)
-	}
-	var rejects int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE file_id = ?`, res.FileID).Scan(&rejects); err != nil {
-		return err
+	rejects, counted := r.carriedRejects[res.FileID]
+	if !counted {
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE file_id = ?`, res.FileID).Scan(&rejects); err != nil {
+			return err
+		}
 	}
 	fs := FileSummary{FileID: res.FileID, Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet, Status: res.Status, Read: res.RowsRead,
 		Loaded: res.RowsLoaded, Skipped: res.RowsSkipped, Rejected: res.RowsRejected, Rejects: rejects, Error: errText}

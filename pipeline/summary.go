@@ -30,6 +30,9 @@ type Summary struct {
 	// Replayed names the stages whose results were carried over from the previous run because nothing they
 	// read had changed (match: the same inbox; rules: also the same parameters).
 	Replayed []string `json:"replayed,omitempty"`
+	// FromPublished says that the new database started as a file copy of the published one, because the
+	// latest run read exactly this inbox: its rows were renumbered rather than copied.
+	FromPublished bool `json:"from_published_copy,omitempty"`
 	// Params are the rules' parameters, as_of among them.
 	Params   map[string]any `json:"params,omitempty"`
 	Problems []string       `json:"problems,omitempty"` // why the run is partial
