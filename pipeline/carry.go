@@ -17,14 +17,15 @@ import (
 	biduisql "github.com/bidui/bidui/sql"
 )
 
-// carryFile carries an inbox file over from the published database when the latest published run, made by
-// this same version of bidui and schema, read a file with the same bytes (sha256) and every sheet of it loaded or was
-// unrecognised: its source rows and rejects are copied under new file ids, and its files rows say
-// "carried". It returns nil results when the file must be parsed.
+// carriable returns the published run's sheets of the file at path when the file can be carried over: the
+// latest published run, made by this same version of bidui and schema, read a file with the same bytes
+// (sha256) and every sheet of it loaded or was unrecognised. It returns nil when the file must be parsed.
+// carry then carries it: its source rows and rejects are copied under new file ids, and its files rows say
+// "carried".
 //
 // The version must match because a newer importer may read the same bytes differently; Config.Reparse turns
 // carrying off altogether.
-func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]sources.Result, error) {
+func (r *runner) carriable(ctx context.Context, conn *sql.Conn, path string) ([]prevSheet, error) {
 	if !(r.prevAttached || r.reused) || r.prevRun == 0 || r.cfg.Reparse || r.prevVersion != r.opt.Version ||
 		r.prevSchema != biduisql.LatestVersion() {
 		return nil, nil
@@ -57,9 +58,6 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 			prev = append(prev, p)
 		}
 	}
-	if len(prev) == 0 {
-		return nil, nil
-	}
 	for _, p := range prev {
 		switch p.res.Status {
 		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised, bidui.FileIgnored:
@@ -67,6 +65,11 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 			return nil, nil // a failure is worth trying again
 		}
 	}
+	return prev, nil
+}
+
+// carry gives the sheets carriable found for the file at path their new file ids, and returns their results.
+func (r *runner) carry(path string, prev []prevSheet) []sources.Result {
 	results := make([]sources.Result, 0, len(prev))
 	for _, p := range prev {
 		res := p.res
@@ -83,14 +86,14 @@ func (r *runner) carryFile(ctx context.Context, conn *sql.Conn, path string) ([]
 		}
 		results = append(results, res)
 	}
-	return results, nil
+	return results
 }
 
 // prevSheet is a files row of the published run.
 type prevSheet struct {
 	id           int64
 	path, sha256 string
-	res          sources.Result // as carried: Path and FileID are set by carryFile
+	res          sources.Result // as carried: carriable sets Path, carry FileID
 }
 
 // publishedSheets reads the files rows of the published run, in file id order.

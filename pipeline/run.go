@@ -473,6 +473,25 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 		return nil
 	}
+	// Which files can be carried over is known before any is read, so that the next file to parse can be
+	// opened (unzipped, converted) while this one loads.
+	carriable := make([][]prevSheet, len(paths))
+	for i, p := range paths {
+		if carriable[i], err = r.carriable(ctx, conn, p); err != nil {
+			return nil, err
+		}
+	}
+	var next *opening
+	defer func() { next.discard() }()
+	openFrom := func(i int) {
+		for ; i < len(paths); i++ {
+			if carriable[i] == nil {
+				next = openAhead(ctx, i, paths[i])
+				return
+			}
+		}
+	}
+	openFrom(0)
 	var carried []sources.Result
 	for i, p := range paths {
 		if err := ctx.Err(); err != nil {
@@ -480,16 +499,16 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 		r.progress(StageImport, i, len(paths), filepath.Base(p))
 		r.point(fmt.Sprintf("%s/file-%d", StageImport, i+1))
-		results, err := r.carryFile(ctx, conn, p)
-		if err != nil {
-			return nil, err
-		}
-		if results != nil {
+		if carriable[i] != nil {
 			// Their rows are copied in one statement per kind after the loop; recorded then.
-			carried = append(carried, results...)
+			carried = append(carried, r.carry(p, carriable[i])...)
 			continue
 		}
-		results, err = sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
+		o := next.take(i)
+		next = nil
+		openFrom(i + 1)
+		results, err := sources.LoadOpened(ctx, conn, o, func() int64 { id := r.nextID; r.nextID++; return id })
+		o.Close()
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w", p, err)
 		}
@@ -525,6 +544,39 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 	}
 	return avail, nil
+}
+
+// opening is a file being opened ahead of its turn.
+type opening struct {
+	i    int // its place in the inbox
+	done chan *sources.Opened
+}
+
+func openAhead(ctx context.Context, i int, path string) *opening {
+	o := &opening{i: i, done: make(chan *sources.Opened, 1)}
+	go func() { o.done <- sources.Open(ctx, path) }()
+	return o
+}
+
+// take waits for the file opened ahead, which must be file i.
+func (o *opening) take(i int) *sources.Opened {
+	if o == nil || o.i != i {
+		panic(fmt.Sprintf("pipeline: file %d was not opened ahead", i))
+	}
+	return <-o.done
+}
+
+// discard waits for a file opened ahead that will not be loaded, and releases it.
+func (o *opening) discard() {
+	if o == nil {
+		return
+	}
+	select {
+	case opened := <-o.done:
+		opened.Close()
+	default:
+		go func() { (<-o.done).Close() }() // still opening: release it when it is done
+	}
 }
 
 // unreadKind returns the kind that a file's name gives, and the file's base name, when none of its sheets
