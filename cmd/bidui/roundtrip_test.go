@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -136,6 +137,36 @@ func TestReturnedWorkbookRoundTrip(t *testing.T) {
 	}
 	if count("无需修正") != 1 || count("已反馈修正仍存在") != 1 {
 		t.Errorf("汇总.xlsx: 无需修正 %d, 已反馈修正仍存在 %d; want 1 and 1", count("无需修正"), count("已反馈修正仍存在"))
+	}
+
+	// bidui runs --villages says the same for the village.
+	code, out, errOut := s.runBinary(t, "runs", "--db", s.db, "--villages", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("runs --villages exited %d:\n%s", code, errOut)
+	}
+	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(records) < 2 {
+		t.Fatalf("runs --villages: %v\n%s", err, out)
+	}
+	var counts map[string]string
+	for _, r := range records[1:] {
+		if r[2] == village {
+			counts = map[string]string{}
+			for i, name := range records[0] {
+				counts[name] = r[i]
+			}
+		}
+	}
+	want := map[string]string{
+		"new":                    strconv.Itoa(queryInt(t, s.db, "SELECT count(*) FROM findings WHERE status = 'new' AND "+where)),
+		"open":                   strconv.Itoa(count("持续")),
+		"waived":                 "1",
+		"feedback_still_present": "1",
+	}
+	for name, w := range want {
+		if counts[name] != w {
+			t.Errorf("runs --villages for %s: %s = %q, want %s (%v)", village, name, counts[name], w, counts)
+		}
 	}
 }
 

@@ -2,17 +2,27 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/report"
 )
 
 const runsUsage = `
 Usage: bidui runs [--config FILE] [--db FILE] [--format table|csv|json] [--limit N]
+       bidui runs --villages [--run N] [--config FILE] [--db FILE] [--format table|csv|json]
 
 Shows the run history of the published database, newest first. Runs that failed are not in it: a failed run
 leaves the published database as it was (its log says why).
 
+With --villages it shows, for the latest run (or run N), each village's findings: new, open, resolved and
+waived (answered 情况属实无需修正), and how many of them a village answered 已修正 while they are still raised.
+
 Examples:
   bidui runs
   bidui runs --format json --limit 1
+  bidui runs --villages
 `
 
 func runRuns(ctx context.Context, e *env, args []string) error {
@@ -21,6 +31,8 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 	d.register(fs)
 	format := fs.String("format", "table", "output format: table, csv or json")
 	limit := fs.Int("limit", 20, "show at most this many runs")
+	villages := fs.Bool("villages", false, "show each village's findings of one run")
+	runID := fs.Int64("run", 0, "with --villages: the run (default the latest)")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
@@ -36,6 +48,12 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *villages {
+		return villageCounts(ctx, e, db, *runID, *format)
+	}
+	if *runID != 0 {
+		return usagef("runs: --run goes with --villages")
+	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT r.run_id, r.started_at, r.finished_at, r.as_of, r.status,
 		       (SELECT count(*) FROM files f WHERE f.run_id = r.run_id) AS files,
@@ -52,4 +70,35 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 	}
 	defer rows.Close()
 	return writeRows(e.stdout, rows, *format)
+}
+
+// villageCounts writes each village's findings of run runID (0: the latest) by status, as the run's summary
+// gives them, with the town and village of a finding that has none named as the workbooks name them.
+func villageCounts(ctx context.Context, e *env, db *sql.DB, runID int64, format string) error {
+	if runID == 0 {
+		if err := db.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) FROM runs`).Scan(&runID); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE run_id = ?`, runID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("runs: no run %d in the database", runID)
+	}
+	rows, err := db.QueryContext(ctx, `
+		SELECT run_id, coalesce(town, $2) AS town, coalesce(village, $3) AS village,
+		       count(*) FILTER (WHERE status = 'new') AS new,
+		       count(*) FILTER (WHERE status = 'open') AS open,
+		       count(*) FILTER (WHERE status = 'resolved') AS resolved,
+		       count(*) FILTER (WHERE status = 'waived') AS waived,
+		       count(*) FILTER (WHERE feedback IS NOT NULL) AS feedback_still_present
+		FROM findings_history WHERE run_id = $1
+		GROUP BY ALL ORDER BY town, village`, runID, report.UnknownTown, bidui.Unplaced)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return writeRows(e.stdout, rows, format)
 }
