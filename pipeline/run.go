@@ -132,7 +132,7 @@ type runner struct {
 	firstID int64
 	hashes  map[string]string
 
-	prevSheets     []prevSheet     // the published run's files rows, once carryFile read them
+	prevSheets     []prevSheet     // the published run's files rows, once carriable read them
 	carriedRejects map[int64]int64 // rejected values per carried sheet, counted together
 
 	columns     rules.SourceColumns // the canonical columns the loaded files of each kind had
