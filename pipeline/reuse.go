@@ -20,7 +20,7 @@ import (
 // reusable tells whether this run may start from a copy of the published database: it exists, has this
 // bidui's schema, its latest run was made by this same version of bidui, and that run read exactly the
 // inbox's files, with the same bytes, every sheet of them loaded, carried, unrecognised or ignored. It
-// remembers the inbox's hashes for carryFile. Any doubt, an error included, means no: the run then starts
+// remembers the inbox's hashes for carriable. Any doubt, an error included, means no: the run then starts
 // from an empty database as always, and reports whatever went wrong there.
 func (r *runner) reusable(ctx context.Context) bool {
 	if r.cfg.Reparse {
