@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/fixtures"
 )
 
 // TestUnchangedFilesAreCarried: a second run on the same inbox parses nothing again, yet holds the same rows
@@ -45,15 +46,7 @@ func TestUnchangedFilesAreCarried(t *testing.T) {
 	}
 
 	// One more byte makes the roster a new file: it is parsed, the others are still carried.
-	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
-	if err != nil || len(rosters) != 1 {
-		t.Fatalf("the town's dibao roster: %v %v", rosters, err)
-	}
-	roster := rosters[0]
-	b, err := os.ReadFile(roster)
-	if err != nil {
-		t.Fatal(err)
-	}
+	roster, b := dibaoRoster(t, town)
 	if err := os.WriteFile(roster, append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -207,14 +200,7 @@ func TestCarriedUnreadFileKeepsItsKind(t *testing.T) {
 // rows are not doubled.
 func TestTwoCopiesOfAFile(t *testing.T) {
 	cfg, town := townSite(t, 3)
-	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
-	if err != nil || len(rosters) != 1 {
-		t.Fatalf("the town's dibao roster: %v %v", rosters, err)
-	}
-	b, err := os.ReadFile(rosters[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, b := dibaoRoster(t, town)
 	if err := os.WriteFile(filepath.Join(town.Inbox, "低保名册副本.csv"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -233,4 +219,18 @@ func TestTwoCopiesOfAFile(t *testing.T) {
 	if rows[1].rows != rows[0].rows || rows[1].rejects != rows[0].rejects {
 		t.Errorf("carried %+v, parsed %+v", rows[1], rows[0])
 	}
+}
+
+// dibaoRoster returns the path and the bytes of the town's 农村低保 roster.
+func dibaoRoster(t *testing.T, town *fixtures.Result) (string, []byte) {
+	t.Helper()
+	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
+	if err != nil || len(rosters) != 1 {
+		t.Fatalf("the town's dibao roster: %v %v", rosters, err)
+	}
+	b, err := os.ReadFile(rosters[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rosters[0], b
 }

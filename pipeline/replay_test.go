@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -66,15 +65,8 @@ func TestUnchangedInboxIsReplayed(t *testing.T) {
 	}
 	dump1.same(t, "a new as_of", dump4, false)
 
-	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
-	if err != nil || len(rosters) != 1 {
-		t.Fatalf("the town's dibao roster: %v %v", rosters, err)
-	}
-	b, err := os.ReadFile(rosters[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(rosters[0], append(b, '\n'), 0o644); err != nil {
+	roster, b := dibaoRoster(t, town)
+	if err := os.WriteFile(roster, append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	fifth, dump5 := run(c)
