@@ -103,14 +103,27 @@ func Run(ctx context.Context, db *sql.DB, rules []Rule, avail Availability, para
 
 // RunWithColumns is Run that also skips a rule whose required columns (Rule.Requires) the loaded files of
 // their kind did not have; cols nil checks none.
+//
+// The rules run one after another on one connection, on which the rule_* input views are first computed
+// once into temporary tables of the same names (a temporary table hides the view for that connection
+// alone): most rules read rule_gs and its kin, and would otherwise compute them again each. Their hits go to
+// a temporary table, each rule in a transaction of its own, and into rule_hits together at the end.
 func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availability, cols SourceColumns, params map[string]any, runID int64, log *slog.Logger) ([]Outcome, error) {
 	if err := writeCatalogue(ctx, db, rules); err != nil {
 		return nil, err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE OR REPLACE TABLE rule_hits (
-		rule VARCHAR, subject VARCHAR, person_key VARCHAR, name VARCHAR, id_number VARCHAR,
-		county VARCHAR, town VARCHAR, village VARCHAR, household_no VARCHAR, detail VARCHAR)`); err != nil {
+	if _, err := db.ExecContext(ctx, `CREATE OR REPLACE TABLE rule_hits (`+hitColumns+`)`); err != nil {
 		return nil, fmt.Errorf("create rule_hits: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	drop, err := materialiseInputs(ctx, conn)
+	defer drop()
+	if err != nil {
+		return nil, err
 	}
 	var outcomes []Outcome
 	for _, r := range rules {
@@ -126,7 +139,7 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
 		} else {
 			start := time.Now()
-			n, err := runOne(ctx, db, r, params)
+			n, err := runOne(ctx, conn, r, params)
 			o.Duration = time.Since(start)
 			switch {
 			case ctx.Err() != nil:
@@ -139,18 +152,63 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 				log.Info("rule ran", "rule", r.Code, "findings", n, "ms", o.Duration.Milliseconds())
 			}
 		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO rule_runs VALUES (?, ?, ?, ?, ?, ?)`,
-			runID, r.Code, o.Status, nullable(o.Reason), int64(o.Findings), o.Duration.Milliseconds()); err != nil {
-			return outcomes, fmt.Errorf("record rule %s: %w", r.Code, err)
-		}
 		outcomes = append(outcomes, o)
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO main.rule_hits SELECT * FROM temp.`+pendingHits); err != nil {
+		return outcomes, fmt.Errorf("write rule_hits: %w", err)
+	}
+	var values []string
+	var args []any
+	for _, o := range outcomes {
+		values = append(values, "(?, ?, ?, ?, ?, ?)")
+		args = append(args, runID, o.Rule.Code, o.Status, nullable(o.Reason), int64(o.Findings), o.Duration.Milliseconds())
+	}
+	if len(values) > 0 {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO rule_runs VALUES `+strings.Join(values, ", "), args...); err != nil {
+			return outcomes, fmt.Errorf("record the rules' outcomes: %w", err)
+		}
 	}
 	return outcomes, nil
 }
 
-// runOne inserts the rule's findings into rule_hits, one row per subject, inside a transaction so that a
-// query failing half-way leaves nothing of it behind.
-func runOne(ctx context.Context, db *sql.DB, r Rule, params map[string]any) (int, error) {
+// hitColumns are rule_hits' columns.
+const hitColumns = `rule VARCHAR, subject VARCHAR, person_key VARCHAR, name VARCHAR, id_number VARCHAR,
+	county VARCHAR, town VARCHAR, village VARCHAR, household_no VARCHAR, detail VARCHAR`
+
+// pendingHits is the temporary table that holds the hits of the rules run so far.
+const pendingHits = "rule_hits_pending"
+
+// ruleInputs are the views of sql/views/rule_inputs.sql that rules read, in the order they are defined (a
+// later one may read an earlier one).
+var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_tekun", "rule_review",
+	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows"}
+
+// materialiseInputs computes each rule input view into a temporary table of the same name on conn, and
+// creates the temporary table of pending hits. drop removes them all, so that the connection goes back to
+// the pool as it came.
+func materialiseInputs(ctx context.Context, conn *sql.Conn) (drop func(), err error) {
+	var made []string
+	drop = func() {
+		for _, t := range made {
+			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+t)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+pendingHits+` (`+hitColumns+`)`); err != nil {
+		return drop, fmt.Errorf("create %s: %w", pendingHits, err)
+	}
+	made = append(made, pendingHits)
+	for _, v := range ruleInputs {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+v+` AS SELECT * FROM main.`+v); err != nil {
+			return drop, fmt.Errorf("compute %s: %w", v, err)
+		}
+		made = append(made, v)
+	}
+	return drop, nil
+}
+
+// runOne inserts the rule's findings into the pending hits, one row per subject, inside a transaction so that
+// a query failing half-way leaves nothing of it behind.
+func runOne(ctx context.Context, conn *sql.Conn, r Rule, params map[string]any) (int, error) {
 	var args []any
 	for _, p := range r.Params {
 		v, ok := params[p]
@@ -161,14 +219,14 @@ func runOne(ctx context.Context, db *sql.DB, r Rule, params map[string]any) (int
 	}
 	args = append(args, sql.Named("bidui_rule", r.Code))
 	// The rule's own query is wrapped, not edited: its columns are picked by name and subjects deduplicated.
-	q := `INSERT INTO rule_hits
+	q := `INSERT INTO temp.` + pendingHits + `
 		SELECT $bidui_rule, subject, any_value(person_key), any_value(name), any_value(id_number),
 		       any_value(county), any_value(town), any_value(village), any_value(household_no),
 		       string_agg(DISTINCT detail, '；')
 		FROM (` + r.SQL + `) AS hits (` + strings.Join(Columns, ", ") + `)
 		WHERE subject IS NOT NULL
 		GROUP BY subject`
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -14,7 +14,7 @@ SELECT g.*, l.person_key,
        coalesce(trim(g.labour), '') IN ('技能劳动力', '普通劳动力') AS labour_with,
        nullif(trim(g.monitor_type), '') IS NOT NULL AS member_monitored,
        -- The order a household's head is chosen in: the 户主 row, else the first row.
-       (CASE WHEN trim(g.relation) = '户主' THEN 0 ELSE 1 END, g.file_id, g.row_no) AS head_order,
+       {'not_head': CASE WHEN trim(g.relation) = '户主' THEN 0 ELSE 1 END, 'file_id': g.file_id, 'row_no': g.row_no} AS head_order,
        -- Who a household finding names when the household has no 户主: the member that triggered it.
        {'key': l.person_key, 'name': g.name, 'id': coalesce(g.id_number, g.id_raw)} AS who
 FROM src_gs g
