@@ -446,6 +446,18 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		return nil, err
 	}
 	defer conn.Close()
+	// One transaction for the whole stage: a commit per sheet (the Appender commits when it closes) and per
+	// files row costs a WAL write each. A failed sheet's rows are deleted within it; a run that fails here
+	// publishes nothing, so what the stage leaves uncommitted is discarded with the new database.
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		}
+	}()
 	loaded := map[bidui.Kind]bool{}
 	failed := map[bidui.Kind][]string{}
 	// record records the sheets of one or more files (the carried ones are recorded together).
@@ -532,6 +544,10 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 			return nil, err
 		}
 	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return nil, fmt.Errorf("import: commit: %w", err)
+	}
+	committed = true
 	r.progress(StageImport, len(paths), len(paths), "")
 	r.point(StageImport + "/done")
 	avail := rules.Availability{}
