@@ -197,7 +197,7 @@ var summaryNotes = []string{
 }
 
 // writeSummary writes 汇总.xlsx to rel under root: the counts per village and rule (sheet 按村汇总), per rule
-// (按规则汇总), and a bar chart of the findings per village by status (图表).
+// (按规则汇总), and bar charts of the findings per village by status and by rule (图表).
 func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) error {
 	villages, rules, err := readSummary(ctx, db)
 	if err != nil {
@@ -234,7 +234,7 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := writeRuleTable(f, st, rules, catalogue); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetByRule, err)
 	}
-	if err := writeChart(f, villages); err != nil {
+	if err := writeChart(f, villages, len(listed)); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetChart, err)
 	}
 	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
@@ -409,6 +409,23 @@ func writeRuleTable(f *excelize.File, st summaryStyles, rules []*ruleCounts, cat
 	return writeTable(f, st, sheetByRule, headers, widths, 1, rows, nil)
 }
 
+// addBarChart adds a stacked horizontal bar chart of series at cell of the 图表 sheet, its bars running
+// top-down in the table's order and one colour per series.
+func addBarChart(f *excelize.File, cell, title string, series []excelize.ChartSeries, height int) error {
+	overlap, vary := 100, false
+	return f.AddChart(sheetChart, cell, &excelize.Chart{
+		Type:       excelize.BarStacked,
+		Series:     series,
+		VaryColors: &vary, // one colour per series, not per village
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: 720, Height: uint(height)},
+		XAxis:      excelize.ChartAxis{ReverseOrder: true},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true},
+		Overlap:    &overlap,
+	})
+}
+
 // ruleTitle is the rule's title in the catalogue, else the one its findings carry.
 func ruleTitle(r *ruleCounts, catalogue map[string]rule) string {
 	if c, ok := catalogue[r.code]; ok {
@@ -417,11 +434,11 @@ func ruleTitle(r *ruleCounts, catalogue map[string]rule) string {
 	return r.title
 }
 
-// writeChart adds the 图表 sheet: per town, a stacked bar chart of the findings on each village's list by
-// status, read from the town's rows of the 按村汇总 table (columns 新增, 持续, 无需修正). One chart per town
-// rather than one for all: the village names are the categories, and they repeat across towns. With no
-// findings the sheet says so instead.
-func writeChart(f *excelize.File, villages []*villageCounts) error {
+// writeChart adds the 图表 sheet: per town, two stacked bar charts side by side, read from the town's rows of
+// the 按村汇总 table: each village's findings by status (columns 新增, 持续, 无需修正), and the findings on its
+// list by rule (the rules' columns, rules of them). One pair per town rather than one for all: the village
+// names are the categories, and they repeat across towns. With no findings the sheet says so instead.
+func writeChart(f *excelize.File, villages []*villageCounts, rules int) error {
 	if _, err := f.NewSheet(sheetChart); err != nil {
 		return err
 	}
@@ -439,32 +456,36 @@ func writeChart(f *excelize.File, villages []*villageCounts) error {
 			last++
 		}
 		n := last - first + 1
-		var series []excelize.ChartSeries
+		height := min(4000, 120+28*n)
+		town := townLabel(villages[first].town)
+		var byStatus []excelize.ChartSeries
 		for _, s := range []struct{ col, color string }{{"D", "ED7D31"}, {"E", "4472C4"}, {"G", "A5A5A5"}} {
-			series = append(series, excelize.ChartSeries{
+			byStatus = append(byStatus, excelize.ChartSeries{
 				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, s.col),
 				Categories: ref("B", first+2, last+2),
 				Values:     ref(s.col, first+2, last+2),
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
 			})
 		}
-		height := min(4000, 120+28*n)
-		overlap, vary := 100, false
-		if err := f.AddChart(sheetChart, "A"+strconv.Itoa(anchorRow), &excelize.Chart{
-			Type:       excelize.BarStacked,
-			Series:     series,
-			VaryColors: &vary, // one colour per status, not per village
-			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{
-				{Text: townLabel(villages[first].town) + " 各村问题数（按状态）"},
-			}},
-			Legend:    excelize.ChartLegend{Position: "bottom"},
-			Dimension: excelize.ChartDimension{Width: 720, Height: uint(height)},
-			// Bars run top-down in the table's order.
-			XAxis:   excelize.ChartAxis{ReverseOrder: true},
-			YAxis:   excelize.ChartAxis{MajorGridLines: true},
-			Overlap: &overlap,
-		}); err != nil {
-			return fmt.Errorf("chart of %s: %w", townLabel(villages[first].town), err)
+		if err := addBarChart(f, "A"+strconv.Itoa(anchorRow), town+" 各村问题数（按状态）", byStatus, height); err != nil {
+			return fmt.Errorf("chart of %s: %w", town, err)
+		}
+		var byRule []excelize.ChartSeries
+		for i := range rules {
+			col, err := excelize.ColumnNumberToName(3 + len(statusColumns) + i)
+			if err != nil {
+				return err
+			}
+			byRule = append(byRule, excelize.ChartSeries{
+				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, col),
+				Categories: ref("B", first+2, last+2),
+				Values:     ref(col, first+2, last+2),
+			})
+		}
+		if len(byRule) > 0 {
+			if err := addBarChart(f, "M"+strconv.Itoa(anchorRow), town+" 各村问题数（按规则）", byRule, height); err != nil {
+				return fmt.Errorf("chart of %s by rule: %w", town, err)
+			}
 		}
 		// Rows are 20 pixels high by default; leave one empty row between charts.
 		anchorRow += height/20 + 2
