@@ -73,7 +73,7 @@ func TestIDValidMacroAgreesWithGo(t *testing.T) {
 		}
 		ids = append(ids, string(id))
 	}
-	ids = append(ids, "", "XXXXXXXXXXXXXXXXXX", "37032319800101123 ")
+	ids = append(ids, "", "XXXXXXXXXXXXXXXXXX", "37032319800101123 ", "-37032319800101123", "3703231980010112３4", "中华人民共和国居民身份证号码十八位", "a")
 	for _, id := range ids {
 		var got bool
 		if err := db.QueryRow(`SELECT id_valid(?)`, id).Scan(&got); err != nil {
