@@ -160,6 +160,30 @@ func TestCatalogueRunsOnATown(t *testing.T) {
 	}
 }
 
+// TestBrokenInputFailsItsRulesOnly: a rule input view that cannot be computed fails the rules that read it,
+// each with the reason, and the others still run (the inputs are computed ahead of the rules, and a failure
+// there must not take every rule down).
+func TestBrokenInputFailsItsRulesOnly(t *testing.T) {
+	db := testDB(t)
+	synthTown(t, db, 400)
+	// The view keeps its columns, so that the rules bind, and fails when it is read.
+	mustExec(t, db, `CREATE TABLE unsure_shape AS SELECT * FROM rule_unsure_rows LIMIT 0`)
+	mustExec(t, db, `INSERT INTO unsure_shape DEFAULT VALUES`)
+	mustExec(t, db, `CREATE OR REPLACE VIEW rule_unsure_rows AS SELECT * REPLACE (error('broken input') AS kind) FROM unsure_shape`)
+	outcomes, _ := runCatalogue(t, db, loadCatalogue(t), Availability{}, 1, "2023-06-10")
+	readers := []string{"DB-02", "JY-01", "JY-02", "TK-02", "YB-01"} // the rules whose SQL reads rule_unsure_rows
+	for _, o := range outcomes {
+		switch {
+		case slices.Contains(readers, o.Rule.Code):
+			if o.Status != Failed || !strings.Contains(o.Reason, "broken input") {
+				t.Errorf("%s %s %q, want failed for the broken input", o.Rule.Code, o.Status, o.Reason)
+			}
+		case o.Status != Ran:
+			t.Errorf("%s %s: %s, want ran", o.Rule.Code, o.Status, o.Reason)
+		}
+	}
+}
+
 // TestMissingMedicalSkipsYB: without the medical kind YB-01…YB-04 are skipped with the reason recorded, and
 // nobody is reported uninsured; the other rules still run.
 func TestMissingMedicalSkipsYB(t *testing.T) {

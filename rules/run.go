@@ -120,7 +120,7 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 		return nil, err
 	}
 	defer conn.Close()
-	drop, err := materialiseInputs(ctx, conn)
+	drop, err := materialiseInputs(ctx, conn, log)
 	defer drop()
 	if err != nil {
 		return nil, err
@@ -185,8 +185,9 @@ var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_t
 
 // materialiseInputs computes each rule input view into a temporary table of the same name on conn, and
 // creates the temporary table of pending hits. drop removes them all, so that the connection goes back to
-// the pool as it came.
-func materialiseInputs(ctx context.Context, conn *sql.Conn) (drop func(), err error) {
+// the pool as it came. A view that cannot be computed stays a view: the rules that read it fail one by one,
+// with the reason, as they would without this, and the others run.
+func materialiseInputs(ctx context.Context, conn *sql.Conn, log *slog.Logger) (drop func(), err error) {
 	var made []string
 	drop = func() {
 		for _, t := range made {
@@ -199,7 +200,11 @@ func materialiseInputs(ctx context.Context, conn *sql.Conn) (drop func(), err er
 	made = append(made, pendingHits)
 	for _, v := range ruleInputs {
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+v+` AS SELECT * FROM main.`+v); err != nil {
-			return drop, fmt.Errorf("compute %s: %w", v, err)
+			if ctx.Err() != nil {
+				return drop, ctx.Err()
+			}
+			log.Warn("rule input not computed ahead; the rules read the view", "view", v, "err", err)
+			continue
 		}
 		made = append(made, v)
 	}
