@@ -132,8 +132,8 @@ type runner struct {
 	firstID int64
 	hashes  map[string]string
 
-	prevSheets     []prevSheet     // the published run's files rows, once carriable read them
-	carriedRejects map[int64]int64 // rejected values per carried sheet, counted together
+	prevSheets   []prevSheet     // the published run's files rows, once carriable read them
+	rejectCounts map[int64]int64 // rejected values per sheet of this run, counted together
 
 	columns     rules.SourceColumns // the canonical columns the loaded files of each kind had
 	carriedFrom map[int64]int64     // carried sheets: new file_id -> the published database's file_id
@@ -446,21 +446,9 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		return nil, err
 	}
 	defer conn.Close()
-	// One transaction for the whole stage: a commit per sheet (the Appender commits when it closes) and per
-	// files row costs a WAL write each. A failed sheet's rows are deleted within it; a run that fails here
-	// publishes nothing, so what the stage leaves uncommitted is discarded with the new database.
-	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
-		return nil, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
-		}
-	}()
 	loaded := map[bidui.Kind]bool{}
 	failed := map[bidui.Kind][]string{}
-	// record records the sheets of one or more files (the carried ones are recorded together).
+	// record records the sheets of the files, in path order.
 	record := func(results []sources.Result) error {
 		if err := r.recordFiles(ctx, conn, results, sum); err != nil {
 			return err
@@ -485,59 +473,61 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 		return nil
 	}
-	// Which files can be carried over is known before any is read, so that the next file to parse can be
-	// opened (unzipped, converted) while this one loads.
+	// Which files can be carried over is known before any is read; the others are parsed two at a time.
 	carriable := make([][]prevSheet, len(paths))
 	for i, p := range paths {
 		if carriable[i], err = r.carriable(ctx, conn, p); err != nil {
 			return nil, err
 		}
 	}
-	var next *opening
-	defer func() { next.discard() }()
-	openFrom := func(i int) {
-		for ; i < len(paths); i++ {
-			if carriable[i] == nil {
-				next = openAhead(ctx, i, paths[i])
-				return
-			}
-		}
+	parsed, err := r.parseFiles(ctx, paths, carriable)
+	if err != nil {
+		return nil, err
 	}
-	openFrom(0)
-	var carried []sources.Result
-	for i, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// The rest of the stage is one transaction, begun after the parsing committed (so that it sees those
+	// rows), as the parsing is one per connection: a commit per sheet (the Appender commits when it closes)
+	// and per files row would cost a WAL write each. A run that fails here publishes nothing, so what the
+	// stage leaves uncommitted is discarded with the new database.
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 		}
-		r.progress(StageImport, i, len(paths), filepath.Base(p))
-		r.point(fmt.Sprintf("%s/file-%d", StageImport, i+1))
+	}()
+	// File ids in path order, as if the files had been read one after another.
+	var results, carried []sources.Result
+	renumber := map[int64]int64{}
+	for i, p := range paths {
 		if carriable[i] != nil {
-			// Their rows are copied in one statement per kind after the loop; recorded then.
-			carried = append(carried, r.carry(p, carriable[i])...)
+			// Their rows are copied in one statement per kind below.
+			c := r.carry(p, carriable[i])
+			carried = append(carried, c...)
+			results = append(results, c...)
 			continue
 		}
-		o := next.take(i)
-		next = nil
-		openFrom(i + 1)
-		results, err := sources.LoadOpened(ctx, conn, o, func() int64 { id := r.nextID; r.nextID++; return id })
-		o.Close()
-		if err != nil {
-			return nil, fmt.Errorf("import %s: %w", p, err)
+		for _, res := range parsed[i] {
+			renumber[res.FileID] = r.nextID
+			res.FileID = r.nextID
+			r.nextID++
+			results = append(results, res)
 		}
-		if err := record(results); err != nil {
-			return nil, err
-		}
+	}
+	if err := renumberFiles(ctx, conn, renumber); err != nil {
+		return nil, err
 	}
 	if len(carried) > 0 {
 		if err := r.copyCarried(ctx, conn, carried); err != nil {
 			return nil, err
 		}
-		if r.carriedRejects, err = countRejects(ctx, conn, carried); err != nil {
-			return nil, err
-		}
-		if err := record(carried); err != nil {
-			return nil, err
-		}
+	}
+	if r.rejectCounts, err = countRejects(ctx, conn, results); err != nil {
+		return nil, err
+	}
+	if err := record(results); err != nil {
+		return nil, err
 	}
 	if r.reused {
 		if err := r.dropStale(ctx, conn); err != nil {
@@ -560,39 +550,6 @@ func (r *runner) importStage(ctx context.Context, sum *Summary) (rules.Availabil
 		}
 	}
 	return avail, nil
-}
-
-// opening is a file being opened ahead of its turn.
-type opening struct {
-	i    int // its place in the inbox
-	done chan *sources.Opened
-}
-
-func openAhead(ctx context.Context, i int, path string) *opening {
-	o := &opening{i: i, done: make(chan *sources.Opened, 1)}
-	go func() { o.done <- sources.Open(ctx, path) }()
-	return o
-}
-
-// take waits for the file opened ahead, which must be file i.
-func (o *opening) take(i int) *sources.Opened {
-	if o == nil || o.i != i {
-		panic(fmt.Sprintf("pipeline: file %d was not opened ahead", i))
-	}
-	return <-o.done
-}
-
-// discard waits for a file opened ahead that will not be loaded, and releases it.
-func (o *opening) discard() {
-	if o == nil {
-		return
-	}
-	select {
-	case opened := <-o.done:
-		opened.Close()
-	default:
-		go func() { (<-o.done).Close() }() // still opening: release it when it is done
-	}
 }
 
 // unreadKind returns the kind that a file's name gives, and the file's base name, when none of its sheets
@@ -708,7 +665,7 @@ func (r *runner) summarise(ctx context.Context, conn *sql.Conn, res sources.Resu
 	if res.Err != nil {
 		errText = res.Err.Error()
 	}
-	rejects, counted := r.carriedRejects[res.FileID]
+	rejects, counted := r.rejectCounts[res.FileID]
 	if !counted {
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE file_id = ?`, res.FileID).Scan(&rejects); err != nil {
 			return err

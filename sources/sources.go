@@ -101,60 +101,7 @@ func Check(ctx context.Context, path string) ([]Result, error) {
 // returned error is only for ctx cancellation or a database failure; file problems are reported in the
 // Results.
 func Load(ctx context.Context, conn *sql.Conn, path string, newID func() int64) ([]Result, error) {
-	o := Open(ctx, path)
-	defer o.Close()
-	return LoadOpened(ctx, conn, o, newID)
-}
-
-// LoadOpened is Load of a file already opened with Open.
-func LoadOpened(ctx context.Context, conn *sql.Conn, o *Opened, newID func() int64) ([]Result, error) {
-	return o.read(ctx, &dbStager{conn: conn, newID: newID, tables: map[bidui.Kind][]string{}})
-}
-
-// Opened is a file read into memory and opened: its format sniffed, a workbook unzipped (a legacy one
-// converted first), a text file decoded. A caller may open the next file while it loads this one. Close
-// releases it.
-type Opened struct {
-	base    Result // path, sha256, format and encoding
-	book    *book
-	failErr error // why the file could not be opened
-}
-
-// Open reads and opens the file at path. What goes wrong is reported when the file is loaded.
-func Open(ctx context.Context, path string) *Opened {
-	o := &Opened{base: Result{Path: path}}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		o.failErr = err
-		return o
-	}
-	sum := sha256.Sum256(data)
-	o.base.SHA256 = hex.EncodeToString(sum[:])
-	if len(data) == 0 {
-		o.failErr = fmt.Errorf("%w: the file is empty", ErrEmpty)
-		return o
-	}
-	book, err := openBook(ctx, path, data)
-	if book != nil {
-		o.base.Format, o.base.Encoding = book.format, book.encoding
-	}
-	if err != nil {
-		if book != nil {
-			book.close()
-		}
-		o.failErr = err
-		return o
-	}
-	o.book = book
-	return o
-}
-
-// Close releases what Open holds (a converted workbook's temporary files among it).
-func (o *Opened) Close() {
-	if o.book != nil {
-		o.book.close()
-		o.book = nil
-	}
+	return read(ctx, path, &dbStager{conn: conn, newID: newID, tables: map[bidui.Kind][]string{}})
 }
 
 // read sniffs the file's format and hands each of its sheets to processSheet.
@@ -162,35 +109,42 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	o := Open(ctx, path)
-	defer o.Close()
-	return o.read(ctx, st)
-}
-
-// read hands each sheet of the opened file to processSheet.
-func (o *Opened) read(ctx context.Context, st stager) ([]Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	base, path := o.base, o.base.Path
-	if o.failErr != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
+	base := Result{Path: path}
+	fail := func(format string, err error) ([]Result, error) {
 		res := base
+		res.Format = format
 		res.Sheet = ""
-		if res.Format == "csv" {
+		if format == "csv" {
 			res.Sheet = filepath.Base(path)
 		}
 		res.Status = bidui.FileFailed
-		res.Err = &FileError{Path: path, Err: o.failErr}
-		if ferr := (*FileError)(nil); errors.As(o.failErr, &ferr) {
+		res.Err = &FileError{Path: path, Err: err}
+		if ferr := (*FileError)(nil); errors.As(err, &ferr) {
 			res.Err = ferr
 		}
 		res.FileID = st.id()
 		return []Result{res}, nil
 	}
-	book := o.book
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fail("", err)
+	}
+	sum := sha256.Sum256(data)
+	base.SHA256 = hex.EncodeToString(sum[:])
+	if len(data) == 0 {
+		return fail("", fmt.Errorf("%w: the file is empty", ErrEmpty))
+	}
+	book, err := openBook(ctx, path, data)
+	if book != nil {
+		base.Format, base.Encoding = book.format, book.encoding
+	}
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return fail(base.Format, err)
+	}
+	defer book.close()
 
 	fc := &fileContext{path: path, sha12: base.SHA256[:12]}
 	var results, empty []Result
