@@ -726,17 +726,8 @@ func TestBlocksWithRepeatedHeaders(t *testing.T) {
 				}
 				writeXLSX(t, path, sh)
 			}
-			db := openDB(t)
-			res := only(t, loadFile(t, db, path))
-			if res.Status != bidui.FileLoaded || res.HeaderRow != 2 {
-				t.Fatalf("status %s, header row %d (%v), want loaded with the header on row 2", res.Status, res.HeaderRow, res.Err)
-			}
-			if got := strings.Join(queryStrings(t, db, `SELECT name FROM src_dibao ORDER BY row_no`), ","); got != "张三,李四,王五,赵六" {
-				t.Errorf("loaded %s, want 张三,李四,王五,赵六", got)
-			}
-			if res.RowsLoaded != 4 || res.RowsSkipped != 3 || res.RowsRejected != 0 {
-				t.Errorf("loaded %d skipped %d rejected %d, want 4, 3 (a blank row, a title, a header), 0", res.RowsLoaded, res.RowsSkipped, res.RowsRejected)
-			}
+			// Skipped: a blank row, a title, a header.
+			checkDibaoBlocks(t, path, 2, "张三,李四,王五,赵六", 3)
 		})
 	}
 }
@@ -894,16 +885,24 @@ func TestBlocksWithTwoLevelHeaders(t *testing.T) {
 		{"姓名", "身份证号", "姓名", "身份证号", "", ""},
 		{"王五", cfID3, "赵六", cfID4, "2023-05-12", "在保"},
 	}, merges: [][2]string{{"A1", "B1"}, {"C1", "D1"}, {"E1", "E2"}, {"F1", "F2"}, {"A4", "B4"}, {"C4", "D4"}, {"E4", "E5"}, {"F4", "F5"}}})
+	checkDibaoBlocks(t, path, 2, "张三,赵六", 2)
+}
+
+// checkDibaoBlocks loads a 低保 roster made of blocks and checks that it loaded with its header on row
+// header, the persons names (in row order, comma-separated), skipped rows and no rejected ones.
+func checkDibaoBlocks(t *testing.T, path string, header int, names string, skipped int64) {
+	t.Helper()
 	db := openDB(t)
 	res := only(t, loadFile(t, db, path))
-	if res.Status != bidui.FileLoaded || res.HeaderRow != 2 {
-		t.Fatalf("status %s, header row %d (%v)", res.Status, res.HeaderRow, res.Err)
+	if res.Status != bidui.FileLoaded || res.HeaderRow != header {
+		t.Fatalf("status %s, header row %d (%v), want loaded with the header on row %d", res.Status, res.HeaderRow, res.Err, header)
 	}
-	if got := strings.Join(queryStrings(t, db, `SELECT name FROM src_dibao ORDER BY row_no`), ","); got != "张三,赵六" {
-		t.Errorf("loaded %s, want 张三,赵六", got)
+	if got := strings.Join(queryStrings(t, db, `SELECT name FROM src_dibao ORDER BY row_no`), ","); got != names {
+		t.Errorf("loaded %s, want %s", got, names)
 	}
-	if res.RowsLoaded != 2 || res.RowsSkipped != 2 || res.RowsRejected != 0 {
-		t.Errorf("loaded %d skipped %d rejected %d, want 2, 2, 0", res.RowsLoaded, res.RowsSkipped, res.RowsRejected)
+	want := int64(strings.Count(names, ",") + 1)
+	if res.RowsLoaded != want || res.RowsSkipped != skipped || res.RowsRejected != 0 {
+		t.Errorf("loaded %d skipped %d rejected %d, want %d, %d, 0", res.RowsLoaded, res.RowsSkipped, res.RowsRejected, want, skipped)
 	}
 }
 
