@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/bidui/bidui/pipeline"
+)
+
+// bench generates the fixtures, measures every format, prints the report and writes it to o.out.
+func bench(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	var table []measurement
+	for _, format := range o.formats() {
+		dir, err := fixtures(ctx, o, format, stderr)
+		if err != nil {
+			return err
+		}
+		asOf, err := readAsOf(dir)
+		if err != nil {
+			return err
+		}
+		inbox := filepath.Join(dir, "inbox")
+		fl, err := measureFloor(ctx, o, format, inbox, stderr)
+		if err != nil {
+			return err
+		}
+		runs, err := measureRuns(ctx, o, format, inbox, asOf, stderr)
+		if err != nil {
+			return err
+		}
+		table = append(table, fl)
+		table = append(table, runs...)
+	}
+	report := render(header{
+		command: strings.Join(append([]string{"go run ./cmd/bidui-bench"}, o.args...), " "),
+		target:  makeTarget(o.size),
+		date:    time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		machine: machine(),
+		reps:    o.reps,
+	}, o.size, table)
+	fmt.Fprint(stdout, report)
+	// The hand-written reading of the figures below the table is kept, to be brought up to date by hand.
+	if old, err := os.ReadFile(o.out); err == nil {
+		if i := strings.Index(string(old), readingHeading); i >= 0 {
+			report += "\n" + string(old[i:])
+		}
+	}
+	return os.WriteFile(o.out, []byte(report), 0o644)
+}
+
+// makeTarget is the make target that runs the benchmark at size.
+func makeTarget(size string) string {
+	if size == "city" {
+		return "make bench-city"
+	}
+	return "make bench"
+}
+
+// readingHeading opens the hand-written part of the report, which a new measurement keeps.
+const readingHeading = "## Reading it"
+
+// fixtures returns the folder of the generated fixtures of format, generating them once.
+func fixtures(ctx context.Context, o *options, format string, stderr io.Writer) (string, error) {
+	dir := filepath.Join(o.cache, fmt.Sprintf("%s-%s-seed1", o.size, format))
+	done := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(done); err == nil {
+		return dir, nil
+	}
+	_ = os.RemoveAll(dir)
+	fmt.Fprintf(stderr, "generating %s fixtures (%s) in %s\n", o.size, format, dir)
+	cmd := exec.CommandContext(ctx, o.bidui, "fixtures", "--size", o.size, "--format", format, "--seed", "1", "--out", dir)
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("generate fixtures with %s: %w", o.bidui, err)
+	}
+	return dir, os.WriteFile(done, nil, 0o644)
+}
+
+// readAsOf reads the as-of date the fixtures in dir were generated for.
+func readAsOf(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "answer_key.json"))
+	if err != nil {
+		return "", err
+	}
+	var key struct {
+		AsOf string `json:"as_of"`
+	}
+	if err := json.Unmarshal(b, &key); err != nil {
+		return "", fmt.Errorf("%s: %w", filepath.Join(dir, "answer_key.json"), err)
+	}
+	return key.AsOf, nil
+}
+
+// A measurement is one line of the report: what was measured on which input format, the rows it handled,
+// and the seconds and peak memory of each repetition.
+type measurement struct {
+	format, what string
+	rows         int64
+	seconds      []float64
+	rssMiB       []float64 // empty for a stage, which has no process of its own
+}
+
+func (m measurement) median() float64 { return median(m.seconds) }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// measureFloor runs the floor of format o.reps times, each in its own process (this binary's floor form).
+func measureFloor(ctx context.Context, o *options, format, inbox string, stderr io.Writer) (measurement, error) {
+	m := measurement{format: format, what: floorOf(format)}
+	self, err := os.Executable()
+	if err != nil {
+		return m, err
+	}
+	for i := range o.reps {
+		fmt.Fprintf(stderr, "%s floor %d/%d\n", format, i+1, o.reps)
+		out, secs, rss, err := measure(exec.CommandContext(ctx, self, "floor", format, inbox))
+		if err != nil {
+			return m, fmt.Errorf("%s floor: %w", format, err)
+		}
+		if _, err := fmt.Sscan(out, &m.rows); err != nil {
+			return m, fmt.Errorf("%s floor printed %q, not a row count", format, out)
+		}
+		m.seconds, m.rssMiB = append(m.seconds, secs), append(m.rssMiB, rss)
+	}
+	return m, nil
+}
+
+// measureRuns runs bidui on a fresh database o.reps times, each followed by a rerun on the unchanged inbox.
+// It returns the whole run, each stage of it in the order they ran, and the rerun.
+func measureRuns(ctx context.Context, o *options, format, inbox, asOf string, stderr io.Writer) ([]measurement, error) {
+	work, err := os.MkdirTemp("", "bidui-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	db, out := filepath.Join(work, "bidui.duckdb"), filepath.Join(work, "out")
+	args := []string{"run", "--inbox", inbox, "--db", db, "--out", out, "--as-of", asOf, "--json"}
+	whole := measurement{format: format, what: wholeRun}
+	again := measurement{format: format, what: rerun}
+	stages := map[string]*measurement{}
+	var order []string
+	for i := range o.reps {
+		fmt.Fprintf(stderr, "%s bidui run %d/%d\n", format, i+1, o.reps)
+		for _, p := range []string{db, db + ".lock", out} {
+			_ = os.RemoveAll(p)
+		}
+		stdout, secs, rss, err := measure(exec.CommandContext(ctx, o.bidui, args...))
+		if err != nil {
+			return nil, fmt.Errorf("bidui run: %w", err)
+		}
+		sum, err := parseSummary(stdout)
+		if err != nil {
+			return nil, err
+		}
+		if len(sum.Stages) == 0 {
+			return nil, errors.New("bidui run --json printed a summary without stage times")
+		}
+		whole.rows = rowsLoaded(sum)
+		whole.seconds, whole.rssMiB = append(whole.seconds, secs), append(whole.rssMiB, rss)
+		for _, st := range sum.Stages {
+			m, ok := stages[st.Stage]
+			if !ok {
+				m = &measurement{format: format, what: stage(st.Stage), rows: whole.rows}
+				stages[st.Stage] = m
+				order = append(order, st.Stage)
+			}
+			m.seconds = append(m.seconds, st.Seconds)
+		}
+		fmt.Fprintf(stderr, "%s bidui rerun %d/%d\n", format, i+1, o.reps)
+		stdout, secs, rss, err = measure(exec.CommandContext(ctx, o.bidui, args...))
+		if err != nil {
+			return nil, fmt.Errorf("bidui rerun: %w", err)
+		}
+		if sum, err = parseSummary(stdout); err != nil {
+			return nil, err
+		}
+		again.rows = rowsLoaded(sum)
+		again.seconds, again.rssMiB = append(again.seconds, secs), append(again.rssMiB, rss)
+	}
+	ms := []measurement{whole}
+	for _, s := range order {
+		ms = append(ms, *stages[s])
+	}
+	return append(ms, again), nil
+}
+
+// parseSummary reads the summary `bidui run --json` prints.
+func parseSummary(stdout string) (*pipeline.Summary, error) {
+	var s pipeline.Summary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		return nil, fmt.Errorf("bidui run --json printed no summary: %w", err)
+	}
+	return &s, nil
+}
+
+// rowsLoaded is the number of rows a run loaded or carried, over all files.
+func rowsLoaded(s *pipeline.Summary) int64 {
+	var n int64
+	for _, f := range s.Files {
+		n += f.Loaded
+	}
+	return n
+}
+
+// measure runs cmd and returns its stdout, wall time in seconds and peak resident memory in MiB. Exit code 3
+// (completed with problems) counts as success.
+func measure(cmd *exec.Cmd) (string, float64, float64, error) {
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	secs := time.Since(start).Seconds()
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 3) {
+		return "", 0, 0, fmt.Errorf("%v: %w\n%s", cmd.Args, err, tail(stderr.String(), 2000))
+	}
+	var rss float64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
+	}
+	return stdout.String(), secs, rss, nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
