@@ -16,9 +16,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 )
 
 const usage = `Usage:
@@ -29,9 +31,9 @@ The first form generates the fixtures of --size once (kept in --cache), then mea
 in a process of its own: the floor of each input format, a whole bidui run on a fresh database (with the
 seconds of each stage from its --json summary) and a rerun on the unchanged inbox. It prints a table of
 medians, ratios and targets and writes it to --out, keeping the hand-written part of the old file from the
-heading "## Reading it" on. bidui-bench must run from the repository's root (it calls --bidui and writes
---cache there unless told otherwise). Exit status 0 when it measured, whether or not targets were met; 1 when
-a measurement failed; 2 on a usage error.
+heading "## Reading it" on. Relative paths are taken from the current folder: run it from the repository's
+root, as make does. Exit status 0 when it measured, whether or not targets were met; 1 when a measurement
+failed; 2 on a usage error.
 
 The second form is one floor measurement, which the first form runs in a process of its own: it reads every
 file of the format in INBOX the cheapest way and prints the number of rows read.
@@ -155,3 +157,55 @@ func parseArgs(args []string) (command, error) {
 	}
 	return command{bench: &o}, nil
 }
+
+// bench generates the fixtures, measures every format, prints the report and writes it to o.out.
+func bench(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	var table []measurement
+	for _, format := range o.formats() {
+		dir, err := fixtures(ctx, o, format, stderr)
+		if err != nil {
+			return err
+		}
+		asOf, err := readAsOf(dir)
+		if err != nil {
+			return err
+		}
+		inbox := filepath.Join(dir, "inbox")
+		fl, err := measureFloor(ctx, o, format, inbox, stderr)
+		if err != nil {
+			return err
+		}
+		runs, err := measureRuns(ctx, o, format, inbox, asOf, stderr)
+		if err != nil {
+			return err
+		}
+		table = append(table, fl)
+		table = append(table, runs...)
+	}
+	report := render(header{
+		command: strings.Join(append([]string{"go run ./cmd/bidui-bench"}, o.args...), " "),
+		target:  makeTarget(o.size),
+		date:    time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		machine: machine(),
+		reps:    o.reps,
+	}, o.size, table)
+	fmt.Fprint(stdout, report)
+	// The hand-written reading of the figures below the table is kept, to be brought up to date by hand.
+	if old, err := os.ReadFile(o.out); err == nil {
+		if i := strings.Index(string(old), readingHeading); i >= 0 {
+			report += "\n" + string(old[i:])
+		}
+	}
+	return os.WriteFile(o.out, []byte(report), 0o644)
+}
+
+// makeTarget is the make target that runs the benchmark at size.
+func makeTarget(size string) string {
+	if size == "city" {
+		return "make bench-city"
+	}
+	return "make bench"
+}
+
+// readingHeading opens the hand-written part of the report, which a new measurement keeps.
+const readingHeading = "## Reading it"

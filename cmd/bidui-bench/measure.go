@@ -1,74 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strings"
-	"syscall"
-	"time"
 
 	"github.com/bidui/bidui/pipeline"
 )
-
-// bench generates the fixtures, measures every format, prints the report and writes it to o.out.
-func bench(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	var table []measurement
-	for _, format := range o.formats() {
-		dir, err := fixtures(ctx, o, format, stderr)
-		if err != nil {
-			return err
-		}
-		asOf, err := readAsOf(dir)
-		if err != nil {
-			return err
-		}
-		inbox := filepath.Join(dir, "inbox")
-		fl, err := measureFloor(ctx, o, format, inbox, stderr)
-		if err != nil {
-			return err
-		}
-		runs, err := measureRuns(ctx, o, format, inbox, asOf, stderr)
-		if err != nil {
-			return err
-		}
-		table = append(table, fl)
-		table = append(table, runs...)
-	}
-	report := render(header{
-		command: strings.Join(append([]string{"go run ./cmd/bidui-bench"}, o.args...), " "),
-		target:  makeTarget(o.size),
-		date:    time.Now().UTC().Format("2006-01-02 15:04 UTC"),
-		machine: machine(),
-		reps:    o.reps,
-	}, o.size, table)
-	fmt.Fprint(stdout, report)
-	// The hand-written reading of the figures below the table is kept, to be brought up to date by hand.
-	if old, err := os.ReadFile(o.out); err == nil {
-		if i := strings.Index(string(old), readingHeading); i >= 0 {
-			report += "\n" + string(old[i:])
-		}
-	}
-	return os.WriteFile(o.out, []byte(report), 0o644)
-}
-
-// makeTarget is the make target that runs the benchmark at size.
-func makeTarget(size string) string {
-	if size == "city" {
-		return "make bench-city"
-	}
-	return "make bench"
-}
-
-// readingHeading opens the hand-written part of the report, which a new measurement keeps.
-const readingHeading = "## Reading it"
 
 // fixtures returns the folder of the generated fixtures of format, generating them once.
 func fixtures(ctx context.Context, o *options, format string, stderr io.Writer) (string, error) {
@@ -100,29 +42,6 @@ func readAsOf(dir string) (string, error) {
 		return "", fmt.Errorf("%s: %w", filepath.Join(dir, "answer_key.json"), err)
 	}
 	return key.AsOf, nil
-}
-
-// A measurement is one line of the report: what was measured on which input format, the rows it handled,
-// and the seconds and peak memory of each repetition.
-type measurement struct {
-	format, what string
-	rows         int64
-	seconds      []float64
-	rssMiB       []float64 // empty for a stage, which has no process of its own
-}
-
-func (m measurement) median() float64 { return median(m.seconds) }
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // measureFloor runs the floor of format o.reps times, each in its own process (this binary's floor form).
@@ -174,7 +93,7 @@ func measureRuns(ctx context.Context, o *options, format, inbox, asOf string, st
 			return nil, err
 		}
 		if len(sum.Stages) == 0 {
-			return nil, errors.New("bidui run --json printed a summary without stage times")
+			return nil, fmt.Errorf("bidui run --json printed a summary without stage times")
 		}
 		whole.rows = rowsLoaded(sum)
 		whole.seconds, whole.rssMiB = append(whole.seconds, secs), append(whole.rssMiB, rss)
@@ -221,30 +140,4 @@ func rowsLoaded(s *pipeline.Summary) int64 {
 		n += f.Loaded
 	}
 	return n
-}
-
-// measure runs cmd and returns its stdout, wall time in seconds and peak resident memory in MiB. Exit code 3
-// (completed with problems) counts as success.
-func measure(cmd *exec.Cmd) (string, float64, float64, error) {
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	secs := time.Since(start).Seconds()
-	var ee *exec.ExitError
-	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 3) {
-		return "", 0, 0, fmt.Errorf("%v: %w\n%s", cmd.Args, err, tail(stderr.String(), 2000))
-	}
-	var rss float64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
-	}
-	return stdout.String(), secs, rss, nil
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -80,4 +81,27 @@ func machine() string {
 		}
 	}
 	return fmt.Sprintf("%d cores%s%s, %s/%s, %s", runtime.NumCPU(), cpu, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// A measurement is one line of the report: what was measured on which input format, the rows it handled,
+// and the seconds and peak memory of each repetition.
+type measurement struct {
+	format, what string
+	rows         int64
+	seconds      []float64
+	rssMiB       []float64 // empty for a stage, which has no process of its own
+}
+
+func (m measurement) median() float64 { return median(m.seconds) }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
