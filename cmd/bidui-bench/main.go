@@ -29,7 +29,8 @@ const usage = `Usage:
 
 The first form generates the fixtures of --size once (kept in --cache), then measures, --reps times each and
 in a process of its own: the floor of each input format, a whole bidui run on a fresh database (with the
-seconds of each stage from its --json summary) and a rerun on the unchanged inbox. It prints a table of
+seconds of each stage from its --json summary), a rerun on the unchanged inbox, and a run on a copy of the
+inbox where one department file (the largest) has new bytes but the same rows. It prints a table of
 medians, ratios and targets and writes it to --out, keeping the hand-written part of the old file from the
 heading "## Reading it" on. Relative paths are taken from the current folder: run it from the repository's
 root, as make does. Exit status 0 when it measured, whether or not targets were met; 1 when a measurement

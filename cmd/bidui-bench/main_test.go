@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/bidui/bidui/pipeline"
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -122,6 +124,8 @@ func TestJudge(t *testing.T) {
 		{"rules xlsx: nothing", "county", "xlsx", stage(pipeline.StageRules), 1.0, 2.2, 0, "", "", true},
 		{"rerun", "town", "xlsx", rerun, 1.0, 10.0, 150, "0.10× bidui run (whole)", "≤ 0.15×: met", true},
 		{"rerun over", "city", "csv", rerun, 2.0, 10.0, 150, "0.20× bidui run (whole)", "≤ 0.15×: NOT met", false},
+		{"one file changed", "county", "csv", oneFileChanged, 3.9, 10.0, 400, "0.39× bidui run (whole)", "≤ 0.40×: met", true},
+		{"one file changed over", "county", "xlsx", oneFileChanged, 4.5, 10.0, 400, "0.45× bidui run (whole)", "≤ 0.40×: NOT met", false},
 		{"report stage: nothing", "county", "csv", stage(pipeline.StageReport), 0.6, 2.2, 0, "", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,4 +214,97 @@ func TestFloorCSV(t *testing.T) {
 	if n != 5 {
 		t.Errorf("floor read %d rows, want 5", n)
 	}
+}
+
+// The inbox with one file changed has every file, and only the largest department file has other bytes: a
+// CSV with the same records, an xlsx with the same cells.
+func TestChangedInbox(t *testing.T) {
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			inbox := t.TempDir()
+			files := map[string][][]string{
+				"全国系统_监测对象." + format: {{"户编号", "姓名", "证件号码"}, {"H1", "张三", "370323198001011234"}, {"H1", "李四", "370323198201021246"}, {"H2", "王五", "370323199001011111"}, {"H3", "赵六", "370323199101011111"}},
+				"医保." + format:        {{"姓名", "身份证号", "参保状态"}, {"张三", "370323198001011234", "正常"}, {"李四", "370323198201021246", "正常"}},
+				"研判." + format:        {{"身份证号", "研判日期", "研判结论"}, {"370323198001011234", "2023-01-05", "纳入"}},
+			}
+			for name, rows := range files {
+				writeTable(t, filepath.Join(inbox, name), rows)
+			}
+			dir := filepath.Join(t.TempDir(), "changed")
+			changed, err := changedInbox(inbox, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "医保." + format; changed != want {
+				t.Errorf("changed %s, want %s (the largest department file)", changed, want)
+			}
+			for name, rows := range files {
+				before, _ := os.ReadFile(filepath.Join(inbox, name))
+				after, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if same := bytes.Equal(before, after); same != (name != changed) {
+					t.Errorf("%s: bytes unchanged = %v", name, same)
+				}
+				if got := readTable(t, filepath.Join(dir, name)); !slices.EqualFunc(got, rows, slices.Equal[[]string]) {
+					t.Errorf("%s: rows %q, want %q", name, got, rows)
+				}
+			}
+		})
+	}
+}
+
+func writeTable(t *testing.T, path string, rows [][]string) {
+	t.Helper()
+	var err error
+	if strings.HasSuffix(path, ".csv") {
+		var b strings.Builder
+		for _, r := range rows {
+			fmt.Fprintln(&b, strings.Join(r, ","))
+		}
+		err = os.WriteFile(path, []byte(b.String()), 0o600)
+	} else {
+		f := excelize.NewFile()
+		for y, r := range rows {
+			for x, v := range r {
+				name, _ := excelize.CoordinatesToCellName(x+1, y+1)
+				if err = f.SetCellStr("Sheet1", name, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		err = errors.Join(f.SaveAs(path), f.Close())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readTable reads the rows of a CSV file (blank lines left out, as bidui skips them) or of an xlsx file's
+// Sheet1.
+func readTable(t *testing.T, path string) [][]string {
+	t.Helper()
+	var rows [][]string
+	if strings.HasSuffix(path, ".csv") {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimRight(l, "\r"); l != "" {
+				rows = append(rows, strings.Split(l, ","))
+			}
+		}
+		return rows
+	}
+	f, err := excelize.OpenFile(path)
+	if err == nil {
+		rows, err = f.GetRows("Sheet1")
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"github.com/bidui/bidui"
 	"github.com/bidui/bidui/pipeline"
 )
 
@@ -65,18 +66,33 @@ func measureFloor(ctx context.Context, o *options, format, inbox string, stderr 
 	return m, nil
 }
 
-// measureRuns runs bidui on a fresh database o.reps times, each followed by a rerun on the unchanged inbox.
-// It returns the whole run, each stage of it in the order they ran, and the rerun.
+// measureRuns runs bidui on a fresh database o.reps times, each followed by a rerun on the unchanged inbox and
+// a run on the inbox with one file changed (changedInbox). It returns the whole run, each stage of it in the
+// order they ran, the rerun and the run with one file changed.
 func measureRuns(ctx context.Context, o *options, format, inbox, asOf string, stderr io.Writer) ([]measurement, error) {
 	work, err := os.MkdirTemp("", "bidui-bench-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
+	changedDir := filepath.Join(work, "inbox-one-changed")
+	changed, err := changedInbox(inbox, changedDir)
+	if err != nil {
+		return nil, fmt.Errorf("inbox with one file changed: %w", err)
+	}
 	db, out := filepath.Join(work, "bidui.duckdb"), filepath.Join(work, "out")
-	args := []string{"run", "--inbox", inbox, "--db", db, "--out", out, "--as-of", asOf, "--json"}
+	runOn := func(inbox string) (*pipeline.Summary, float64, float64, error) {
+		stdout, secs, rss, err := measure(exec.CommandContext(ctx, o.bidui,
+			"run", "--inbox", inbox, "--db", db, "--out", out, "--as-of", asOf, "--json"))
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		sum, err := parseSummary(stdout)
+		return sum, secs, rss, err
+	}
 	whole := measurement{format: format, what: wholeRun}
 	again := measurement{format: format, what: rerun}
+	oneChanged := measurement{format: format, what: oneFileChanged}
 	stages := map[string]*measurement{}
 	var order []string
 	for i := range o.reps {
@@ -84,19 +100,14 @@ func measureRuns(ctx context.Context, o *options, format, inbox, asOf string, st
 		for _, p := range []string{db, db + ".lock", out} {
 			_ = os.RemoveAll(p)
 		}
-		stdout, secs, rss, err := measure(exec.CommandContext(ctx, o.bidui, args...))
+		sum, secs, rss, err := runOn(inbox)
 		if err != nil {
 			return nil, fmt.Errorf("bidui run: %w", err)
-		}
-		sum, err := parseSummary(stdout)
-		if err != nil {
-			return nil, err
 		}
 		if len(sum.Stages) == 0 {
 			return nil, fmt.Errorf("bidui run --json printed a summary without stage times")
 		}
-		whole.rows = rowsLoaded(sum)
-		whole.seconds, whole.rssMiB = append(whole.seconds, secs), append(whole.rssMiB, rss)
+		whole.add(rowsLoaded(sum), secs, rss)
 		for _, st := range sum.Stages {
 			m, ok := stages[st.Stage]
 			if !ok {
@@ -107,21 +118,25 @@ func measureRuns(ctx context.Context, o *options, format, inbox, asOf string, st
 			m.seconds = append(m.seconds, st.Seconds)
 		}
 		fmt.Fprintf(stderr, "%s bidui rerun %d/%d\n", format, i+1, o.reps)
-		stdout, secs, rss, err = measure(exec.CommandContext(ctx, o.bidui, args...))
-		if err != nil {
+		if sum, secs, rss, err = runOn(inbox); err != nil {
 			return nil, fmt.Errorf("bidui rerun: %w", err)
 		}
-		if sum, err = parseSummary(stdout); err != nil {
-			return nil, err
+		again.add(rowsLoaded(sum), secs, rss)
+		fmt.Fprintf(stderr, "%s bidui run with %s changed %d/%d\n", format, changed, i+1, o.reps)
+		if sum, secs, rss, err = runOn(changedDir); err != nil {
+			return nil, fmt.Errorf("bidui run with %s changed: %w", changed, err)
 		}
-		again.rows = rowsLoaded(sum)
-		again.seconds, again.rssMiB = append(again.seconds, secs), append(again.rssMiB, rss)
+		// Measured only if the run did what it is named for: parse the changed file, carry the others.
+		if parsed, carried := parsedAndCarried(sum); parsed == 0 || carried == 0 {
+			return nil, fmt.Errorf("bidui run with %s changed parsed %d sheets and carried %d: want some of each", changed, parsed, carried)
+		}
+		oneChanged.add(rowsLoaded(sum), secs, rss)
 	}
 	ms := []measurement{whole}
 	for _, s := range order {
 		ms = append(ms, *stages[s])
 	}
-	return append(ms, again), nil
+	return append(ms, again, oneChanged), nil
 }
 
 // parseSummary reads the summary `bidui run --json` prints.
@@ -131,6 +146,19 @@ func parseSummary(stdout string) (*pipeline.Summary, error) {
 		return nil, fmt.Errorf("bidui run --json printed no summary: %w", err)
 	}
 	return &s, nil
+}
+
+// parsedAndCarried counts the sheets of a run that were parsed and loaded, and those carried over unparsed.
+func parsedAndCarried(s *pipeline.Summary) (parsed, carried int) {
+	for _, f := range s.Files {
+		switch f.Status {
+		case bidui.FileLoaded:
+			parsed++
+		case bidui.FileCarried:
+			carried++
+		}
+	}
+	return parsed, carried
 }
 
 // rowsLoaded is the number of rows a run loaded or carried, over all files.

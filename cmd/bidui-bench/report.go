@@ -94,6 +94,12 @@ type measurement struct {
 
 func (m measurement) median() float64 { return median(m.seconds) }
 
+// add records one repetition of a measurement that ran in a process of its own.
+func (m *measurement) add(rows int64, seconds, rssMiB float64) {
+	m.rows = rows
+	m.seconds, m.rssMiB = append(m.seconds, seconds), append(m.rssMiB, rssMiB)
+}
+
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
