@@ -19,7 +19,8 @@ demo: build
 	$(BIN) demo bidui-demo
 
 # The whole run against the floor (DuckDB read_csv, excelize streaming read) on the county fixtures, cached in
-# .bench/; writes BENCH.md. Not part of `make test`.
+# .bench/; writes BENCH.md. Not part of `make test`. The targets it checks are in cmd/bidui-bench/targets.go;
+# `go run ./cmd/bidui-bench -h` lists its flags.
 bench: build
 	$(GO) run ./cmd/bidui-bench --size county --reps 5 --out BENCH.md
 
