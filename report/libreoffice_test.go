@@ -117,7 +117,7 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 	}
 	out := convertWithLibreOffice(t, "", inputs...)
 
-	wantHeader := []string{"序号", "编号", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理",
+	wantHeader := []string{"序号", "编号", "问题类别", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理",
 		"首次发现", "状态", "核实结果", "核实说明", "核实人", "核实日期"}
 	total := 0
 	for i, v := range w.Villages {
@@ -127,7 +127,7 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 		}
 		var got []string
 		for _, r := range records[1:] {
-			got = append(got, strings.Join([]string{r[1], r[5], r[6], r[7], r[10]}, " | "))
+			got = append(got, strings.Join([]string{r[1], r[6], r[7], r[8], r[11]}, " | "))
 		}
 		want := villageFindings(t, db, v.Town, v.Village)
 		if !slices.Equal(got, want) {

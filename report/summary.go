@@ -19,6 +19,7 @@ import (
 const (
 	sheetByVillage = "按村汇总"
 	sheetByRule    = "按规则汇总"
+	sheetTrend     = "趋势"
 	sheetChart     = "图表"
 )
 
@@ -234,13 +235,23 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := writeRuleTable(f, st, rules, catalogue); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetByRule, err)
 	}
-	if err := writeChart(f, villages, len(listed)); err != nil {
+	trend, err := readTrend(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := writeTrendTable(f, st, trend); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetTrend, err)
+	}
+	if err := writeChart(f, villages, len(listed), trend); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetChart, err)
+	}
+	if err := setupSummaryPages(f, asOf); err != nil {
+		return err
 	}
 	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return saveWorkbook(root, rel, f)
+	return saveWorkbook(root, rel, f, gridlineSheets{sheetByVillage, sheetByRule, sheetTrend})
 }
 
 // writeTable writes a header row and data rows from A1 on sheet, then freezes the header and the first
@@ -419,7 +430,7 @@ func addBarChart(f *excelize.File, cell, title string, series []excelize.ChartSe
 		VaryColors: &vary, // one colour per series, not per village
 		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:     excelize.ChartLegend{Position: "bottom"},
-		Dimension:  excelize.ChartDimension{Width: 720, Height: uint(height)},
+		Dimension:  excelize.ChartDimension{Width: chartWidth, Height: uint(height)},
 		XAxis:      excelize.ChartAxis{ReverseOrder: true},
 		YAxis:      excelize.ChartAxis{MajorGridLines: true},
 		Overlap:    &overlap,
@@ -434,40 +445,67 @@ func ruleTitle(r *ruleCounts, catalogue map[string]rule) string {
 	return r.title
 }
 
-// writeChart adds the 图表 sheet: per town, two stacked bar charts side by side, read from the town's rows of
-// the 按村汇总 table: each village's findings by status (columns 新增, 持续, 无需修正), and the findings on its
-// list by rule (the rules' columns, rules of them). One pair per town rather than one for all: the village
-// names are the categories, and they repeat across towns. With no findings the sheet says so instead.
-func writeChart(f *excelize.File, villages []*villageCounts, rules int) error {
+// The 图表 sheet prints one chart per A4 landscape page at 100 %: each chart is anchored at the top of a page
+// of chartPageRows default rows (15 points, 20 pixels each), is at most as tall as the page and as wide as it,
+// and a page break follows it, so that no chart is cut by a page edge.
+const (
+	chartPageRows   = 32  // of 15 points: pageLandscapeHeight holds 32.6
+	chartWidth      = 980 // pixels: the page's width less its margins is about 1 040
+	chartMaxHeight  = chartPageRows*20 - 30
+	chartBarHeight  = 28  // pixels per village
+	chartFrame      = 120 // pixels of title, axis and legend
+	villagesInChart = (chartMaxHeight - chartFrame) / chartBarHeight
+)
+
+// writeChart adds the 图表 sheet: per town, two stacked bar charts read from the town's rows of the 按村汇总
+// table: each village's findings by status (columns 新增, 持续, 无需修正), and the findings on its list by rule
+// (the rules' columns, rules of them); a town with more villages than a page holds gets a pair per part of its
+// villages. Then a line chart per town of its findings over the last runs, from the 趋势 table (trend). One
+// chart per page, each page broken after it. With no findings the sheet says so instead.
+func writeChart(f *excelize.File, villages []*villageCounts, rules int, trend []trendRow) error {
 	if _, err := f.NewSheet(sheetChart); err != nil {
 		return err
 	}
-	if len(villages) == 0 {
+	if len(villages) == 0 && len(trend) == 0 {
 		return f.SetCellStr(sheetChart, "A1", "本次比对没有发现问题。")
 	}
-	ref := func(col string, first, last int) string {
-		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheetByVillage, col, first, col, last)
+	ref := func(sheet, col string, first, last int) string {
+		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheet, col, first, col, last)
 	}
-	anchorRow := 1
+	page := 0
+	// place adds a chart at the top of the next page and breaks the page after it.
+	place := func(add func(cell string) error) error {
+		top := 1 + page*chartPageRows
+		if err := add("A" + strconv.Itoa(top)); err != nil {
+			return err
+		}
+		page++
+		return f.InsertPageBreak(sheetChart, "A"+strconv.Itoa(top+chartPageRows))
+	}
 	// villages is sorted by town: each town's rows of 按村汇总 are rows first..last (the table starts at row 2).
 	for first := 0; first < len(villages); {
 		last := first
-		for last+1 < len(villages) && villages[last+1].town == villages[first].town {
+		for last+1 < len(villages) && villages[last+1].town == villages[first].town && last+1-first < villagesInChart {
 			last++
 		}
 		n := last - first + 1
-		height := min(4000, 120+28*n)
+		height := chartFrame + chartBarHeight*n
 		town := townLabel(villages[first].town)
+		if first > 0 && villages[first-1].town == villages[first].town || last+1 < len(villages) && villages[last+1].town == villages[first].town {
+			town += fmt.Sprintf("（%s—%s）", villageLabel(villages[first].village), villageLabel(villages[last].village))
+		}
 		var byStatus []excelize.ChartSeries
 		for _, s := range []struct{ col, color string }{{"D", "ED7D31"}, {"E", "4472C4"}, {"G", "A5A5A5"}} {
 			byStatus = append(byStatus, excelize.ChartSeries{
 				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, s.col),
-				Categories: ref("B", first+2, last+2),
-				Values:     ref(s.col, first+2, last+2),
+				Categories: ref(sheetByVillage, "B", first+2, last+2),
+				Values:     ref(sheetByVillage, s.col, first+2, last+2),
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
 			})
 		}
-		if err := addBarChart(f, "A"+strconv.Itoa(anchorRow), town+" 各村问题数（按状态）", byStatus, height); err != nil {
+		if err := place(func(cell string) error {
+			return addBarChart(f, cell, town+" 各村问题数（按状态）", byStatus, height)
+		}); err != nil {
 			return fmt.Errorf("chart of %s: %w", town, err)
 		}
 		var byRule []excelize.ChartSeries
@@ -478,18 +516,18 @@ func writeChart(f *excelize.File, villages []*villageCounts, rules int) error {
 			}
 			byRule = append(byRule, excelize.ChartSeries{
 				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, col),
-				Categories: ref("B", first+2, last+2),
-				Values:     ref(col, first+2, last+2),
+				Categories: ref(sheetByVillage, "B", first+2, last+2),
+				Values:     ref(sheetByVillage, col, first+2, last+2),
 			})
 		}
 		if len(byRule) > 0 {
-			if err := addBarChart(f, "M"+strconv.Itoa(anchorRow), town+" 各村问题数（按规则）", byRule, height); err != nil {
+			if err := place(func(cell string) error {
+				return addBarChart(f, cell, town+" 各村问题数（按规则）", byRule, height)
+			}); err != nil {
 				return fmt.Errorf("chart of %s by rule: %w", town, err)
 			}
 		}
-		// Rows are 20 pixels high by default; leave one empty row between charts.
-		anchorRow += height/20 + 2
 		first = last + 1
 	}
-	return nil
+	return writeTrendCharts(f, trend, place)
 }
