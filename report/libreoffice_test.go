@@ -40,6 +40,13 @@ func TestMain(m *testing.M) {
 // input.
 func convertWithLibreOffice(t *testing.T, infilter string, inputs ...string) string {
 	t.Helper()
+	return convertTo(t, infilter, csvExportFilter, inputs...)
+}
+
+// convertTo runs one headless LibreOffice, with this package's own profile, over inputs and returns the
+// folder holding the files it wrote with the export filter to (csvExportFilter, pdf).
+func convertTo(t *testing.T, infilter, to string, inputs ...string) string {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		if soffice, err = exec.LookPath("/usr/bin/soffice"); err != nil {
@@ -59,7 +66,7 @@ func convertWithLibreOffice(t *testing.T, infilter string, inputs ...string) str
 	if infilter != "" {
 		args = append(args, "--infilter="+infilter)
 	}
-	args = append(args, "--convert-to", csvExportFilter, "--outdir", out)
+	args = append(args, "--convert-to", to, "--outdir", out)
 	cmd := exec.CommandContext(t.Context(), soffice, append(args, inputs...)...)
 	cmd.Env = append(os.Environ(), "HOME="+libreOfficeProfile)
 	msg, err := cmd.CombinedOutput()

@@ -170,7 +170,7 @@ func printGridlines(w io.Writer, data []byte, parts map[string]bool) error {
 // wrapped text by LibreOffice but not always by Excel and WPS, which then print the first line of a long
 // 问题说明 only. So bidui sets the height of each row from the text it wraps.
 const (
-	lineHeight = 15.5 // points per line of 11-point text, CJK fonts included
+	lineHeight = 14.5 // points per line of 11-point text, CJK fonts included (宋体 and 等线 take 14.25)
 	rowPadding = 4    // points above and below the text
 )
 
@@ -204,4 +204,34 @@ func wrappedLines(s string, width float64) int {
 // rowHeight is the height in points of a row that shows lines lines of text.
 func rowHeight(lines int) float64 {
 	return float64(max(lines, 1))*lineHeight + rowPadding
+}
+
+// ruleColumnWidth is the width of a rule's column of 按村汇总: its header is turned on its side
+// (turnRuleHeaders), so that a county's two dozen rules fit one page across beside the counts.
+const ruleColumnWidth = 4.5
+
+// turnRuleHeaders turns the headers of the n rule columns of 按村汇总 from column first on their side, wrapped
+// in two lines, in a header row tall enough for a rule's code and title.
+func turnRuleHeaders(f *excelize.File, first, n int) error {
+	if n == 0 {
+		return nil
+	}
+	style := headerStyle()
+	style.Alignment = &excelize.Alignment{Horizontal: "center", Vertical: "bottom", TextRotation: 90, WrapText: true}
+	id, err := f.NewStyle(&style)
+	if err != nil {
+		return fmt.Errorf("create style: %w", err)
+	}
+	from, err := excelize.CoordinatesToCellName(first, 1)
+	if err != nil {
+		return err
+	}
+	to, err := excelize.CoordinatesToCellName(first+n-1, 1)
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheetByVillage, from, to, id); err != nil {
+		return err
+	}
+	return f.SetRowHeight(sheetByVillage, 1, 130)
 }

@@ -351,7 +351,7 @@ func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCo
 		headers, widths = append(headers, c.header), append(widths, c.width)
 	}
 	for _, r := range rules {
-		headers, widths = append(headers, r.code+" "+ruleTitle(r, catalogue)), append(widths, 14)
+		headers, widths = append(headers, r.code+" "+ruleTitle(r, catalogue)), append(widths, ruleColumnWidth)
 	}
 	var rows [][]any
 	var sum counts
@@ -379,11 +379,8 @@ func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCo
 	if err := writeTable(f, st, sheetByVillage, headers, widths, 2, rows, total); err != nil {
 		return err
 	}
-	// The rule headers hold the title: let them wrap in a taller row.
-	if len(codes) > 0 {
-		if err := f.SetRowHeight(sheetByVillage, 1, 60); err != nil {
-			return err
-		}
+	if err := turnRuleHeaders(f, 3+len(statusColumns), len(codes)); err != nil {
+		return err
 	}
 	for i, note := range summaryNotes {
 		cell := "A" + strconv.Itoa(len(rows)+4+i)
@@ -431,6 +428,7 @@ func addBarChart(f *excelize.File, cell, title string, series []excelize.ChartSe
 		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:     excelize.ChartLegend{Position: "bottom"},
 		Dimension:  excelize.ChartDimension{Width: chartWidth, Height: uint(height)},
+		Format:     chartAnchor,
 		XAxis:      excelize.ChartAxis{ReverseOrder: true},
 		YAxis:      excelize.ChartAxis{MajorGridLines: true},
 		Overlap:    &overlap,
@@ -444,6 +442,10 @@ func ruleTitle(r *ruleCounts, catalogue map[string]rule) string {
 	}
 	return r.title
 }
+
+// chartAnchor anchors a chart at one cell with its own size: anchored at two cells, its size would follow the
+// rows, whose height in pixels excelize and LibreOffice reckon differently.
+var chartAnchor = excelize.GraphicOptions{Positioning: "oneCell"}
 
 // The 图表 sheet prints one chart per A4 landscape page at 100 %: each chart is anchored at the top of a page
 // of chartPageRows default rows (15 points, 20 pixels each), is at most as tall as the page and as wide as it,
@@ -468,6 +470,11 @@ func writeChart(f *excelize.File, villages []*villageCounts, rules int, trend []
 	}
 	if len(villages) == 0 && len(trend) == 0 {
 		return f.SetCellStr(sheetChart, "A1", "本次比对没有发现问题。")
+	}
+	// Rows of exactly 15 points, which the page breaks count on (LibreOffice's own default is lower).
+	rowHeight, custom := 15.0, true
+	if err := f.SetSheetProps(sheetChart, &excelize.SheetPropsOptions{DefaultRowHeight: &rowHeight, CustomHeight: &custom}); err != nil {
+		return err
 	}
 	ref := func(sheet, col string, first, last int) string {
 		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheet, col, first, col, last)
@@ -521,6 +528,8 @@ func writeChart(f *excelize.File, villages []*villageCounts, rules int, trend []
 			})
 		}
 		if len(byRule) > 0 {
+			// The legend names every rule, three to a line.
+			height := min(chartMaxHeight, height+(len(byRule)+2)/3*18)
 			if err := place(func(cell string) error {
 				return addBarChart(f, cell, town+" 各村问题数（按规则）", byRule, height)
 			}); err != nil {

@@ -119,6 +119,7 @@ func writeTrendCharts(f *excelize.File, trend []trendRow, place func(add func(ce
 				Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 				Legend:    excelize.ChartLegend{Position: "bottom"},
 				Dimension: excelize.ChartDimension{Width: chartWidth, Height: 480},
+				Format:    chartAnchor,
 				YAxis:     excelize.ChartAxis{MajorGridLines: true},
 			})
 		}); err != nil {

@@ -22,7 +22,7 @@ var visitColumns = []column{
 	{header: "编号 / 姓名", width: 17},
 	{header: "问题说明", width: 36},
 	{header: "核实要求", width: 23},
-	{header: "核实结果（在□内打√）", width: 19},
+	{header: "核实结果（打√）", width: 19},
 }
 
 // visitResultBox is the 核实结果 cell of a finding row: the drop-down's answers to tick, and room to write.

@@ -29,24 +29,24 @@ type column struct {
 }
 
 // columns of the 问题清单 sheet, in order (spec/outputs.md). The widths add up to what prints on one A4
-// page across at about 70 %: the long texts wrap in their columns, and the rows are as tall as they need.
+// page across at about 72 %: the long texts wrap in their columns, and the rows are as tall as they need.
 var columns = []column{
 	{header: "序号", width: 5},
-	{header: "编号", width: 17},
-	{header: "问题类别", width: 8},
-	{header: "问题类型", width: 20},
+	{header: "编号", width: 16.5},
+	{header: "问题类别", width: 5.5},
+	{header: "问题类型", width: 16},
 	{header: "严重程度", width: 5.5},
-	{header: "户编号", width: 19.5},
-	{header: "姓名", width: 9},
-	{header: "证件号码", width: 19.5},
+	{header: "户编号", width: 19},
+	{header: "姓名", width: 8.5},
+	{header: "证件号码", width: 19},
 	{header: "问题说明", width: 36},
-	{header: "建议处理", width: 22},
-	{header: "首次发现", width: 11},
-	{header: "状态", width: 9},
+	{header: "建议处理", width: 20},
+	{header: "首次发现", width: 10.5},
+	{header: "状态", width: 8},
 	{header: "核实结果", width: 11, input: true},
-	{header: "核实说明", width: 18, input: true},
-	{header: "核实人", width: 7.5, input: true},
-	{header: "核实日期", width: 11, input: true},
+	{header: "核实说明", width: 15, input: true},
+	{header: "核实人", width: 7, input: true},
+	{header: "核实日期", width: 10.5, input: true},
 }
 
 // 1-based numbers of the columns that need their own format.
