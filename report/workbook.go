@@ -14,7 +14,7 @@ import (
 // verification), so they are part of the file contract in spec/outputs.md.
 const (
 	sheetFindings = "问题清单"
-	sheetVisit    = "入户核实表" // not read back: answers go into 问题清单
+	sheetVisit    = bidui.SheetVisit // not read back: answers go into 问题清单
 	sheetNotes    = "说明"
 )
 
