@@ -235,3 +235,36 @@ func turnRuleHeaders(f *excelize.File, first, n int) error {
 	}
 	return f.SetRowHeight(sheetByVillage, 1, 130)
 }
+
+// styleSpec is a cell style to create and where to keep its id.
+type styleSpec struct {
+	id    *int
+	style excelize.Style
+}
+
+// createStyles creates the styles of specs in f and stores their ids.
+func createStyles(f *excelize.File, specs []styleSpec) error {
+	for _, spec := range specs {
+		id, err := f.NewStyle(&spec.style)
+		if err != nil {
+			return fmt.Errorf("create style: %w", err)
+		}
+		*spec.id = id
+	}
+	return nil
+}
+
+// newStreamSheet starts a stream writer on sheet with the widths of cols. Whatever the worksheet is to carry
+// besides its rows (page setup, breaks, filter) is set on it before.
+func newStreamSheet(f *excelize.File, sheet string, cols []column) (*excelize.StreamWriter, error) {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return nil, err
+		}
+	}
+	return sw, nil
+}

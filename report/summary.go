@@ -153,10 +153,7 @@ func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 	border := cellBorder
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
 	var s summaryStyles
-	specs := []struct {
-		id    *int
-		style excelize.Style
-	}{
+	specs := []styleSpec{
 		{&s.header, headerStyle()},
 		{&s.text, excelize.Style{NumFmt: 49, Border: border}},
 		{&s.number, excelize.Style{NumFmt: 1, Border: border}},
@@ -164,12 +161,8 @@ func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 		{&s.totalText, excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Fill: totalFill, Border: border}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Color: "595959"}}},
 	}
-	for _, spec := range specs {
-		id, err := f.NewStyle(&spec.style)
-		if err != nil {
-			return summaryStyles{}, fmt.Errorf("create style: %w", err)
-		}
-		*spec.id = id
+	if err := createStyles(f, specs); err != nil {
+		return summaryStyles{}, err
 	}
 	return s, nil
 }

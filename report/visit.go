@@ -105,17 +105,14 @@ GROUP BY 1`)
 
 // visitStyles are the cell styles of the visit sheet.
 type visitStyles struct {
-	title, note, household, members, header, cell, box, sign int
+	title, note, household, members, header, cell, sign int
 }
 
 func newVisitStyles(f *excelize.File) (visitStyles, error) {
 	border := cellBorder
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
 	var s visitStyles
-	specs := []struct {
-		id    *int
-		style excelize.Style
-	}{
+	specs := []styleSpec{
 		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Color: "404040"}, Alignment: top}},
 		{&s.household, excelize.Style{
@@ -127,18 +124,13 @@ func newVisitStyles(f *excelize.File) (visitStyles, error) {
 		{&s.members, excelize.Style{Alignment: top, Border: border}},
 		{&s.header, headerStyle()},
 		{&s.cell, excelize.Style{Alignment: top, Border: border}},
-		{&s.box, excelize.Style{Alignment: top, Border: border}},
 		{&s.sign, excelize.Style{
 			Alignment: &excelize.Alignment{Vertical: "bottom"},
 			Border:    []excelize.Border{{Type: "left", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 2}, {Type: "right", Color: "000000", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}},
 		}},
 	}
-	for _, spec := range specs {
-		id, err := f.NewStyle(&spec.style)
-		if err != nil {
-			return visitStyles{}, fmt.Errorf("create style: %w", err)
-		}
-		*spec.id = id
+	if err := createStyles(f, specs); err != nil {
+		return visitStyles{}, err
 	}
 	return s, nil
 }
@@ -209,11 +201,7 @@ func visitBlock(st visitStyles, n int, h household, heads map[string]string, opt
 		lines := 0
 		row := make([]any, len(cells))
 		for i, c := range cells {
-			style := st.cell
-			if i == len(cells)-1 {
-				style = st.box
-			}
-			row[i] = text(style, c)
+			row[i] = text(st.cell, c)
 			lines = max(lines, wrappedLines(c, visitColumns[i].width))
 		}
 		rows = append(rows, visitRow{cells: row, height: rowHeight(lines)})
@@ -265,14 +253,9 @@ func writeVisitSheet(f *excelize.File, st styles, v *village, heads map[string]s
 			return fmt.Errorf("page break: %w", err)
 		}
 	}
-	sw, err := f.NewStreamWriter(sheetVisit)
+	sw, err := newStreamSheet(f, sheetVisit, visitColumns)
 	if err != nil {
 		return err
-	}
-	for i, c := range visitColumns {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return err
-		}
 	}
 	lastCol, err := excelize.ColumnNumberToName(len(visitColumns))
 	if err != nil {

@@ -25,6 +25,7 @@ var verificationResults = []string{bidui.VerifiedCorrected, bidui.VerifiedAccept
 type column struct {
 	header string
 	width  float64
+	wrap   bool // long text wraps within the column, and the row grows to hold it
 	input  bool // filled in by the village, not by bidui
 }
 
@@ -33,18 +34,18 @@ type column struct {
 var columns = []column{
 	{header: "序号", width: 5},
 	{header: "编号", width: 16.5},
-	{header: "问题类别", width: 5.5},
-	{header: "问题类型", width: 16},
+	{header: "问题类别", width: 5.5, wrap: true},
+	{header: "问题类型", width: 16, wrap: true},
 	{header: "严重程度", width: 5.5},
 	{header: "户编号", width: 19},
-	{header: "姓名", width: 8.5},
+	{header: "姓名", width: 8.5, wrap: true},
 	{header: "证件号码", width: 19},
-	{header: "问题说明", width: 36},
-	{header: "建议处理", width: 20},
+	{header: "问题说明", width: 36, wrap: true},
+	{header: "建议处理", width: 20, wrap: true},
 	{header: "首次发现", width: 10.5},
-	{header: "状态", width: 8},
-	{header: "核实结果", width: 11, input: true},
-	{header: "核实说明", width: 15, input: true},
+	{header: "状态", width: 8, wrap: true},
+	{header: "核实结果", width: 11, wrap: true, input: true},
+	{header: "核实说明", width: 15, wrap: true, input: true},
 	{header: "核实人", width: 7, input: true},
 	{header: "核实日期", width: 10.5, input: true},
 }
@@ -115,10 +116,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	border := cellBorder
 	dateFormat := "yyyy-mm-dd"
 	var s styles
-	specs := []struct {
-		id    *int
-		style excelize.Style
-	}{
+	specs := []styleSpec{
 		{&s.header, headerStyle()},
 		{&s.headerInput, excelize.Style{
 			Font:      &excelize.Font{Bold: true},
@@ -135,12 +133,8 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.wrapPlain, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&s.wrapCenter, excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}, Border: border}},
 	}
-	for _, spec := range specs {
-		id, err := f.NewStyle(&spec.style)
-		if err != nil {
-			return styles{}, fmt.Errorf("create style: %w", err)
-		}
-		*spec.id = id
+	if err := createStyles(f, specs); err != nil {
+		return styles{}, err
 	}
 	var err error
 	s.visit, err = newVisitStyles(f)
@@ -219,14 +213,9 @@ func writeFindingsSheet(f *excelize.File, st styles, v *village, place, note str
 		return err
 	}
 
-	sw, err := f.NewStreamWriter(sheetFindings)
+	sw, err := newStreamSheet(f, sheetFindings, columns)
 	if err != nil {
 		return err
-	}
-	for i, c := range columns {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return err
-		}
 	}
 	// Column formats also cover what the village types into empty cells: text for the long digit strings
 	// (Excel would turn a typed ID into 3.70323E+17), a date format for 核实日期.
@@ -299,7 +288,7 @@ func findingRow(st styles, n int, fd finding, opt Options) []any {
 func listRowHeight(row []any) float64 {
 	lines := 1
 	for i, c := range row {
-		if s, ok := c.(excelize.Cell).Value.(string); ok {
+		if s, ok := c.(excelize.Cell).Value.(string); ok && columns[i].wrap {
 			lines = max(lines, wrappedLines(s, columns[i].width))
 		}
 	}
