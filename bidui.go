@@ -85,12 +85,13 @@ const (
 	FileFailed       = "failed"       // the file or sheet could not be read; nothing of it is loaded
 	FileUnrecognised = "unrecognised" // the sheet matched no kind; reported and skipped
 	FileCarried      = "carried"      // unchanged since the previous run; rows carried over
-	FileIgnored      = "ignored"      // a sheet bidui itself wrote that holds no data (说明 of a returned workbook)
+	FileIgnored      = "ignored"      // a sheet bidui itself wrote that holds no data (说明, 入户核实表 of a returned workbook)
 )
 
 // Sheet names of the village workbooks bidui exports, which come back as kind verification.
 const (
 	SheetFindings = "问题清单"
+	SheetVisit    = "入户核实表" // the list regrouped by household, for paper: never read back
 	SheetNotes    = "说明"
 )
 

@@ -242,15 +242,15 @@ func TestFormulaTextIsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := openWorkbook(t, w.Villages[0].Path)
-	if got := cell(t, f, "问题清单", "F2"); got != `=HYPERLINK("x")` {
-		t.Fatalf("F2 = %q", got)
+	if got := cell(t, f, "问题清单", "G2"); got != `=HYPERLINK("x")` {
+		t.Fatalf("G2 = %q", got)
 	}
-	typ, err := f.GetCellType("问题清单", "F2")
+	typ, err := f.GetCellType("问题清单", "G2")
 	if err != nil || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
-		t.Errorf("F2 has cell type %v (%v), want a string", typ, err)
+		t.Errorf("G2 has cell type %v (%v), want a string", typ, err)
 	}
-	if formula, err := f.GetCellFormula("问题清单", "F2"); err != nil || formula != "" {
-		t.Errorf("F2 has formula %q (%v)", formula, err)
+	if formula, err := f.GetCellFormula("问题清单", "G2"); err != nil || formula != "" {
+		t.Errorf("G2 has formula %q (%v)", formula, err)
 	}
 	data, err := os.ReadFile(w.CSV)
 	if err != nil {
@@ -358,8 +358,8 @@ func TestMaskedExport(t *testing.T) {
 		t.Errorf("findings.csv does not show the masked ID and detail:\n%s", csvData)
 	}
 	f := openWorkbook(t, w.Villages[0].Path)
-	if got := cell(t, f, "问题清单", "G2"); got != "370323********1234" {
-		t.Errorf("workbook G2 = %q", got)
+	if got := cell(t, f, "问题清单", "H2"); got != "370323********1234" {
+		t.Errorf("workbook H2 = %q", got)
 	}
 }
 
@@ -391,7 +391,7 @@ func TestFeedbackColumnAbsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := openWorkbook(t, w.Villages[0].Path)
-	if got := cell(t, f, "问题清单", "B4") + " " + cell(t, f, "问题清单", "K4"); got != "JY-03-0000000001 持续" {
+	if got := cell(t, f, "问题清单", "B4") + " " + cell(t, f, "问题清单", "L4"); got != "JY-03-0000000001 持续" {
 		t.Errorf("row 4 = %q, want JY-03-0000000001 持续", got)
 	}
 	data, err := os.ReadFile(w.CSV)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -88,11 +89,19 @@ func writeFile(root *os.Root, rel string, write func(io.Writer) error) error {
 	return moveIntoPlace(root, tmp, rel)
 }
 
-// saveWorkbook writes the workbook f to rel under root as writeFile does.
-func saveWorkbook(root *os.Root, rel string, f *excelize.File) error {
+// saveWorkbook writes the workbook f to rel under root as writeFile does, with the cell grid of the sheets
+// gridlines printed.
+func saveWorkbook(root *os.Root, rel string, f *excelize.File, gridlines gridlineSheets) error {
 	return writeFile(root, rel, func(w io.Writer) error {
-		_, err := f.WriteTo(w)
-		return err
+		if len(gridlines) == 0 {
+			_, err := f.WriteTo(w)
+			return err
+		}
+		var buf bytes.Buffer
+		if _, err := f.WriteTo(&buf); err != nil {
+			return err
+		}
+		return printGridlines(w, buf.Bytes(), gridlines.parts(f))
 	})
 }
 

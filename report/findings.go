@@ -37,6 +37,7 @@ func villageLabel(village string) string {
 // finding is one row of the findings view as a village workbook shows it; NULL text reads as "".
 type finding struct {
 	id, rule, title, severity   string
+	category                    string // the rule's category (部门比对, 研判程序, 数据质量); "" while the view has none
 	householdNo, name, idNumber string
 	detail, action, status      string
 	feedback                    string // FeedbackStillPresent or ""
@@ -73,20 +74,38 @@ func feedbackColumn(ctx context.Context, db *sql.DB) (string, error) {
 	return "feedback", nil
 }
 
+// categoryColumn is the SQL expression of the findings view's category column, NULL when the view has none
+// yet (the rule catalogue gains categories later).
+func categoryColumn(ctx context.Context, db *sql.DB) (string, error) {
+	ok, err := hasColumn(ctx, db, "findings", "category")
+	if err != nil || !ok {
+		return "NULL::VARCHAR", err
+	}
+	return "nullif(trim(category), '')", nil
+}
+
+// categoryOrder ranks the categories as the lists show them: the comparisons with the departments and the
+// review procedure first, then a category the order does not know yet, data quality after them, and findings
+// without a category last. The categories themselves come from the rule catalogue, never from here.
+const categoryOrder = `CASE category_name WHEN '部门比对' THEN 0 WHEN '研判程序' THEN 1 WHEN '数据质量' THEN 3
+	ELSE CASE WHEN category_name IS NULL THEN 4 ELSE 2 END END`
+
 // findingsQuery lists the findings of the latest run that the villages are to check (a waived one, answered
 // 情况属实无需修正, is counted in the town summary but no longer listed), grouped by village and in the order of
 // the workbook rows:
-// severity (high first), rule, household, name; finding_id last so that equal rows keep one order every run.
+// category (categoryOrder), severity (high first), rule, household, name; finding_id last so that equal rows
+// keep one order every run.
 // Blank town and village names count as unknown, like NULL, and unknown places come after known ones.
-// feedback is the expression feedbackColumn returned (a constant, never a value from the data).
-func findingsQuery(feedback string) string {
+// feedback and category are the expressions feedbackColumn and categoryColumn returned (constants, never a
+// value from the data).
+func findingsQuery(feedback, category string) string {
 	return `
 SELECT nullif(trim(town), '') AS town_name, nullif(trim(village), '') AS village_name,
        finding_id, rule, title, severity, household_no, name, id_number, detail, action, status, first_seen,
-       ` + feedback + ` AS feedback
+       ` + feedback + ` AS feedback, ` + category + ` AS category_name
 FROM findings
 WHERE status <> '` + bidui.StatusWaived + `'
-ORDER BY town_name NULLS LAST, village_name NULLS LAST,
+ORDER BY town_name NULLS LAST, village_name NULLS LAST, ` + categoryOrder + `,
          CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
          rule, household_no NULLS LAST, name NULLS LAST, finding_id`
 }
@@ -99,7 +118,11 @@ func eachVillage(ctx context.Context, db *sql.DB, fn func(*village) error) error
 	if err != nil {
 		return err
 	}
-	rows, err := db.QueryContext(ctx, findingsQuery(feedback))
+	category, err := categoryColumn(ctx, db)
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, findingsQuery(feedback, category))
 	if err != nil {
 		return fmt.Errorf("read findings: %w", err)
 	}
@@ -119,16 +142,17 @@ func eachVillage(ctx context.Context, db *sql.DB, fn func(*village) error) error
 		var (
 			town, name sql.NullString
 			f          finding
-			nullable   [6]sql.NullString
+			nullable   [7]sql.NullString
 		)
 		if err := rows.Scan(&town, &name, &f.id, &f.rule, &f.title, &f.severity,
 			&nullable[0], &nullable[1], &nullable[2], &nullable[3], &nullable[4], &f.status, &f.firstSeen,
-			&nullable[5]); err != nil {
+			&nullable[5], &nullable[6]); err != nil {
 			return fmt.Errorf("read findings: %w", err)
 		}
 		f.householdNo, f.name, f.idNumber, f.detail, f.action, f.feedback =
 			nullable[0].String, nullable[1].String, nullable[2].String, nullable[3].String, nullable[4].String,
 			nullable[5].String
+		f.category = nullable[6].String
 		if cur == nil || cur.town != town.String || cur.name != name.String {
 			if err := flush(); err != nil {
 				return err

@@ -40,6 +40,13 @@ func TestMain(m *testing.M) {
 // input.
 func convertWithLibreOffice(t *testing.T, infilter string, inputs ...string) string {
 	t.Helper()
+	return convertTo(t, infilter, csvExportFilter, inputs...)
+}
+
+// convertTo runs one headless LibreOffice, with this package's own profile, over inputs and returns the
+// folder holding the files it wrote with the export filter to (csvExportFilter, pdf).
+func convertTo(t *testing.T, infilter, to string, inputs ...string) string {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		if soffice, err = exec.LookPath("/usr/bin/soffice"); err != nil {
@@ -59,7 +66,7 @@ func convertWithLibreOffice(t *testing.T, infilter string, inputs ...string) str
 	if infilter != "" {
 		args = append(args, "--infilter="+infilter)
 	}
-	args = append(args, "--convert-to", csvExportFilter, "--outdir", out)
+	args = append(args, "--convert-to", to, "--outdir", out)
 	cmd := exec.CommandContext(t.Context(), soffice, append(args, inputs...)...)
 	cmd.Env = append(os.Environ(), "HOME="+libreOfficeProfile)
 	msg, err := cmd.CombinedOutput()
@@ -117,7 +124,7 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 	}
 	out := convertWithLibreOffice(t, "", inputs...)
 
-	wantHeader := []string{"序号", "编号", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理",
+	wantHeader := []string{"序号", "编号", "问题类别", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理",
 		"首次发现", "状态", "核实结果", "核实说明", "核实人", "核实日期"}
 	total := 0
 	for i, v := range w.Villages {
@@ -127,7 +134,7 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 		}
 		var got []string
 		for _, r := range records[1:] {
-			got = append(got, strings.Join([]string{r[1], r[5], r[6], r[7], r[10]}, " | "))
+			got = append(got, strings.Join([]string{r[1], r[6], r[7], r[8], r[11]}, " | "))
 		}
 		want := villageFindings(t, db, v.Town, v.Village)
 		if !slices.Equal(got, want) {

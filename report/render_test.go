@@ -30,10 +30,13 @@ func renderWorkbook(t *testing.T, file string) string {
 	}
 	fmt.Fprintf(&b, "properties: title=%q creator=%q created=%s modified=%s\n", props.Title, props.Creator, props.Created, props.Modified)
 	parts := zipParts(t, file)
-	filters := map[string]string{}
+	filters, printTitles := map[string]string{}, map[string]string{}
 	for _, d := range f.GetDefinedName() {
-		if d.Name == "_xlnm._FilterDatabase" {
+		switch d.Name {
+		case "_xlnm._FilterDatabase":
 			filters[d.Scope] = d.RefersTo
+		case "_xlnm.Print_Titles":
+			printTitles[d.Scope] = d.RefersTo
 		}
 	}
 	sheetXML := map[string]string{}
@@ -65,6 +68,7 @@ func renderWorkbook(t *testing.T, file string) string {
 		if strings.Contains(sheetXML[sheet], "<drawing ") {
 			b.WriteString("  drawing: yes\n")
 		}
+		b.WriteString(renderPrint(sheetXML[sheet], printTitles[sheet]))
 		cols, err := f.GetCols(sheet)
 		if err != nil {
 			t.Fatal(err)
@@ -106,6 +110,43 @@ func renderWorkbook(t *testing.T, file string) string {
 	slices.Sort(charts)
 	for _, name := range charts {
 		fmt.Fprintf(&b, "\n%s\n", renderChart(parts[name]))
+	}
+	return b.String()
+}
+
+var (
+	xmlElement  = regexp.MustCompile(`<(pageSetup|printOptions|pageMargins) ([^>]*?)/?>`)
+	xmlHeader   = regexp.MustCompile(`<(oddHeader|oddFooter)>([^<]*)</`)
+	xmlRowBreak = regexp.MustCompile(`<brk id="(\d+)"`)
+	xmlRow      = regexp.MustCompile(`<row r="(\d+)"[^>]*? ht="([0-9.]+)" customHeight="1"`)
+)
+
+// renderPrint renders how a worksheet prints, from its XML: page setup, print options and margins as their
+// attributes, the rows repeated on every page, the page header and footer, the manual page breaks (the rows
+// that start a page) and the rows whose height is set.
+func renderPrint(x, titles string) string {
+	var b strings.Builder
+	for _, m := range xmlElement.FindAllStringSubmatch(x, -1) {
+		fmt.Fprintf(&b, "  %s: %s\n", m[1], m[2])
+	}
+	if titles != "" {
+		fmt.Fprintf(&b, "  print titles: %s\n", titles)
+	}
+	for _, m := range xmlHeader.FindAllStringSubmatch(x, -1) {
+		fmt.Fprintf(&b, "  %s: %s\n", m[1], html.UnescapeString(m[2]))
+	}
+	var breaks, heights []string
+	for _, m := range xmlRowBreak.FindAllStringSubmatch(x, -1) {
+		breaks = append(breaks, m[1])
+	}
+	for _, m := range xmlRow.FindAllStringSubmatch(x, -1) {
+		heights = append(heights, m[1]+"="+m[2])
+	}
+	if breaks != nil {
+		fmt.Fprintf(&b, "  page breaks before rows: %s\n", strings.Join(breaks, " "))
+	}
+	if heights != nil {
+		fmt.Fprintf(&b, "  row heights: %s\n", strings.Join(heights, " "))
 	}
 	return b.String()
 }

@@ -146,6 +146,10 @@ func writeVillages(ctx context.Context, db *sql.DB, root *os.Root, dir string, o
 	if err != nil {
 		return nil, err
 	}
+	heads, err := readHeads(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	type job struct {
 		rel string
 		v   *village
@@ -160,7 +164,7 @@ func writeVillages(ctx context.Context, db *sql.DB, root *os.Root, dir string, o
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				if err := writeWorkbook(root, j.rel, j.v, rules, asOf, opt); err != nil {
+				if err := writeWorkbook(root, j.rel, j.v, rules, heads, asOf, opt); err != nil {
 					cancel(fmt.Errorf("write workbook of %s %s: %w", townLabel(j.v.town), villageLabel(j.v.name), err))
 				}
 			}

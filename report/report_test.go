@@ -197,7 +197,7 @@ func TestVillageWorkbooks(t *testing.T) {
 
 	for _, v := range w.Villages {
 		f := openWorkbook(t, v.Path)
-		if got := f.GetSheetList(); !slices.Equal(got, []string{"问题清单", "说明"}) {
+		if got := f.GetSheetList(); !slices.Equal(got, []string{"问题清单", "入户核实表", "说明"}) {
 			t.Errorf("%s: sheets %v", v.Path, got)
 		}
 		rows, err := f.GetRows("问题清单")
@@ -211,7 +211,7 @@ func TestVillageWorkbooks(t *testing.T) {
 		for _, c := range columns {
 			headers = append(headers, c.header)
 		}
-		wantHeaders := []string{"序号", "编号", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理",
+		wantHeaders := []string{"序号", "编号", "问题类别", "问题类型", "严重程度", "户编号", "姓名", "证件号码", "问题说明", "建议处理",
 			"首次发现", "状态", "核实结果", "核实说明", "核实人", "核实日期"}
 		if !slices.Equal(headers, wantHeaders) || !slices.Equal(rows[0], wantHeaders) {
 			t.Errorf("%s: header %v, want %v", v.Path, rows[0], wantHeaders)
@@ -231,9 +231,9 @@ func TestVillageWorkbooks(t *testing.T) {
 		}
 	}
 	wantRow2 := map[string]string{
-		"C2": "DB-01 新增农村低保户未进行逐户研判", "D2": "高", "E2": "370323001001000011", "F2": formulaName,
-		"G2": id, "H2": "-1 人；+2 人", "I2": "处理", "J2": "2023-06-10", "K2": "新增", "L2": "",
-		"D3": "中", "F3": "@张三", "K3": "持续", "K4": "持续", "J4": "2023-05-01", "D4": "低",
+		"D2": "DB-01 新增农村低保户未进行逐户研判", "E2": "高", "F2": "370323001001000011", "G2": formulaName,
+		"H2": id, "I2": "-1 人；+2 人", "J2": "处理", "K2": "2023-06-10", "L2": "新增", "M2": "",
+		"E3": "中", "G3": "@张三", "L3": "持续", "L4": "持续", "K4": "2023-05-01", "E4": "低",
 	}
 	for ref, want := range wantRow2 {
 		if got := cell(t, f, "问题清单", ref); got != want {
@@ -241,7 +241,7 @@ func TestVillageWorkbooks(t *testing.T) {
 		}
 	}
 	// Text that looks like a formula or a number is stored as text, not evaluated or converted.
-	for _, ref := range []string{"B2", "E2", "F2", "G2", "H2", "F3", "G3", "G4"} {
+	for _, ref := range []string{"B2", "F2", "G2", "H2", "I2", "G3", "H3", "H4"} {
 		typ, err := f.GetCellType("问题清单", ref)
 		if err != nil {
 			t.Fatal(err)
@@ -254,9 +254,9 @@ func TestVillageWorkbooks(t *testing.T) {
 			t.Errorf("%s: formula %q (%v), want none", ref, formula, err)
 		}
 	}
-	raw, err := f.GetCellValue("问题清单", "G2", excelize.Options{RawCellValue: true})
+	raw, err := f.GetCellValue("问题清单", "H2", excelize.Options{RawCellValue: true})
 	if err != nil || raw != id {
-		t.Errorf("G2 raw value %q (%v), want the exact ID %q", raw, err, id)
+		t.Errorf("H2 raw value %q (%v), want the exact ID %q", raw, err, id)
 	}
 	if strings.Contains(sheetXML(t, want[0].Path), "<f>") {
 		t.Error("问题清单 holds a formula")
@@ -304,25 +304,25 @@ func assertSheetFeatures(t *testing.T, f *excelize.File, path string, n int) {
 	}
 	// excelize writes the filter range with absolute references, as Excel accepts.
 	x := sheetXML(t, path)
-	if !strings.Contains(x, `<autoFilter ref="$A$1:$O$`+last+`"`) && !strings.Contains(x, `<autoFilter ref="A1:O`+last+`"`) {
+	if !strings.Contains(x, `<autoFilter ref="$A$1:$P$`+last+`"`) && !strings.Contains(x, `<autoFilter ref="A1:P`+last+`"`) {
 		_, after, _ := strings.Cut(x, "</sheetData>")
-		t.Errorf("%s: no auto-filter over A1:O%s after the sheet data: %s", path, last, after)
+		t.Errorf("%s: no auto-filter over A1:P%s after the sheet data: %s", path, last, after)
 	}
 	names := f.GetDefinedName()
 	if !slices.ContainsFunc(names, func(d excelize.DefinedName) bool {
-		return d.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(d.RefersTo, "!$A$1:$O$"+last)
+		return d.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(d.RefersTo, "!$A$1:$P$"+last)
 	}) {
-		t.Errorf("%s: no filter database name for A1:O%s in %+v", path, last, names)
+		t.Errorf("%s: no filter database name for A1:P%s in %+v", path, last, names)
 	}
 	dvs, err := f.GetDataValidations("问题清单")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dvs) != 1 || dvs[0].Type != "list" || dvs[0].Sqref != "L2:L"+last ||
+	if len(dvs) != 1 || dvs[0].Type != "list" || dvs[0].Sqref != "M2:M"+last ||
 		dvs[0].Formula1 != `"已修正,情况属实无需修正,其他"` {
-		t.Errorf("%s: data validations %+v, want the 核实结果 list over L2:L%s", path, dvs, last)
+		t.Errorf("%s: data validations %+v, want the 核实结果 list over M2:M%s", path, dvs, last)
 	}
-	for _, ref := range []string{"G", "E"} {
+	for _, ref := range []string{"H", "F"} {
 		style, err := f.GetColStyle("问题清单", ref)
 		if err != nil {
 			t.Fatal(err)
@@ -335,22 +335,22 @@ func assertSheetFeatures(t *testing.T, f *excelize.File, path string, n int) {
 			t.Errorf("%s: column %s number format %d, want 49 (@, text)", path, ref, s.NumFmt)
 		}
 	}
-	cs, err := f.GetCellStyle("问题清单", "G2")
+	cs, err := f.GetCellStyle("问题清单", "H2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s, err := f.GetStyle(cs); err != nil || s.NumFmt != 49 {
-		t.Errorf("%s: G2 is not formatted as text", path)
+		t.Errorf("%s: H2 is not formatted as text", path)
 	}
 	widths := map[string]float64{}
-	for _, col := range []string{"A", "H", "I"} {
+	for _, col := range []string{"A", "I", "J"} {
 		w, err := f.GetColWidth("问题清单", col)
 		if err != nil {
 			t.Fatal(err)
 		}
 		widths[col] = w
 	}
-	if widths["H"] < 40 || widths["I"] < 30 || widths["A"] > 10 {
+	if widths["I"] < 30 || widths["J"] < 20 || widths["A"] > 10 {
 		t.Errorf("%s: column widths %v", path, widths)
 	}
 }
@@ -425,13 +425,13 @@ func TestMaskedWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := openWorkbook(t, w.Villages[0].Path)
-	if got, want := cell(t, f, "问题清单", "G2"), "370323********123X"; got != want {
+	if got, want := cell(t, f, "问题清单", "H2"), "370323********123X"; got != want {
 		t.Errorf("masked ID %q, want %q", got, want)
 	}
-	if got := cell(t, f, "问题清单", "G3"); got != "*****" {
+	if got := cell(t, f, "问题清单", "H3"); got != "*****" {
 		t.Errorf("masked short ID %q, want it masked whole", got)
 	}
-	detail := cell(t, f, "问题清单", "H2")
+	detail := cell(t, f, "问题清单", "I2")
 	if strings.Contains(detail, other) || !strings.Contains(detail, maskID(other)) {
 		t.Errorf("detail %q still shows an ID", detail)
 	}

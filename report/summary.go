@@ -19,6 +19,7 @@ import (
 const (
 	sheetByVillage = "按村汇总"
 	sheetByRule    = "按规则汇总"
+	sheetTrend     = "趋势"
 	sheetChart     = "图表"
 )
 
@@ -152,10 +153,7 @@ func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 	border := cellBorder
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
 	var s summaryStyles
-	specs := []struct {
-		id    *int
-		style excelize.Style
-	}{
+	specs := []styleSpec{
 		{&s.header, headerStyle()},
 		{&s.text, excelize.Style{NumFmt: 49, Border: border}},
 		{&s.number, excelize.Style{NumFmt: 1, Border: border}},
@@ -163,12 +161,8 @@ func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 		{&s.totalText, excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Fill: totalFill, Border: border}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Color: "595959"}}},
 	}
-	for _, spec := range specs {
-		id, err := f.NewStyle(&spec.style)
-		if err != nil {
-			return summaryStyles{}, fmt.Errorf("create style: %w", err)
-		}
-		*spec.id = id
+	if err := createStyles(f, specs); err != nil {
+		return summaryStyles{}, err
 	}
 	return s, nil
 }
@@ -234,13 +228,23 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := writeRuleTable(f, st, rules, catalogue); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetByRule, err)
 	}
-	if err := writeChart(f, villages, len(listed)); err != nil {
+	trend, err := readTrend(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := writeTrendTable(f, st, trend); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetTrend, err)
+	}
+	if err := writeChart(f, villages, len(listed), trend); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetChart, err)
+	}
+	if err := setupSummaryPages(f, asOf); err != nil {
+		return err
 	}
 	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return saveWorkbook(root, rel, f)
+	return saveWorkbook(root, rel, f, gridlineSheets{sheetByVillage, sheetByRule, sheetTrend})
 }
 
 // writeTable writes a header row and data rows from A1 on sheet, then freezes the header and the first
@@ -340,7 +344,7 @@ func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCo
 		headers, widths = append(headers, c.header), append(widths, c.width)
 	}
 	for _, r := range rules {
-		headers, widths = append(headers, r.code+" "+ruleTitle(r, catalogue)), append(widths, 14)
+		headers, widths = append(headers, r.code+" "+ruleTitle(r, catalogue)), append(widths, ruleColumnWidth)
 	}
 	var rows [][]any
 	var sum counts
@@ -368,11 +372,8 @@ func writeVillageTable(f *excelize.File, st summaryStyles, villages []*villageCo
 	if err := writeTable(f, st, sheetByVillage, headers, widths, 2, rows, total); err != nil {
 		return err
 	}
-	// The rule headers hold the title: let them wrap in a taller row.
-	if len(codes) > 0 {
-		if err := f.SetRowHeight(sheetByVillage, 1, 60); err != nil {
-			return err
-		}
+	if err := turnRuleHeaders(f, 3+len(statusColumns), len(codes)); err != nil {
+		return err
 	}
 	for i, note := range summaryNotes {
 		cell := "A" + strconv.Itoa(len(rows)+4+i)
@@ -419,7 +420,8 @@ func addBarChart(f *excelize.File, cell, title string, series []excelize.ChartSe
 		VaryColors: &vary, // one colour per series, not per village
 		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:     excelize.ChartLegend{Position: "bottom"},
-		Dimension:  excelize.ChartDimension{Width: 720, Height: uint(height)},
+		Dimension:  excelize.ChartDimension{Width: chartWidth, Height: uint(height)},
+		Format:     chartAnchor,
 		XAxis:      excelize.ChartAxis{ReverseOrder: true},
 		YAxis:      excelize.ChartAxis{MajorGridLines: true},
 		Overlap:    &overlap,
@@ -434,40 +436,76 @@ func ruleTitle(r *ruleCounts, catalogue map[string]rule) string {
 	return r.title
 }
 
-// writeChart adds the 图表 sheet: per town, two stacked bar charts side by side, read from the town's rows of
-// the 按村汇总 table: each village's findings by status (columns 新增, 持续, 无需修正), and the findings on its
-// list by rule (the rules' columns, rules of them). One pair per town rather than one for all: the village
-// names are the categories, and they repeat across towns. With no findings the sheet says so instead.
-func writeChart(f *excelize.File, villages []*villageCounts, rules int) error {
+// chartAnchor anchors a chart at one cell with its own size: anchored at two cells, its size would follow the
+// rows, whose height in pixels excelize and LibreOffice reckon differently.
+var chartAnchor = excelize.GraphicOptions{Positioning: "oneCell"}
+
+// The 图表 sheet prints one chart per A4 landscape page at 100 %: each chart is anchored at the top of a page
+// of chartPageRows default rows (15 points, 20 pixels each), is at most as tall as the page and as wide as it,
+// and a page break follows it, so that no chart is cut by a page edge.
+const (
+	chartPageRows   = 32  // of 15 points: pageLandscapeHeight holds 32.6
+	chartWidth      = 980 // pixels: the page's width less its margins is about 1 040
+	chartMaxHeight  = chartPageRows*20 - 30
+	chartBarHeight  = 28  // pixels per village
+	chartFrame      = 120 // pixels of title, axis and legend
+	villagesInChart = (chartMaxHeight - chartFrame) / chartBarHeight
+)
+
+// writeChart adds the 图表 sheet: per town, two stacked bar charts read from the town's rows of the 按村汇总
+// table: each village's findings by status (columns 新增, 持续, 无需修正), and the findings on its list by rule
+// (the rules' columns, rules of them); a town with more villages than a page holds gets a pair per part of its
+// villages. Then a line chart per town of its findings over the last runs, from the 趋势 table (trend). One
+// chart per page, each page broken after it. With no findings the sheet says so instead.
+func writeChart(f *excelize.File, villages []*villageCounts, rules int, trend []trendRow) error {
 	if _, err := f.NewSheet(sheetChart); err != nil {
 		return err
 	}
-	if len(villages) == 0 {
+	if len(villages) == 0 && len(trend) == 0 {
 		return f.SetCellStr(sheetChart, "A1", "本次比对没有发现问题。")
 	}
-	ref := func(col string, first, last int) string {
-		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheetByVillage, col, first, col, last)
+	// Rows of exactly 15 points, which the page breaks count on (LibreOffice's own default is lower).
+	rowHeight, custom := 15.0, true
+	if err := f.SetSheetProps(sheetChart, &excelize.SheetPropsOptions{DefaultRowHeight: &rowHeight, CustomHeight: &custom}); err != nil {
+		return err
 	}
-	anchorRow := 1
+	ref := func(sheet, col string, first, last int) string {
+		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheet, col, first, col, last)
+	}
+	page := 0
+	// place adds a chart at the top of the next page and breaks the page after it.
+	place := func(add func(cell string) error) error {
+		top := 1 + page*chartPageRows
+		if err := add("A" + strconv.Itoa(top)); err != nil {
+			return err
+		}
+		page++
+		return f.InsertPageBreak(sheetChart, "A"+strconv.Itoa(top+chartPageRows))
+	}
 	// villages is sorted by town: each town's rows of 按村汇总 are rows first..last (the table starts at row 2).
 	for first := 0; first < len(villages); {
 		last := first
-		for last+1 < len(villages) && villages[last+1].town == villages[first].town {
+		for last+1 < len(villages) && villages[last+1].town == villages[first].town && last+1-first < villagesInChart {
 			last++
 		}
 		n := last - first + 1
-		height := min(4000, 120+28*n)
+		height := chartFrame + chartBarHeight*n
 		town := townLabel(villages[first].town)
+		if first > 0 && villages[first-1].town == villages[first].town || last+1 < len(villages) && villages[last+1].town == villages[first].town {
+			town += fmt.Sprintf("（%s—%s）", villageLabel(villages[first].village), villageLabel(villages[last].village))
+		}
 		var byStatus []excelize.ChartSeries
 		for _, s := range []struct{ col, color string }{{"D", "ED7D31"}, {"E", "4472C4"}, {"G", "A5A5A5"}} {
 			byStatus = append(byStatus, excelize.ChartSeries{
 				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, s.col),
-				Categories: ref("B", first+2, last+2),
-				Values:     ref(s.col, first+2, last+2),
+				Categories: ref(sheetByVillage, "B", first+2, last+2),
+				Values:     ref(sheetByVillage, s.col, first+2, last+2),
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{s.color}},
 			})
 		}
-		if err := addBarChart(f, "A"+strconv.Itoa(anchorRow), town+" 各村问题数（按状态）", byStatus, height); err != nil {
+		if err := place(func(cell string) error {
+			return addBarChart(f, cell, town+" 各村问题数（按状态）", byStatus, height)
+		}); err != nil {
 			return fmt.Errorf("chart of %s: %w", town, err)
 		}
 		var byRule []excelize.ChartSeries
@@ -478,18 +516,20 @@ func writeChart(f *excelize.File, villages []*villageCounts, rules int) error {
 			}
 			byRule = append(byRule, excelize.ChartSeries{
 				Name:       fmt.Sprintf("'%s'!$%s$1", sheetByVillage, col),
-				Categories: ref("B", first+2, last+2),
-				Values:     ref(col, first+2, last+2),
+				Categories: ref(sheetByVillage, "B", first+2, last+2),
+				Values:     ref(sheetByVillage, col, first+2, last+2),
 			})
 		}
 		if len(byRule) > 0 {
-			if err := addBarChart(f, "M"+strconv.Itoa(anchorRow), town+" 各村问题数（按规则）", byRule, height); err != nil {
+			// The legend names every rule, three to a line.
+			height := min(chartMaxHeight, height+(len(byRule)+2)/3*18)
+			if err := place(func(cell string) error {
+				return addBarChart(f, cell, town+" 各村问题数（按规则）", byRule, height)
+			}); err != nil {
 				return fmt.Errorf("chart of %s by rule: %w", town, err)
 			}
 		}
-		// Rows are 20 pixels high by default; leave one empty row between charts.
-		anchorRow += height/20 + 2
 		first = last + 1
 	}
-	return nil
+	return writeTrendCharts(f, trend, place)
 }

@@ -14,6 +14,7 @@ import (
 // verification), so they are part of the file contract in spec/outputs.md.
 const (
 	sheetFindings = "问题清单"
+	sheetVisit    = bidui.SheetVisit // not read back: answers go into 问题清单
 	sheetNotes    = "说明"
 )
 
@@ -24,35 +25,38 @@ var verificationResults = []string{bidui.VerifiedCorrected, bidui.VerifiedAccept
 type column struct {
 	header string
 	width  float64
+	wrap   bool // long text wraps within the column, and the row grows to hold it
 	input  bool // filled in by the village, not by bidui
 }
 
-// columns of the 问题清单 sheet, in order (spec/outputs.md).
+// columns of the 问题清单 sheet, in order (spec/outputs.md). The widths add up to what prints on one A4
+// page across at about 72 %: the long texts wrap in their columns, and the rows are as tall as they need.
 var columns = []column{
-	{header: "序号", width: 6},
-	{header: "编号", width: 18},
-	{header: "问题类型", width: 34},
-	{header: "严重程度", width: 9},
-	{header: "户编号", width: 20},
-	{header: "姓名", width: 10},
-	{header: "证件号码", width: 21},
-	{header: "问题说明", width: 50},
-	{header: "建议处理", width: 40},
-	{header: "首次发现", width: 12},
-	{header: "状态", width: 15},
-	{header: "核实结果", width: 18, input: true},
-	{header: "核实说明", width: 30, input: true},
-	{header: "核实人", width: 10, input: true},
-	{header: "核实日期", width: 12, input: true},
+	{header: "序号", width: 5},
+	{header: "编号", width: 16.5},
+	{header: "问题类别", width: 5.5, wrap: true},
+	{header: "问题类型", width: 16, wrap: true},
+	{header: "严重程度", width: 5.5},
+	{header: "户编号", width: 19},
+	{header: "姓名", width: 8.5, wrap: true},
+	{header: "证件号码", width: 19},
+	{header: "问题说明", width: 36, wrap: true},
+	{header: "建议处理", width: 20, wrap: true},
+	{header: "首次发现", width: 10.5},
+	{header: "状态", width: 8, wrap: true},
+	{header: "核实结果", width: 11, wrap: true, input: true},
+	{header: "核实说明", width: 15, wrap: true, input: true},
+	{header: "核实人", width: 7, input: true},
+	{header: "核实日期", width: 10.5, input: true},
 }
 
 // 1-based numbers of the columns that need their own format.
 const (
-	colHouseholdNo = 5
-	colIDNumber    = 7
-	colResult      = 12
-	colNote        = 13
-	colDate        = 15
+	colHouseholdNo = 6
+	colIDNumber    = 8
+	colResult      = 13
+	colNote        = 14
+	colDate        = 16
 )
 
 var severityLabels = map[string]string{"high": "高", "medium": "中", "low": "低"}
@@ -85,9 +89,11 @@ func label(labels map[string]string, code string) string {
 
 // styles are the cell styles of a village workbook.
 type styles struct {
-	header, headerInput  int // header row: bidui's columns, the columns the village fills in
-	cell, center, text   int // data cells; text has the "@" format so Excel keeps long digit strings
-	wrap, date, noteHead int
+	header, headerInput   int // header row: bidui's columns, the columns the village fills in
+	cell, center, text    int // data cells; text has the "@" format so Excel keeps long digit strings
+	wrap, date, noteHead  int
+	wrapCenter, wrapPlain int // wrapPlain: wrapped, without a border
+	visit                 visitStyles
 }
 
 // cellBorder is the thin grey border of every table cell bidui writes.
@@ -110,10 +116,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	border := cellBorder
 	dateFormat := "yyyy-mm-dd"
 	var s styles
-	specs := []struct {
-		id    *int
-		style excelize.Style
-	}{
+	specs := []styleSpec{
 		{&s.header, headerStyle()},
 		{&s.headerInput, excelize.Style{
 			Font:      &excelize.Font{Bold: true},
@@ -127,19 +130,21 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border}},
 		{&s.date, excelize.Style{CustomNumFmt: &dateFormat, Alignment: &excelize.Alignment{Vertical: "top"}, Border: border}},
 		{&s.noteHead, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}},
+		{&s.wrapPlain, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&s.wrapCenter, excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}, Border: border}},
 	}
-	for _, spec := range specs {
-		id, err := f.NewStyle(&spec.style)
-		if err != nil {
-			return styles{}, fmt.Errorf("create style: %w", err)
-		}
-		*spec.id = id
+	if err := createStyles(f, specs); err != nil {
+		return styles{}, err
 	}
-	return s, nil
+	var err error
+	s.visit, err = newVisitStyles(f)
+	return s, err
 }
 
-// writeWorkbook writes the workbook of village v to rel (slash-separated, relative to root).
-func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule, asOf time.Time, opt Options) error {
+// writeWorkbook writes the workbook of village v to rel (slash-separated, relative to root). heads names the
+// head of each household (by household number) for the visit sheet.
+func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule, heads map[string]string,
+	asOf time.Time, opt Options) error {
 	f := excelize.NewFile()
 	// Close removes the stream writer's temporary files; its error says nothing about the workbook written.
 	defer f.Close()
@@ -150,21 +155,31 @@ func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule,
 	if err != nil {
 		return err
 	}
-	if err := writeFindingsSheet(f, st, v, opt); err != nil {
+	place := townLabel(v.town) + " " + villageLabel(v.name)
+	note := ""
+	if !asOf.IsZero() {
+		note = "基准日 " + asOf.Format(time.DateOnly)
+	}
+	if err := writeFindingsSheet(f, st, v, place, note, opt); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetFindings, err)
 	}
-	if err := writeNotesSheet(f, st, v, rules, opt); err != nil {
+	if err := writeVisitSheet(f, st, v, heads, place, note, opt); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetVisit, err)
+	}
+	if err := writeNotesSheet(f, st, v, rules, place, note, opt); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetNotes, err)
 	}
-	props := docProps(townLabel(v.town)+" "+villageLabel(v.name)+" "+sheetFindings, "防止返贫监测集中排查 数据比对问题清单", asOf)
+	props := docProps(place+" "+sheetFindings, "防止返贫监测集中排查 数据比对问题清单", asOf)
 	if err := f.SetDocProps(props); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return saveWorkbook(root, rel, f)
+	return saveWorkbook(root, rel, f, gridlineSheets{sheetFindings})
 }
 
-// writeFindingsSheet fills the 问题清单 sheet: header, one row per finding, the verification columns empty.
-func writeFindingsSheet(f *excelize.File, st styles, v *village, opt Options) error {
+// writeFindingsSheet fills the 问题清单 sheet: header, one row per finding, the verification columns empty. It
+// prints A4 landscape, one page wide, with the header row on every page, the place (place) and note in the
+// page header and the cell grid.
+func writeFindingsSheet(f *excelize.File, st styles, v *village, place, note string, opt Options) error {
 	lastRow := len(v.findings) + 1
 	lastCol, err := excelize.ColumnNumberToName(len(columns))
 	if err != nil {
@@ -192,26 +207,15 @@ func writeFindingsSheet(f *excelize.File, st styles, v *village, opt Options) er
 			return fmt.Errorf("data validation: %w", err)
 		}
 	}
-	// Village offices print the list: landscape, one page wide.
-	landscape, oneWide, anyTall := "landscape", 1, 0
-	if err := f.SetPageLayout(sheetFindings, &excelize.PageLayoutOptions{
-		Orientation: &landscape, FitToWidth: &oneWide, FitToHeight: &anyTall,
+	if err := setupPage(f, sheetFindings, pageSetup{
+		landscape: true, oneWide: true, titleRows: 1, title: place + " " + sheetFindings, note: note,
 	}); err != nil {
-		return fmt.Errorf("page layout: %w", err)
-	}
-	fit := true
-	if err := f.SetSheetProps(sheetFindings, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return fmt.Errorf("page layout: %w", err)
-	}
-
-	sw, err := f.NewStreamWriter(sheetFindings)
-	if err != nil {
 		return err
 	}
-	for i, c := range columns {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return err
-		}
+
+	sw, err := newStreamSheet(f, sheetFindings, columns)
+	if err != nil {
+		return err
 	}
 	// Column formats also cover what the village types into empty cells: text for the long digit strings
 	// (Excel would turn a typed ID into 3.70323E+17), a date format for 核实日期.
@@ -237,11 +241,12 @@ func writeFindingsSheet(f *excelize.File, st styles, v *village, opt Options) er
 		}
 		header[i] = excelize.Cell{StyleID: style, Value: c.header}
 	}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 24}); err != nil {
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: rowHeight(2)}); err != nil {
 		return err
 	}
 	for i, fd := range v.findings {
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), findingRow(st, i+1, fd, opt)); err != nil {
+		row := findingRow(st, i+1, fd, opt)
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), row, excelize.RowOpts{Height: listRowHeight(row)}); err != nil {
 			return fmt.Errorf("row %d: %w", i+2, err)
 		}
 	}
@@ -262,20 +267,32 @@ func findingRow(st styles, n int, fd finding, opt Options) []any {
 	return []any{
 		excelize.Cell{StyleID: st.center, Value: n},
 		text(st.text, fd.id),
+		text(st.wrap, fd.category),
 		text(st.wrap, fd.rule+" "+fd.title),
 		text(st.center, label(severityLabels, fd.severity)),
 		text(st.text, fd.householdNo),
-		text(st.cell, fd.name),
+		text(st.wrap, fd.name),
 		text(st.text, id),
 		text(st.wrap, detail),
 		text(st.wrap, fd.action),
 		excelize.Cell{StyleID: st.date, Value: fd.firstSeen},
-		text(st.center, statusLabel(fd)),
-		excelize.Cell{StyleID: st.cell},
+		text(st.wrapCenter, statusLabel(fd)),
+		excelize.Cell{StyleID: st.wrap},
 		excelize.Cell{StyleID: st.wrap},
 		excelize.Cell{StyleID: st.cell},
 		excelize.Cell{StyleID: st.date},
 	}
+}
+
+// listRowHeight is the height of a 问题清单 row: enough for the longest of its wrapped texts.
+func listRowHeight(row []any) float64 {
+	lines := 1
+	for i, c := range row {
+		if s, ok := c.(excelize.Cell).Value.(string); ok && columns[i].wrap {
+			lines = max(lines, wrappedLines(s, columns[i].width))
+		}
+	}
+	return rowHeight(lines)
 }
 
 // text is a string cell with a style; an empty string gives an empty (but bordered) cell.
@@ -297,9 +314,12 @@ var notesColumns = []column{
 }
 
 // writeNotesSheet adds the 说明 sheet: how to fill in and return the workbook, then one row per rule that
-// occurs in it, in the order the rules first appear on 问题清单.
-func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]rule, opt Options) error {
+// occurs in it, in the order the rules first appear on 问题清单. It prints A4 landscape, one page wide.
+func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]rule, place, note string, opt Options) error {
 	if _, err := f.NewSheet(sheetNotes); err != nil {
+		return err
+	}
+	if err := setupPage(f, sheetNotes, pageSetup{landscape: true, oneWide: true, title: place + " " + sheetNotes, note: note}); err != nil {
 		return err
 	}
 	lines := []string{
@@ -307,6 +327,7 @@ func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]r
 		"在“问题清单”的“核实结果”列下拉选择：已修正 / 情况属实无需修正 / 其他；在“核实说明”写明核实情况（选“其他”时必填），并填写核实人和核实日期（如 2023-06-15）。",
 		"状态：新增＝本次比对首次发现；持续＝此前已发现、至今仍存在；已反馈修正仍存在＝此前反馈已修正，但本次比对仍发现该问题，请再次核实。",
 		"请勿修改“编号”列，不要增删列或改动表头；核实完成后将本工作簿（.xlsx 格式）报送镇（乡）扶贫办。",
+		"“入户核实表”按户编号排列，可打印后入户逐户核实、手写记录；核实结果须填回“问题清单”，入户核实表不会被读取。",
 		"核实为“情况属实无需修正”的问题不再列入本表（镇汇总表“无需修正”列计数）；填“已修正”的问题如下次比对仍存在，将以状态“已反馈修正仍存在”再次列出。",
 	}
 	if !opt.MaskIDs {
@@ -322,9 +343,24 @@ func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]r
 	if err := set("A1", "填写说明", st.noteHead); err != nil {
 		return err
 	}
+	var tableWidth float64
+	for _, c := range notesColumns {
+		tableWidth += c.width
+	}
+	lastCol, err := excelize.ColumnNumberToName(len(notesColumns))
+	if err != nil {
+		return err
+	}
 	for i, line := range lines {
-		// Long lines run over the empty cells to their right; no wrap, so the row needs no height.
-		if err := f.SetCellStr(sheetNotes, "A"+strconv.Itoa(i+2), line); err != nil {
+		// Each line spans the table's width and wraps there, so that it prints within the page.
+		row := strconv.Itoa(i + 2)
+		if err := set("A"+row, line, st.wrapPlain); err != nil {
+			return err
+		}
+		if err := f.MergeCell(sheetNotes, "A"+row, lastCol+row); err != nil {
+			return err
+		}
+		if err := f.SetRowHeight(sheetNotes, i+2, rowHeight(wrappedLines(line, tableWidth))); err != nil {
 			return err
 		}
 	}
@@ -362,6 +398,7 @@ func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]r
 			{r.code, st.cell}, {r.title, st.wrap}, {label(severityLabels, r.severity), st.center},
 			{r.description, st.wrap}, {r.action, st.wrap}, {r.basis, st.wrap},
 		}
+		lines := 1
 		for i, c := range cells {
 			name, err := excelize.CoordinatesToCellName(i+1, row)
 			if err != nil {
@@ -370,6 +407,10 @@ func writeNotesSheet(f *excelize.File, st styles, v *village, rules map[string]r
 			if err := set(name, c.value, c.style); err != nil {
 				return err
 			}
+			lines = max(lines, wrappedLines(c.value, notesColumns[i].width))
+		}
+		if err := f.SetRowHeight(sheetNotes, row, rowHeight(lines)); err != nil {
+			return err
 		}
 	}
 	return nil

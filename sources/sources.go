@@ -216,8 +216,9 @@ func failHeaderOnly(path string, results []Result) {
 	}
 }
 
-// ignoreNotes marks the 说明 sheet of a returned village workbook (one whose other sheet is read as kind
-// verification) as ignored: bidui wrote it to explain the rules, and it holds nothing to load.
+// ignoreNotes marks the 说明 and 入户核实表 sheets of a returned village workbook (one whose other sheet is read
+// as kind verification) as ignored: bidui wrote them to explain the rules and to print the list by household,
+// and the answers are read from 问题清单 only.
 func ignoreNotes(results []Result) {
 	returned := false
 	for _, r := range results {
@@ -227,7 +228,7 @@ func ignoreNotes(results []Result) {
 		return
 	}
 	for i, r := range results {
-		if r.Status == bidui.FileUnrecognised && r.Sheet == bidui.SheetNotes {
+		if r.Status == bidui.FileUnrecognised && (r.Sheet == bidui.SheetNotes || r.Sheet == bidui.SheetVisit) {
 			results[i].Status, results[i].Err = bidui.FileIgnored, nil
 		}
 	}

@@ -72,7 +72,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if !lf.json {
-		fmt.Fprintf(e.stdout, "\n试试：bidui sql --db %s \"SELECT village, name, detail FROM findings ORDER BY village\"\n", cfg.DB)
+		// Runnable as printed, from the folder the demo was started in: make demo runs bin/bidui, which is not
+		// on PATH.
+		fmt.Fprintf(e.stdout, "\n试试：%s sql --db %s \"SELECT village, name, detail FROM findings ORDER BY village LIMIT 20\"\n",
+			invokedAs(), shellWord(cfg.DB))
 	}
 	return nil
 }

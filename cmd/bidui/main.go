@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -158,6 +159,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return nil
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(ctx, e, args[1:])
+	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			return c.run(ctx, e, args[1:])
@@ -180,7 +184,26 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.short)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run `bidui <command> -h` for a command's flags and examples.")
+	fmt.Fprintln(w, "Run `bidui <command> -h` for a command's flags and examples; `bidui --version` prints the version.")
+}
+
+// invokedAs is how to call this bidui again from the same folder in a hint printed to the user: the path it
+// was started by (bin/bidui under make demo, ./bidui, an absolute path) when that names bidui, else bidui,
+// the command on PATH.
+func invokedAs() string {
+	if len(os.Args) > 0 && filepath.Base(os.Args[0]) == "bidui" {
+		return shellWord(os.Args[0])
+	}
+	return "bidui"
+}
+
+// shellWord is s as one word of a POSIX shell command line: as it is when it holds no character the shell
+// would act on, else in single quotes.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~=%") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func runVersion(_ context.Context, e *env, _ []string) error {

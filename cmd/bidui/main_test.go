@@ -405,3 +405,47 @@ func TestDemoTakesDBAndConfig(t *testing.T) {
 		t.Errorf("%d SR-01 findings with a monitoring line of 1 yuan, want none", n)
 	}
 }
+
+// TestVersionFlag: bidui --version prints what bidui version prints.
+func TestVersionFlag(t *testing.T) {
+	var want, got bytes.Buffer
+	if err := Run(context.Background(), []string{"version"}, nil, &want, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), []string{"--version"}, nil, &got, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() || !strings.HasPrefix(got.String(), "bidui ") {
+		t.Errorf("bidui --version printed %q, bidui version %q", got.String(), want.String())
+	}
+}
+
+// TestDemoHintRuns runs the demo as make demo does (bin/bidui demo DIR, from the folder that holds bin/) and
+// then the command its closing hint suggests, exactly as printed, in the same folder: it must run and list
+// findings.
+func TestDemoHintRuns(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "bin"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(binary, filepath.Join(dir, "bin", "bidui")); err != nil {
+		t.Fatal(err)
+	}
+	demo := exec.Command("bin/bidui", "demo", "my demo")
+	demo.Dir = dir
+	out, err := demo.Output()
+	if err != nil {
+		t.Fatalf("bin/bidui demo: %v\n%s", err, out)
+	}
+	_, hint, ok := strings.Cut(string(out), "试试：")
+	hint = strings.TrimSpace(hint)
+	if !ok || !strings.HasPrefix(hint, "bin/bidui sql --db ") {
+		t.Fatalf("closing hint %q, want one that starts bin/bidui sql --db", hint)
+	}
+	sh := exec.Command("sh", "-c", hint)
+	sh.Dir = dir
+	rows, err := sh.CombinedOutput()
+	if err != nil || !strings.Contains(string(rows), "village") || strings.Count(string(rows), "\n") < 5 {
+		t.Errorf("the hint %q printed %v:\n%s", hint, err, rows)
+	}
+}

@@ -78,6 +78,10 @@ func TestReturnedWorkbookRoundTrip(t *testing.T) {
 	if got := queryLines(t, s.db, "SELECT status FROM files WHERE run_id = (SELECT max(run_id) FROM runs) AND sheet = '说明'"); !slices.Equal(got, []string{"ignored"}) {
 		t.Errorf("the returned workbook's 说明 sheet: %v, want ignored", got)
 	}
+	// The visit sheet repeats each finding's 编号 with empty answer boxes: it must not be read as answers.
+	if got := queryLines(t, s.db, "SELECT status || ' ' || rows_loaded FROM files WHERE run_id = (SELECT max(run_id) FROM runs) AND sheet = '入户核实表'"); !slices.Equal(got, []string{"ignored 0"}) {
+		t.Errorf("the returned workbook's 入户核实表 sheet: %v, want ignored", got)
+	}
 	if got := queryLines(t, s.db, "SELECT status FROM findings WHERE finding_id = '"+waived+"'"); !slices.Equal(got, []string{"waived"}) {
 		t.Errorf("finding answered 情况属实无需修正: %v, want waived", got)
 	}

@@ -156,12 +156,12 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	tw := newTable(w)
 	fmt.Fprintln(tw, "  规则\t标题\t状态\t新增\t持续\t已消除\t已核实\t")
 	for _, r := range s.Rules {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", r.Code, r.Title, r.Status, r.New, r.Open, r.Resolved, r.Waived)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", r.Code, r.Title, statusWord(r.Status), r.New, r.Open, r.Resolved, r.Waived)
 	}
 	tw.Flush()
 	for _, r := range s.Rules {
 		if r.Reason != "" {
-			fmt.Fprintf(w, "  ! %s %s：%s\n", r.Code, r.Status, r.Reason)
+			fmt.Fprintf(w, "  ! %s %s：%s\n", r.Code, statusWord(r.Status), r.Reason)
 		}
 	}
 
@@ -245,7 +245,7 @@ func printFiles(w io.Writer, s *pipeline.Summary) {
 		if kind == "" {
 			kind = "-"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, f.Status,
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, statusWord(f.Status),
 			f.Read, f.Loaded, f.Skipped, f.Rejected, f.Rejects)
 	}
 	tw.Flush()

@@ -265,7 +265,7 @@ func TestExitCodes(t *testing.T) {
 	if code != 3 {
 		t.Fatalf("run without review ledger: exit %d, want 3:\n%s\n%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "DB-01 skipped") {
+	if !strings.Contains(stdout, "DB-01 已跳过") {
 		t.Errorf("summary does not say DB-01 was skipped:\n%s", stdout)
 	}
 	if n := queryInt(t, s.db, "SELECT count(*) FROM findings WHERE rule = 'DB-01'"); n != 0 {
@@ -471,7 +471,7 @@ func TestUnreadableFileSkipsItsKind(t *testing.T) {
 	if n := queryInt(t, s.db, "SELECT count(*) FROM findings WHERE rule LIKE 'DB-%'"); n != 0 {
 		t.Errorf("%d DB findings from a partial dibao roster", n)
 	}
-	if !strings.Contains(stdout, "DB-02 skipped") {
+	if !strings.Contains(stdout, "DB-02 已跳过") {
 		t.Errorf("the summary does not say DB-02 was skipped:\n%s", stdout)
 	}
 }
