@@ -1,5 +1,14 @@
 package pipeline
 
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/report"
+)
+
 // Summary is what a run did, for the end-of-run report, `bidui runs` and the runs.summary column.
 type Summary struct {
 	RunID    int64            `json:"run_id"`
@@ -88,4 +97,47 @@ type UnknownAnswer struct {
 	Sheet     string `json:"sheet"`
 	Row       int    `json:"row"`
 	Result    string `json:"result"`
+}
+
+// countByRule reads the findings of run runID by rule and status from the finding_counts view.
+func countByRule(ctx context.Context, db *sql.DB, runID int64) (map[string]RuleSummary, error) {
+	rows, err := db.QueryContext(ctx, `SELECT rule,
+		coalesce(sum(findings) FILTER (WHERE status = 'new'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'open'), 0)::BIGINT,
+		coalesce(sum(findings) FILTER (WHERE status = 'resolved'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'waived'), 0)::BIGINT
+		FROM finding_counts WHERE run_id = ? GROUP BY rule`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("count findings by rule: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]RuleSummary{}
+	for rows.Next() {
+		var rs RuleSummary
+		if err := rows.Scan(&rs.Code, &rs.New, &rs.Open, &rs.Resolved, &rs.Waived); err != nil {
+			return nil, err
+		}
+		out[rs.Code] = rs
+	}
+	return out, rows.Err()
+}
+
+// countByVillage reads the findings of run runID by place and status from the finding_counts view, an unknown
+// town and village named as the workbooks name them, in name order.
+func countByVillage(ctx context.Context, db *sql.DB, runID int64) ([]VillageSummary, error) {
+	rows, err := db.QueryContext(ctx, `SELECT coalesce(town, ?) AS town, coalesce(village, ?) AS village,
+		coalesce(sum(findings) FILTER (WHERE status = 'new'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'open'), 0)::BIGINT,
+		coalesce(sum(findings) FILTER (WHERE status = 'resolved'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'waived'), 0)::BIGINT
+		FROM finding_counts WHERE run_id = ? GROUP BY ALL ORDER BY town, village`, report.UnknownTown, bidui.Unplaced, runID)
+	if err != nil {
+		return nil, fmt.Errorf("count findings by village: %w", err)
+	}
+	defer rows.Close()
+	var out []VillageSummary
+	for rows.Next() {
+		var v VillageSummary
+		if err := rows.Scan(&v.Town, &v.Village, &v.New, &v.Open, &v.Resolved, &v.Waived); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
