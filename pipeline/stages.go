@@ -144,4 +144,3 @@ func (r *runner) reportStage(ctx context.Context) error {
 	r.point(StageReport + "/done")
 	return nil
 }
-
