@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -32,7 +31,8 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 	if err := r.moveStaleWAL(); err != nil {
 		return nil, err
 	}
-	if err := r.setUp(ctx, r.copyPublished); err != nil {
+	// Without a published database the import starts one.
+	if err := r.setUp(ctx, r.publishedFile()); err != nil {
 		return nil, err
 	}
 	if err := r.db.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) FROM runs`).Scan(&r.runID); err != nil {
@@ -56,29 +56,11 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 	if err := r.matchStage(ctx, false); err != nil {
 		return nil, err
 	}
-	if err := r.finish(ctx, false); err != nil {
+	if err := r.complete(ctx, false); err != nil {
 		return nil, err
 	}
-	if err := r.publish(ctx); err != nil {
-		return nil, err
-	}
-	r.endStage()
 	r.log.Info("import finished", "run_id", r.runID, "files", len(paths), "db", r.paths.db)
 	return r.sum, nil
-}
-
-// copyPublished creates the new database at tmpPath as a copy of the published one, or empty without one.
-func (r *runner) copyPublished(tmpPath string) (*sql.DB, error) {
-	if _, err := os.Stat(r.paths.db); err == nil {
-		if err := copyFile(r.paths.db, tmpPath); err != nil {
-			return nil, fmt.Errorf("copy the published database: %w", err)
-		}
-	}
-	db, err := sql.Open("duckdb", tmpPath)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", tmpPath, err)
-	}
-	return db, nil
 }
 
 // importGiven loads the files at paths one after another and records them under the run, refusing a file

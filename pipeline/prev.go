@@ -18,19 +18,13 @@ import (
 // columns both have are copied.
 var historyTables = []string{"runs", "files", "rule_runs", "findings_history"}
 
-// create creates the new database at tmpPath: a copy of the published file when the plan starts from one,
-// else an empty file.
-func (p *plan) create(tmpPath string) (*sql.DB, error) {
+// copyFrom is the database file the new database starts as a copy of: the published one when the plan
+// starts from a copy, else none ("").
+func (p *plan) copyFrom() string {
 	if p.fromCopy {
-		if err := copyFile(p.published, tmpPath); err != nil {
-			return nil, fmt.Errorf("copy the published database: %w", err)
-		}
+		return p.published
 	}
-	db, err := sql.Open("duckdb", tmpPath)
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", tmpPath, err)
-	}
-	return db, nil
+	return ""
 }
 
 // history brings the run history of the published database into db (migrated) and returns the id of this
@@ -173,29 +167,3 @@ func (p *plan) placeRows(ctx context.Context, conn *sql.Conn, ids []newFileID) e
 	}
 	return nil
 }
-
-// commonColumns lists, quoted, the columns of table t that both the new (main) and the published (prev)
-// database have.
-func commonColumns(ctx context.Context, db *sql.DB, t string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT m.column_name FROM duckdb_columns() m
-		JOIN duckdb_columns() p ON p.table_name = m.table_name AND p.column_name = m.column_name
-		WHERE m.database_name = current_database() AND p.database_name = 'prev' AND m.schema_name = 'main' AND p.schema_name = 'main'
-		  AND m.table_name = ?
-		ORDER BY m.column_index`, t)
-	if err != nil {
-		return nil, fmt.Errorf("columns of %s: %w", t, err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols = append(cols, `"`+strings.ReplaceAll(c, `"`, `""`)+`"`)
-	}
-	return cols, rows.Err()
-}
-
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

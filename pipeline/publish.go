@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,18 @@ import (
 // Finishing and publishing are the same for `bidui run` and `bidui import`: both build the new database in
 // the temporary file, and only a self-contained file (checkpointed, closed, no WAL beside it) is renamed over
 // the published one.
+
+// complete finishes the run (see finish) and publishes it: the last step of `bidui run` and of `bidui import`.
+func (r *runner) complete(ctx context.Context, record bool) error {
+	if err := r.finish(ctx, record); err != nil {
+		return err
+	}
+	if err := r.publish(ctx); err != nil {
+		return err
+	}
+	r.endStage()
+	return nil
+}
 
 // finish settles the summary's status, records the run's outcome in runs when record is set (an import adds
 // files to a run, and leaves its outcome alone), and checkpoints and closes the new database so that it is
@@ -112,6 +125,28 @@ func syncDir(dir string) {
 		_ = d.Sync()
 		_ = d.Close()
 	}
+}
+
+// publishedFile returns the published database's path, or "" when there is none yet.
+func (r *runner) publishedFile() string {
+	if _, err := os.Stat(r.paths.db); err != nil {
+		return ""
+	}
+	return r.paths.db
+}
+
+// createDB creates a database at path, as a copy of the database file from unless from is "", and opens it.
+func createDB(path, from string) (*sql.DB, error) {
+	if from != "" {
+		if err := copyFile(from, path); err != nil {
+			return nil, fmt.Errorf("copy the published database: %w", err)
+		}
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // copyFile copies src to dst (created owner-only) and syncs it.

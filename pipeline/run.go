@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	biduisql "github.com/bidui/bidui/sql"
@@ -247,7 +248,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if p.fromCopy {
 		r.log.Info("inbox unchanged since the published run: starting from a copy of the published database")
 	}
-	if err := r.setUp(ctx, p.create); err != nil {
+	if err := r.setUp(ctx, p.copyFrom()); err != nil {
 		return nil, err
 	}
 	if r.runID, r.nextID, err = p.history(ctx, r.db); err != nil {
@@ -277,21 +278,18 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := r.reportStage(ctx); err != nil {
 		return nil, err
 	}
-	if err := r.finish(ctx, true); err != nil {
+	if err := r.complete(ctx, true); err != nil {
 		return nil, err
 	}
-	if err := r.publish(ctx); err != nil {
-		return nil, err
-	}
-	r.endStage()
 	r.log.Info("run finished", "run_id", r.runID, "status", r.sum.Status, "db", r.paths.db, "out", r.paths.out)
 	return r.sum, nil
 }
 
-// setUp creates the new database with create, migrates it and makes it owner-only.
-func (r *runner) setUp(ctx context.Context, create func(tmpPath string) (*sql.DB, error)) error {
+// setUp creates the new database, as a copy of the database file from unless from is "", migrates it and
+// makes it owner-only.
+func (r *runner) setUp(ctx context.Context, from string) error {
 	var err error
-	if r.db, err = create(r.paths.tmpDB); err != nil {
+	if r.db, err = createDB(r.paths.tmpDB, from); err != nil {
 		return err
 	}
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
@@ -304,3 +302,29 @@ func (r *runner) setUp(ctx context.Context, create func(tmpPath string) (*sql.DB
 	r.point("setup/migrated")
 	return nil
 }
+
+// commonColumns lists, quoted, the columns of table t that both the new (main) and the published (prev)
+// database have.
+func commonColumns(ctx context.Context, db *sql.DB, t string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT m.column_name FROM duckdb_columns() m
+		JOIN duckdb_columns() p ON p.table_name = m.table_name AND p.column_name = m.column_name
+		WHERE m.database_name = current_database() AND p.database_name = 'prev' AND m.schema_name = 'main' AND p.schema_name = 'main'
+		  AND m.table_name = ?
+		ORDER BY m.column_index`, t)
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", t, err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, `"`+strings.ReplaceAll(c, `"`, `""`)+`"`)
+	}
+	return cols, rows.Err()
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

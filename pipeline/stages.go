@@ -104,7 +104,7 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64)
 	}
 	r.point(StageRules + "/settled")
 	r.progress(StageRules, len(catalogue), len(catalogue), "")
-	counts, err := countByRule(ctx, r.db, r.runID)
+	counts, villages, err := countFindings(ctx, r.db, r.runID)
 	if err != nil {
 		return err
 	}
@@ -116,8 +116,8 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64)
 			sum.Problems = append(sum.Problems, fmt.Sprintf("%s %s: %s", o.Rule.Code, o.Status, o.Reason))
 		}
 	}
-	sum.Villages, err = countByVillage(ctx, r.db, r.runID)
-	return err
+	sum.Villages = villages
+	return nil
 }
 
 // reportStage writes the workbooks into a temporary folder beside out/<as_of>; publish moves it in place.

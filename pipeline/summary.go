@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/bidui/bidui"
 	"github.com/bidui/bidui/report"
@@ -99,45 +102,51 @@ type UnknownAnswer struct {
 	Result    string `json:"result"`
 }
 
-// countByRule reads the findings of run runID by rule and status from the finding_counts view.
-func countByRule(ctx context.Context, db *sql.DB, runID int64) (map[string]RuleSummary, error) {
-	rows, err := db.QueryContext(ctx, `SELECT rule,
-		coalesce(sum(findings) FILTER (WHERE status = 'new'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'open'), 0)::BIGINT,
-		coalesce(sum(findings) FILTER (WHERE status = 'resolved'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'waived'), 0)::BIGINT
-		FROM finding_counts WHERE run_id = ? GROUP BY rule`, runID)
+// countFindings reads the findings of run runID from the finding_counts view: by rule and status, and by place
+// and status, an unknown town and village named as the workbooks name them, in name order.
+func countFindings(ctx context.Context, db *sql.DB, runID int64) (map[string]RuleSummary, []VillageSummary, error) {
+	rows, err := db.QueryContext(ctx, `SELECT coalesce(town, ?), coalesce(village, ?), rule, status, findings
+		FROM finding_counts WHERE run_id = ?`, report.UnknownTown, bidui.Unplaced, runID)
 	if err != nil {
-		return nil, fmt.Errorf("count findings by rule: %w", err)
+		return nil, nil, fmt.Errorf("count findings: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]RuleSummary{}
+	byRule := map[string]RuleSummary{}
+	byPlace := map[[2]string]VillageSummary{}
 	for rows.Next() {
-		var rs RuleSummary
-		if err := rows.Scan(&rs.Code, &rs.New, &rs.Open, &rs.Resolved, &rs.Waived); err != nil {
-			return nil, err
+		var town, village, rule, status string
+		var n int64
+		if err := rows.Scan(&town, &village, &rule, &status, &n); err != nil {
+			return nil, nil, fmt.Errorf("count findings: %w", err)
 		}
-		out[rs.Code] = rs
+		rs := byRule[rule]
+		rs.Code = rule
+		addStatus(status, n, &rs.New, &rs.Open, &rs.Resolved, &rs.Waived)
+		byRule[rule] = rs
+		v := byPlace[[2]string{town, village}]
+		v.Town, v.Village = town, village
+		addStatus(status, n, &v.New, &v.Open, &v.Resolved, &v.Waived)
+		byPlace[[2]string{town, village}] = v
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("count findings: %w", err)
+	}
+	villages := slices.SortedFunc(maps.Values(byPlace), func(a, b VillageSummary) int {
+		return cmp.Or(cmp.Compare(a.Town, b.Town), cmp.Compare(a.Village, b.Village))
+	})
+	return byRule, villages, nil
 }
 
-// countByVillage reads the findings of run runID by place and status from the finding_counts view, an unknown
-// town and village named as the workbooks name them, in name order.
-func countByVillage(ctx context.Context, db *sql.DB, runID int64) ([]VillageSummary, error) {
-	rows, err := db.QueryContext(ctx, `SELECT coalesce(town, ?) AS town, coalesce(village, ?) AS village,
-		coalesce(sum(findings) FILTER (WHERE status = 'new'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'open'), 0)::BIGINT,
-		coalesce(sum(findings) FILTER (WHERE status = 'resolved'), 0)::BIGINT, coalesce(sum(findings) FILTER (WHERE status = 'waived'), 0)::BIGINT
-		FROM finding_counts WHERE run_id = ? GROUP BY ALL ORDER BY town, village`, report.UnknownTown, bidui.Unplaced, runID)
-	if err != nil {
-		return nil, fmt.Errorf("count findings by village: %w", err)
+// addStatus adds n findings of status to the count of that status.
+func addStatus(status string, n int64, newN, open, resolved, waived *int64) {
+	switch status {
+	case bidui.StatusNew:
+		*newN += n
+	case bidui.StatusOpen:
+		*open += n
+	case bidui.StatusResolved:
+		*resolved += n
+	case bidui.StatusWaived:
+		*waived += n
 	}
-	defer rows.Close()
-	var out []VillageSummary
-	for rows.Next() {
-		var v VillageSummary
-		if err := rows.Scan(&v.Town, &v.Village, &v.New, &v.Open, &v.Resolved, &v.Waived); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

@@ -39,7 +39,7 @@ func TestFindingCounts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	villages, err := countByVillage(ctx, db, 1)
+	byRule, villages, err := countFindings(ctx, db, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,10 +49,6 @@ func TestFindingCounts(t *testing.T) {
 	}
 	if !reflect.DeepEqual(villages, want) {
 		t.Errorf("by village %+v, want %+v", villages, want)
-	}
-	byRule, err := countByRule(ctx, db, 1)
-	if err != nil {
-		t.Fatal(err)
 	}
 	wantRules := map[string]RuleSummary{"A": {Code: "A", New: 1, Open: 1, Resolved: 1}, "B": {Code: "B", Open: 1, Waived: 1}}
 	if !reflect.DeepEqual(byRule, wantRules) {
