@@ -10,9 +10,10 @@ import (
 	biduisql "github.com/bidui/bidui/sql"
 )
 
-// What a plan does to the new database: create it (empty, or as a copy of the published file), carry the run
-// history into it, and put the rows of every sheet under its file id of this run, carrying the rows of
-// carried sheets over from the published database. Nothing else in a run reads the published database.
+// What a plan does to the new database: name the file it starts as a copy of (copyFrom), carry the run history
+// into it (history), put the rows of every sheet under its file id of this run, copying the rows of carried
+// sheets from the published database (placeRows), and name the run whose rule hits are replayed (rulesFrom).
+// Nothing else in a run reads the published database.
 
 // historyTables are copied from the published database into the new one; their columns only grow, so the
 // columns both have are copied.
@@ -25,6 +26,14 @@ func (p *plan) copyFrom() string {
 		return p.published
 	}
 	return ""
+}
+
+// rulesFrom is the run whose rule hits the rules stage replays, 0 when it runs the rules.
+func (p *plan) rulesFrom() int64 {
+	if !p.replayRules {
+		return 0
+	}
+	return p.prev.id
 }
 
 // history brings the run history of the published database into db (migrated) and returns the id of this

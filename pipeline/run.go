@@ -268,11 +268,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := r.matchStage(ctx, p.replayMatch); err != nil {
 		return nil, err
 	}
-	var replayFrom int64
-	if p.replayRules {
-		replayFrom = p.prev.id
-	}
-	if err := r.rulesStage(ctx, im, replayFrom); err != nil {
+	if err := r.rulesStage(ctx, im, p.rulesFrom()); err != nil {
 		return nil, err
 	}
 	if err := r.reportStage(ctx); err != nil {

@@ -48,6 +48,9 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := hasCounts(ctx, db, cfg.DB); err != nil {
+		return err
+	}
 	if *villages {
 		return villageCounts(ctx, e, db, *runID, *format)
 	}
@@ -107,4 +110,17 @@ func villageCounts(ctx context.Context, e *env, db *sql.DB, runID int64, format 
 	}
 	defer rows.Close()
 	return writeRows(e.stdout, rows, format)
+}
+
+// hasCounts checks that the database has the finding_counts view, which a database published by an older
+// bidui lacks until the next run.
+func hasCounts(ctx context.Context, db *sql.DB, path string) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views() WHERE view_name = 'finding_counts'`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("runs: %s was published by an older bidui and has no finding_counts view yet: the next bidui run adds it", path)
+	}
+	return nil
 }
