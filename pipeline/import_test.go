@@ -25,9 +25,16 @@ func TestImportAddsFilesWithoutRules(t *testing.T) {
 	if err := os.WriteFile(extra, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A WAL beside the published file (someone opened it for writing) is moved aside, as a run does.
+	if err := os.WriteFile(cfg.DB+".wal", []byte("not a wal of the new file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	sum, err := Import(ctx, cfg, []string{extra}, Options{})
 	if err != nil {
 		t.Fatalf("import: %v", err)
+	}
+	if aside, _ := filepath.Glob(cfg.DB + ".wal.stale-*"); len(aside) != 1 {
+		t.Errorf("stale WAL moved aside: %v", aside)
 	}
 	if len(sum.Files) != 1 || sum.Files[0].Kind != "tekun" || sum.Files[0].Loaded != 1 {
 		t.Fatalf("import summary files %+v", sum.Files)

@@ -7,32 +7,30 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/bidui/bidui"
 	"github.com/bidui/bidui/sources"
 )
 
 // provisionalIDs is where the file ids of sheets parsed in parallel start: far above any real file id, until
-// renumberFiles gives them their ids in path order.
+// the import stage gives them their ids in path order (plan.placeRows).
 const provisionalIDs = int64(1) << 40
 
-// parseFiles parses the files that are not carried (carriable[i] == nil) on up to two connections at once,
+// parseFiles parses the files that are not carried (files[i].carry == nil) on up to two connections at once,
 // each in a transaction of its own that is committed when all of them are done, and returns each file's
 // results (nil for a carried file), whose file ids are provisional.
 //
 // The files are shared out before any is read, in path order, each to the connection with fewer bytes so far,
 // and the transactions are committed in connection order: the rows end up in the tables in the same order
 // every time the same inbox is read, whatever the goroutines' timing.
-func (r *runner) parseFiles(ctx context.Context, paths []string, carriable [][]prevSheet) ([][]sources.Result, error) {
-	parsed := make([][]sources.Result, len(paths))
+func (r *runner) parseFiles(ctx context.Context, files []plannedFile) ([][]sources.Result, error) {
+	parsed := make([][]sources.Result, len(files))
 	workers := min(2, runtime.GOMAXPROCS(0))
 	queues := make([][]int, workers)
 	load := make([]int64, workers)
-	for i, p := range paths {
-		if carriable[i] != nil {
+	for i, f := range files {
+		if f.carry != nil {
 			continue
 		}
 		w := 0
@@ -42,7 +40,7 @@ func (r *runner) parseFiles(ctx context.Context, paths []string, carriable [][]p
 			}
 		}
 		queues[w] = append(queues[w], i)
-		if fi, err := os.Stat(p); err == nil {
+		if fi, err := os.Stat(f.path); err == nil {
 			load[w] += fi.Size()
 		}
 		load[w]++ // an unreadable or empty file counts too
@@ -73,7 +71,7 @@ func (r *runner) parseFiles(ctx context.Context, paths []string, carriable [][]p
 	next.Store(provisionalIDs)
 	newID := func() int64 { return next.Add(1) }
 	// started says that file i may be read: the points and progress of the run pass in path order.
-	started := make([]chan struct{}, len(paths))
+	started := make([]chan struct{}, len(files))
 	for i := range started {
 		started[i] = make(chan struct{})
 	}
@@ -93,20 +91,20 @@ func (r *runner) parseFiles(ctx context.Context, paths []string, carriable [][]p
 				case <-ctx.Done():
 					return
 				}
-				results, err := sources.Load(ctx, conn, paths[i], newID)
+				results, err := sources.Load(ctx, conn, files[i].path, newID)
 				if err != nil {
-					cancel(fmt.Errorf("import %s: %w", paths[i], err))
+					cancel(fmt.Errorf("import %s: %w", files[i].path, err))
 					return
 				}
 				parsed[i] = results
 			}
 		})
 	}
-	for i, p := range paths {
+	for i, f := range files {
 		if ctx.Err() != nil {
 			break
 		}
-		r.progress(StageImport, i, len(paths), filepath.Base(p))
+		r.progress(StageImport, i, len(files), filepath.Base(f.path))
 		r.point(fmt.Sprintf("%s/file-%d", StageImport, i+1))
 		close(started[i])
 	}
@@ -120,36 +118,4 @@ func (r *runner) parseFiles(ctx context.Context, paths []string, carriable [][]p
 		}
 	}
 	return parsed, nil
-}
-
-// renumberFiles gives the rows and rejects of sheets parsed under provisional file ids their real ones (ids
-// maps one to the other).
-func renumberFiles(ctx context.Context, conn *sql.Conn, ids map[int64]int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE renumber_map (old_id BIGINT, new_id BIGINT)`); err != nil {
-		return err
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS renumber_map`)
-	var values []string
-	var args []any
-	for old, id := range ids {
-		values = append(values, "(?, ?)")
-		args = append(args, old, id)
-	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO renumber_map VALUES `+strings.Join(values, ", "), args...); err != nil {
-		return err
-	}
-	tables := []string{"rejects"}
-	for _, k := range bidui.Kinds {
-		tables = append(tables, k.Table())
-	}
-	for _, t := range tables {
-		q := fmt.Sprintf(`UPDATE %s s SET file_id = m.new_id FROM renumber_map m WHERE s.file_id = m.old_id`, t)
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("number the rows of %s: %w", t, err)
-		}
-	}
-	return nil
 }

@@ -1,5 +1,17 @@
 package pipeline
 
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/report"
+)
+
 // Summary is what a run did, for the end-of-run report, `bidui runs` and the runs.summary column.
 type Summary struct {
 	RunID    int64            `json:"run_id"`
@@ -88,4 +100,53 @@ type UnknownAnswer struct {
 	Sheet     string `json:"sheet"`
 	Row       int    `json:"row"`
 	Result    string `json:"result"`
+}
+
+// countFindings reads the findings of run runID from the finding_counts view: by rule and status, and by place
+// and status, an unknown town and village named as the workbooks name them, in name order.
+func countFindings(ctx context.Context, db *sql.DB, runID int64) (map[string]RuleSummary, []VillageSummary, error) {
+	rows, err := db.QueryContext(ctx, `SELECT coalesce(town, ?), coalesce(village, ?), rule, status, findings
+		FROM finding_counts WHERE run_id = ?`, report.UnknownTown, bidui.Unplaced, runID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("count findings: %w", err)
+	}
+	defer rows.Close()
+	byRule := map[string]RuleSummary{}
+	byPlace := map[[2]string]VillageSummary{}
+	for rows.Next() {
+		var town, village, rule, status string
+		var n int64
+		if err := rows.Scan(&town, &village, &rule, &status, &n); err != nil {
+			return nil, nil, fmt.Errorf("count findings: %w", err)
+		}
+		rs := byRule[rule]
+		rs.Code = rule
+		addStatus(status, n, &rs.New, &rs.Open, &rs.Resolved, &rs.Waived)
+		byRule[rule] = rs
+		v := byPlace[[2]string{town, village}]
+		v.Town, v.Village = town, village
+		addStatus(status, n, &v.New, &v.Open, &v.Resolved, &v.Waived)
+		byPlace[[2]string{town, village}] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("count findings: %w", err)
+	}
+	villages := slices.SortedFunc(maps.Values(byPlace), func(a, b VillageSummary) int {
+		return cmp.Or(cmp.Compare(a.Town, b.Town), cmp.Compare(a.Village, b.Village))
+	})
+	return byRule, villages, nil
+}
+
+// addStatus adds n findings of status to the count of that status.
+func addStatus(status string, n int64, newN, open, resolved, waived *int64) {
+	switch status {
+	case bidui.StatusNew:
+		*newN += n
+	case bidui.StatusOpen:
+		*open += n
+	case bidui.StatusResolved:
+		*resolved += n
+	case bidui.StatusWaived:
+		*waived += n
+	}
 }

@@ -64,27 +64,20 @@ type ruleCounts struct {
 	villages map[[2]string]bool
 }
 
-// summaryQuery counts the findings of the latest run by place, rule, status and feedback: those of the
-// findings view, and the resolved ones, which only findings_history has. feedback is the expression
-// feedbackColumn returned; the parameters are FeedbackStillPresent and bidui.StatusResolved.
-func summaryQuery(feedback string) string {
-	return `
-SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, max(title), status, coalesce(` + feedback + ` = ?, false), count(*)
-FROM findings GROUP BY ALL
+// summaryQuery reads the counts of the latest run from the finding_counts view, the ones the run summary and
+// `bidui runs --villages` read too: per place, rule and status, the findings a village said it corrected but
+// that are still raised on a row of their own, the others on another.
+const summaryQuery = `
+SELECT town, village, rule, title, status, false, findings - feedback_still_present
+FROM finding_counts WHERE run_id = (SELECT max(run_id) FROM runs)
 UNION ALL
-SELECT nullif(trim(town), ''), nullif(trim(village), ''), rule, max(title), status, false, count(*)
-FROM findings_history WHERE run_id = (SELECT max(run_id) FROM runs) AND status = ?
-GROUP BY ALL`
-}
+SELECT town, village, rule, title, status, true, feedback_still_present
+FROM finding_counts WHERE run_id = (SELECT max(run_id) FROM runs) AND feedback_still_present > 0`
 
 // readSummary returns the counts per village (town, village order, unknown places last) and per rule (code
 // order) of the latest run.
 func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCounts, error) {
-	feedback, err := feedbackColumn(ctx, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := db.QueryContext(ctx, summaryQuery(feedback), FeedbackStillPresent, bidui.StatusResolved)
+	rows, err := db.QueryContext(ctx, summaryQuery)
 	if err != nil {
 		return nil, nil, fmt.Errorf("count findings: %w", err)
 	}

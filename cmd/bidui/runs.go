@@ -48,6 +48,9 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := hasCounts(ctx, db, cfg.DB); err != nil {
+		return err
+	}
 	if *villages {
 		return villageCounts(ctx, e, db, *runID, *format)
 	}
@@ -58,13 +61,18 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 		SELECT r.run_id, r.started_at, r.finished_at, r.as_of, r.status,
 		       (SELECT count(*) FROM files f WHERE f.run_id = r.run_id) AS files,
 		       (SELECT count(*) FILTER (WHERE f.status = 'failed') FROM files f WHERE f.run_id = r.run_id) AS failed_files,
-		       (SELECT count(*) FILTER (WHERE status = 'new') FROM findings_history h WHERE h.run_id = r.run_id) AS new,
-		       (SELECT count(*) FILTER (WHERE status = 'open') FROM findings_history h WHERE h.run_id = r.run_id) AS open,
-		       (SELECT count(*) FILTER (WHERE status = 'resolved') FROM findings_history h WHERE h.run_id = r.run_id) AS resolved,
-		       (SELECT count(*) FILTER (WHERE status = 'waived') FROM findings_history h WHERE h.run_id = r.run_id) AS waived,
+		       coalesce(c.new, 0) AS new, coalesce(c.open, 0) AS open,
+		       coalesce(c.resolved, 0) AS resolved, coalesce(c.waived, 0) AS waived,
 		       (SELECT count(*) FILTER (WHERE status <> 'ran') FROM rule_runs u WHERE u.run_id = r.run_id) AS rules_not_run,
 		       r.version
-		FROM runs r ORDER BY r.run_id DESC LIMIT ?`, *limit)
+		FROM runs r
+		LEFT JOIN (SELECT run_id,
+		                  sum(findings) FILTER (WHERE status = 'new')::BIGINT AS new,
+		                  sum(findings) FILTER (WHERE status = 'open')::BIGINT AS open,
+		                  sum(findings) FILTER (WHERE status = 'resolved')::BIGINT AS resolved,
+		                  sum(findings) FILTER (WHERE status = 'waived')::BIGINT AS waived
+		           FROM finding_counts GROUP BY run_id) c USING (run_id)
+		ORDER BY r.run_id DESC LIMIT ?`, *limit)
 	if err != nil {
 		return err
 	}
@@ -72,8 +80,9 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 	return writeRows(e.stdout, rows, *format)
 }
 
-// villageCounts writes each village's findings of run runID (0: the latest) by status, as the run's summary
-// gives them, with the town and village of a finding that has none named as the workbooks name them.
+// villageCounts writes each village's findings of run runID (0: the latest) by status from the finding_counts
+// view, which the run's summary and 汇总.xlsx read too, with an unknown town and village named as the
+// workbooks name them.
 func villageCounts(ctx context.Context, e *env, db *sql.DB, runID int64, format string) error {
 	if runID == 0 {
 		if err := db.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) FROM runs`).Scan(&runID); err != nil {
@@ -89,16 +98,29 @@ func villageCounts(ctx context.Context, e *env, db *sql.DB, runID int64, format 
 	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT run_id, coalesce(town, $2) AS town, coalesce(village, $3) AS village,
-		       count(*) FILTER (WHERE status = 'new') AS new,
-		       count(*) FILTER (WHERE status = 'open') AS open,
-		       count(*) FILTER (WHERE status = 'resolved') AS resolved,
-		       count(*) FILTER (WHERE status = 'waived') AS waived,
-		       count(*) FILTER (WHERE feedback IS NOT NULL) AS feedback_still_present
-		FROM findings_history WHERE run_id = $1
+		       coalesce(sum(findings) FILTER (WHERE status = 'new'), 0)::BIGINT AS new,
+		       coalesce(sum(findings) FILTER (WHERE status = 'open'), 0)::BIGINT AS open,
+		       coalesce(sum(findings) FILTER (WHERE status = 'resolved'), 0)::BIGINT AS resolved,
+		       coalesce(sum(findings) FILTER (WHERE status = 'waived'), 0)::BIGINT AS waived,
+		       sum(feedback_still_present)::BIGINT AS feedback_still_present
+		FROM finding_counts WHERE run_id = $1
 		GROUP BY ALL ORDER BY town, village`, runID, report.UnknownTown, bidui.Unplaced)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	return writeRows(e.stdout, rows, format)
+}
+
+// hasCounts checks that the database has the finding_counts view, which a database published by an older
+// bidui lacks until the next run.
+func hasCounts(ctx context.Context, db *sql.DB, path string) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views() WHERE view_name = 'finding_counts'`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("runs: %s was published by an older bidui and has no finding_counts view yet: the next bidui run adds it", path)
+	}
+	return nil
 }

@@ -1,0 +1,268 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bidui/bidui"
+	"github.com/bidui/bidui/sources"
+	biduisql "github.com/bidui/bidui/sql"
+)
+
+// A plan is what a run will do, decided once, before anything is written, from the inbox and the published
+// database: which files are parsed and which are carried over from the published run (and from which of its
+// sheets), whether the new database starts as a copy of the published file, and whether the published run's
+// links and rule hits are replayed. It is the only part of a run that knows the previous run: the stages read
+// their instructions from it, and prev.go holds what it does to the new database.
+//
+// A file is carried when the latest published run, made by this same version of bidui and schema, read a
+// file with the same bytes (sha256) and every sheet of it loaded, was carried, unrecognised or ignored (a
+// failure is worth trying again); a newer importer may read the same bytes differently. When every file is
+// carried from itself and the published run read no other, the inbox is unchanged: the new database starts
+// as a copy of the published one (its rows are renumbered rather than copied) and the links are replayed,
+// and with the same parameters (as_of among them) so are the rule hits. Config.Reparse turns all of it off.
+type plan struct {
+	files []plannedFile // the inbox, in name order
+	// published is the published database's path when there is one: its history is carried into the new
+	// database. prev is its latest run when rows may be carried from it, else nil.
+	published string
+	prev      *publishedRun
+	attached  bool // the published database is attached to the new one as prev (see history)
+
+	fromCopy    bool // start from a file copy of the published database
+	replayMatch bool // carry the published run's persons and links over (implies fromCopy)
+	replayRules bool // carry its rule hits over too (implies replayMatch)
+}
+
+// plannedFile is one inbox file and what to do with it.
+type plannedFile struct {
+	path, sha256 string
+	carry        []prevSheet // the published sheets to carry the file from; nil: parse it
+}
+
+// publishedRun is the latest run of the published database.
+type publishedRun struct {
+	id     int64
+	params map[string]any // as its summary recorded them; nil when unreadable
+	sheets []prevSheet    // its files rows, in file id order
+}
+
+// prevSheet is a files row of the published run.
+type prevSheet struct {
+	id  int64
+	res sources.Result // as recorded: Path and SHA256 are the published file's
+}
+
+// makePlan lists and hashes the inbox and reads the published database's latest run (read-only, closed
+// again before it returns). A published database that cannot be read, or one of another schema or version,
+// gives no rows to carry: the run then parses every file, and the history step reports what is wrong with
+// it.
+func makePlan(ctx context.Context, cfg Config, asOf time.Time, version, dbPath string) (*plan, error) {
+	paths, err := inboxFiles(cfg.Inbox, dbPath)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{files: make([]plannedFile, len(paths))}
+	for i, path := range paths {
+		p.files[i].path = path
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return p, nil
+	}
+	p.published = dbPath
+	if cfg.Reparse {
+		return p, nil
+	}
+	if p.prev = readPublished(ctx, dbPath, version); p.prev == nil {
+		return p, nil
+	}
+	for i := range p.files {
+		f := &p.files[i]
+		if f.sha256, err = fileSHA256(f.path); err != nil {
+			return nil, fmt.Errorf("import %s: %w", f.path, err)
+		}
+		f.carry = p.prev.sheetsOf(f.path, f.sha256)
+	}
+	p.fromCopy = len(p.files) > 0 && p.prev.sameFiles(p.files)
+	p.replayMatch = p.fromCopy
+	p.replayRules = p.replayMatch && sameParams(p.prev.params, cfg.Params(asOf))
+	return p, nil
+}
+
+// readPublished reads the latest run of the published database at path, or returns nil when its rows may
+// not be carried: it cannot be read, has another schema, or its latest run was made by another version.
+func readPublished(ctx context.Context, path, version string) *publishedRun {
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	var schema int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&schema); err != nil ||
+		schema != biduisql.LatestVersion() {
+		return nil
+	}
+	prev := &publishedRun{}
+	var ranBy, summary sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT run_id, version, CAST(summary AS VARCHAR) FROM runs ORDER BY run_id DESC LIMIT 1`).
+		Scan(&prev.id, &ranBy, &summary); err != nil || ranBy.String != version {
+		return nil
+	}
+	var recorded struct {
+		Params map[string]any `json:"params"`
+	}
+	if json.Unmarshal([]byte(summary.String), &recorded) == nil {
+		prev.params = recorded.Params
+	}
+	if prev.sheets, err = publishedSheets(ctx, db, prev.id); err != nil {
+		return nil
+	}
+	return prev
+}
+
+// sheetsOf returns the published sheets to carry the file at path with bytes sum from, or nil when it must be
+// parsed. They are the sheets of one published file with these bytes: the one of the same name if there is
+// one (two copies of a file in the inbox are two files), else the first by name.
+func (prev *publishedRun) sheetsOf(path, sum string) []prevSheet {
+	from := ""
+	for _, s := range prev.sheets {
+		if s.res.SHA256 == sum && (from == "" || s.res.Path == path || (from != path && s.res.Path < from)) {
+			from = s.res.Path
+		}
+	}
+	var sheets []prevSheet
+	for _, s := range prev.sheets {
+		if s.res.SHA256 != sum || s.res.Path != from {
+			continue
+		}
+		switch s.res.Status {
+		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised, bidui.FileIgnored:
+		default:
+			return nil // a failure is worth trying again
+		}
+		sheets = append(sheets, s)
+	}
+	return sheets
+}
+
+// sameFiles tells whether files, each carried from itself, are all the files the published run read.
+func (prev *publishedRun) sameFiles(files []plannedFile) bool {
+	read := map[string]bool{}
+	for _, s := range prev.sheets {
+		read[s.res.Path] = true
+	}
+	for _, f := range files {
+		if f.carry == nil || f.carry[0].res.Path != f.path {
+			return false
+		}
+	}
+	return len(read) == len(files)
+}
+
+// publishedSheets reads the files rows of run, in file id order.
+func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT file_id, path, coalesce(sha256, ''), format, encoding, kind, sheet, header_row, CAST(columns AS VARCHAR),
+		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error
+		FROM files WHERE run_id = ? ORDER BY file_id`, run)
+	if err != nil {
+		return nil, fmt.Errorf("files of the published run: %w", err)
+	}
+	defer rows.Close()
+	var prev []prevSheet
+	for rows.Next() {
+		var (
+			p                                 prevSheet
+			format, enc, kind, sheet, columns sql.NullString
+			errText                           sql.NullString
+			header                            sql.NullInt64
+		)
+		if err := rows.Scan(&p.id, &p.res.Path, &p.res.SHA256, &format, &enc, &kind, &sheet, &header, &columns, &p.res.RowsRead,
+			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText); err != nil {
+			return nil, err
+		}
+		p.res.Format, p.res.Encoding = format.String, enc.String
+		p.res.Kind, p.res.Sheet, p.res.HeaderRow = bidui.Kind(kind.String), sheet.String, int(header.Int64)
+		if columns.Valid {
+			if err := json.Unmarshal([]byte(columns.String), &p.res.Columns); err != nil {
+				return nil, fmt.Errorf("columns of the published file row %d: %w", p.id, err)
+			}
+		}
+		if errText.Valid {
+			p.res.Err = carriedError(errText.String)
+		}
+		prev = append(prev, p)
+	}
+	return prev, rows.Err()
+}
+
+// carriedError is the recorded error text of a carried sheet (an unrecognised one says why).
+type carriedError string
+
+func (e carriedError) Error() string { return string(e) }
+
+// sameParams compares the parameters a run recorded (read back from JSON) with this run's.
+func sameParams(recorded, now map[string]any) bool {
+	if recorded == nil {
+		return false
+	}
+	b, err := json.Marshal(now)
+	if err != nil {
+		return false
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		return false
+	}
+	return reflect.DeepEqual(recorded, back)
+}
+
+// inboxFiles lists the regular files of the inbox in name order, leaving out hidden files, the lock files
+// Excel and WPS leave beside open workbooks (~$name.xlsx), and bidui's own database and its companions
+// (.lock, .wal, temporaries) when the database was put in the inbox.
+func inboxFiles(dir, db string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	dbAbs, _ := filepath.Abs(db)
+	var paths []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || !e.Type().IsRegular() {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if abs, err := filepath.Abs(p); err == nil && dbAbs != "" && (abs == dbAbs || strings.HasPrefix(abs, dbAbs+".")) {
+			continue
+		}
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+// fileSHA256 returns the hex sha256 of the file at path.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
