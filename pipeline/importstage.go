@@ -16,8 +16,9 @@ import (
 // imported is what the import stage hands to the rules: per kind, why rules may not use it ("" when they may),
 // and the canonical columns the loaded files of each kind had.
 type imported struct {
-	avail   rules.Availability
-	columns rules.SourceColumns
+	avail     rules.Availability
+	columns   rules.SourceColumns
+	anyLoaded bool // some sheet loaded or was carried
 }
 
 // importStage loads the inbox files as p planned, parsing some and carrying others, and records them in
@@ -106,6 +107,7 @@ func kindsImported(results []sources.Result) *imported {
 		switch res.Status {
 		case bidui.FileLoaded, bidui.FileCarried:
 			loaded[res.Kind] = true
+			im.anyLoaded = true
 			noteColumns(im.columns, res)
 		case bidui.FileFailed:
 			if res.Kind != "" {

@@ -54,6 +54,11 @@ type Options struct {
 // says which. The command maps it to exit code 3.
 var ErrPartial = errors.New("run completed with problems")
 
+// ErrNothingLoaded marks a run in which no file loaded (an empty inbox, or every file failed): it published
+// nothing, and the published database and workbooks are as they were. It is an ErrPartial (exit code 3), and
+// Run returns the summary of what was tried with it.
+var ErrNothingLoaded = fmt.Errorf("no file loaded: nothing published, the published database and workbooks are unchanged: %w", ErrPartial)
+
 // Run performs one run with cfg (already validated). On success it returns the summary and a nil error, or
 // ErrPartial when files failed or rules were skipped (the database is published all the same). On any other
 // error the published database and output folder are as they were; a *LockError (wrapping ErrLocked) means
@@ -78,6 +83,10 @@ func locked(ctx context.Context, cfg Config, opt Options, what string, do func(*
 	r.cleanStale()
 	defer r.removeTemp()
 	sum, err := do(r, ctx)
+	if errors.Is(err, ErrNothingLoaded) {
+		r.log.Error(what+": no file loaded; nothing published", "db", r.paths.db, "inbox", r.cfg.Inbox)
+		return sum, err
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%s stopped: %w", what, ctx.Err())
@@ -241,9 +250,16 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := r.moveStaleWAL(); err != nil {
 		return nil, err
 	}
+	if err := r.checkAsOf(); err != nil {
+		return nil, err
+	}
 	p, err := makePlan(ctx, r.cfg, r.asOf, r.opt.Version, r.paths.db)
 	if err != nil {
 		return nil, err
+	}
+	if !p.publishedAsOf.IsZero() && r.asOf.Before(p.publishedAsOf) {
+		return nil, &ConfigError{Key: "--as-of", Msg: fmt.Sprintf("%s is earlier than the as-of of the published run (%s): history never runs backwards",
+			day, p.publishedAsOf.Format(time.DateOnly))}
 	}
 	if p.fromCopy {
 		r.log.Info("inbox unchanged since the published run: starting from a copy of the published database")
@@ -256,7 +272,13 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	r.point("setup/history")
 	r.sum = &Summary{RunID: r.runID, AsOf: day, DB: r.paths.db, OutDir: r.paths.out, Params: r.cfg.Params(r.asOf),
-		FromPublished: p.fromCopy}
+		FromPublished: p.fromCopy, NotRead: p.notRead}
+	for _, n := range p.notRead {
+		r.log.Warn("inbox entry not read", "path", n.Path, "reason", n.Reason)
+		if strings.HasPrefix(n.Reason, notReadUnread) {
+			r.sum.Problems = append(r.sum.Problems, n.Path+"："+n.Reason)
+		}
+	}
 	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
 		r.runID, r.clock.started.UTC(), day, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
@@ -264,6 +286,11 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	im, err := r.importStage(ctx, p)
 	if err != nil {
 		return nil, err
+	}
+	if !im.anyLoaded {
+		r.sum.Status = statusPartial
+		r.sum.NotPublished = "没有文件载入（收件箱为空，或每个文件都失败）：未发布，上次的数据库与工作簿保持不变"
+		return r.sum, ErrNothingLoaded
 	}
 	if err := r.matchStage(ctx, p.replayMatch); err != nil {
 		return nil, err
@@ -279,6 +306,16 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	r.log.Info("run finished", "run_id", r.runID, "status", r.sum.Status, "db", r.paths.db, "out", r.paths.out)
 	return r.sum, nil
+}
+
+// checkAsOf refuses an as-of after tomorrow: a date typed wrong would date every finding in the future.
+func (r *runner) checkAsOf() error {
+	y, m, d := r.clock.started.Date()
+	tomorrow := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
+	if r.asOf.After(tomorrow) {
+		return &ConfigError{Key: "--as-of", Msg: fmt.Sprintf("%s is after tomorrow (%s)", r.asOf.Format(time.DateOnly), tomorrow.Format(time.DateOnly))}
+	}
+	return nil
 }
 
 // setUp creates the new database, as a copy of the database file from unless from is "", migrates it and

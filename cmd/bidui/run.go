@@ -12,8 +12,10 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/bidui/bidui/pipeline"
 )
@@ -128,6 +130,9 @@ func execPipeline(e *env, lf logFlags, print func(io.Writer, *pipeline.Summary),
 	if err != nil && !errors.Is(err, pipeline.ErrPartial) {
 		return err
 	}
+	if errors.Is(err, pipeline.ErrNothingLoaded) {
+		fmt.Fprintln(e.stderr, "bidui:", err)
+	}
 	if lf.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -147,9 +152,16 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	if s.Status != "ok" {
 		status = "完成（有问题，见下）"
 	}
+	if s.NotPublished != "" {
+		status = "未发布"
+	}
 	fmt.Fprintf(w, "bidui 第 %d 次运行 %s，基准日 %s\n\n", s.RunID, status, s.AsOf)
 
 	printFiles(w, s)
+	if s.NotPublished != "" {
+		fmt.Fprintf(w, "\n! %s\n", s.NotPublished)
+		return
+	}
 	printLinks(w, s)
 
 	fmt.Fprintln(w, "\n问题（按规则）")
@@ -245,16 +257,39 @@ func printFiles(w io.Writer, s *pipeline.Summary) {
 		if kind == "" {
 			kind = "-"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, statusWord(f.Status),
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, escapeControl(filepath.Base(f.Path)), escapeControl(f.Sheet), statusWord(f.Status),
 			f.Read, f.Loaded, f.Skipped, f.Rejected, f.Rejects)
 	}
 	tw.Flush()
 	for _, f := range files {
 		if f.Error != "" {
-			fmt.Fprintf(w, "  ! %s\n", f.Error)
+			fmt.Fprintf(w, "  ! %s\n", escapeControl(f.Error))
 		}
 	}
+	if len(s.NotRead) > 0 {
+		fmt.Fprintf(w, "\n未读取（%d 项）\n", len(s.NotRead))
+		for _, n := range s.NotRead {
+			fmt.Fprintf(w, "  %s：%s\n", escapeControl(filepath.Base(n.Path)), escapeControl(n.Reason))
+		}
+	}
+}
 
+// escapeControl writes the control characters of s (a file name can hold any but / and NUL) as Go escapes,
+// so that a name cannot move the cursor, clear the terminal or forge a line of the summary.
+func escapeControl(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		if unicode.IsControl(c) {
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // printLinks writes the line about persons linked.
