@@ -79,6 +79,9 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 	if err := p.placeRows(ctx, conn, ids); err != nil {
 		return nil, err
 	}
+	if err := r.dedupRows(ctx, conn, results); err != nil {
+		return nil, err
+	}
 	rejects, err := countRejects(ctx, conn, results)
 	if err != nil {
 		return nil, err

@@ -130,6 +130,10 @@ type runPaths struct {
 	tmpDB  string // the database being built, renamed over db by publish
 	out    string // out/<as_of>
 	tmpOut string // where this run writes its outputs until publish moves them to out
+	// tmpDir is the run's own owner-only folder beside the database for temporary copies of the inbox files
+	// (.xls conversions, the spreadsheet library's temporary files): removed at the end, and by the next
+	// run after a kill.
+	tmpDir string
 }
 
 // stageClock times the stages of a run for the summary.
@@ -174,6 +178,7 @@ func newRunner(cfg Config, opt Options) (*runner, error) {
 		tmpDB:  filepath.Join(filepath.Dir(dbPath), fmt.Sprintf(".%s.tmp-%d", filepath.Base(dbPath), os.Getpid())),
 		out:    filepath.Join(cfg.Out, day),
 		tmpOut: filepath.Join(cfg.Out, fmt.Sprintf(".%s.tmp-%d", day, os.Getpid())),
+		tmpDir: filepath.Join(filepath.Dir(dbPath), fmt.Sprintf(".%s.tmp-run", filepath.Base(dbPath))),
 	}
 	return r, nil
 }
@@ -216,7 +221,8 @@ func (r *runner) progress(stage string, done, total int, item string) {
 	}
 }
 
-// cleanStale removes what earlier runs that died left behind: their temporary databases and output folders.
+// cleanStale removes what earlier runs that died left behind: their temporary databases, output folders and
+// temporary folder (tmpDir, matched by the first pattern).
 // Only a lock holder calls it, so nothing it removes is in use.
 func (r *runner) cleanStale() {
 	pattern := filepath.Join(filepath.Dir(r.paths.db), "."+filepath.Base(r.paths.db)+".tmp-*")
@@ -233,7 +239,7 @@ func (r *runner) removeTemp() {
 	if r.db != nil {
 		_ = r.db.Close()
 	}
-	for _, p := range []string{r.paths.tmpDB, r.paths.tmpDB + ".wal", r.paths.tmpOut} {
+	for _, p := range []string{r.paths.tmpDB, r.paths.tmpDB + ".wal", r.paths.tmpOut, r.paths.tmpDir} {
 		_ = os.RemoveAll(p)
 	}
 }
@@ -249,6 +255,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	// writing outside bidui, and must not be replayed into what the run reads or publishes.
 	if err := r.moveStaleWAL(); err != nil {
 		return nil, err
+	}
+	if err := os.Mkdir(r.paths.tmpDir, 0o700); err != nil {
+		return nil, fmt.Errorf("temporary folder of the run: %w", err)
 	}
 	if err := r.checkAsOf(); err != nil {
 		return nil, err

@@ -23,6 +23,10 @@ type Summary struct {
 	// NotRead are the inbox entries not read, with the reason: hidden and lock files, folders, links to
 	// nothing or to a folder, pipes, unreadable files, and a second file with the same bytes as another.
 	NotRead []NotRead `json:"not_read,omitempty"`
+	// DuplicateRows are rows of a file that an earlier file of the same kind has too: counted once.
+	DuplicateRows []DuplicateRows `json:"duplicate_rows,omitempty"`
+	// Disagreements are pairs of files of one kind with different rows for the same persons.
+	Disagreements []Disagreement `json:"disagreements,omitempty"`
 	// NotPublished, when set, says why the run published nothing (no file loaded).
 	NotPublished string           `json:"not_published,omitempty"`
 	Persons      int64            `json:"persons"`

@@ -266,6 +266,13 @@ func printFiles(w io.Writer, s *pipeline.Summary) {
 			fmt.Fprintf(w, "  ! %s\n", escapeControl(f.Error))
 		}
 	}
+	for _, d := range s.DuplicateRows {
+		fmt.Fprintf(w, "  ! %s 有 %d 行与 %s 完全相同，只计一次\n", escapeControl(filepath.Base(d.File)), d.Rows, escapeControl(filepath.Base(d.Of)))
+	}
+	for _, d := range s.Disagreements {
+		fmt.Fprintf(w, "  ! %s 与 %s 对同一人（同一年度）的记录不一致：%d 人，请核对哪份为准\n",
+			escapeControl(filepath.Base(d.Files[0])), escapeControl(filepath.Base(d.Files[1])), d.Persons)
+	}
 	if len(s.NotRead) > 0 {
 		fmt.Fprintf(w, "\n未读取（%d 项）\n", len(s.NotRead))
 		for _, n := range s.NotRead {
