@@ -48,6 +48,9 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
 		return nil, err
 	}
+	if _, err := r.db.ExecContext(ctx, sources.PersonRowsView()); err != nil {
+		return nil, fmt.Errorf("create src_person_rows: %w", err)
+	}
 	if err := os.Chmod(r.tmpPath, 0o600); err != nil {
 		return nil, err
 	}

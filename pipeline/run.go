@@ -252,6 +252,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
 		return nil, err
 	}
+	if _, err := r.db.ExecContext(ctx, sources.PersonRowsView()); err != nil {
+		return nil, fmt.Errorf("create src_person_rows: %w", err)
+	}
 	// The database holds personal data: owner only, whatever the umask (the rename keeps the mode).
 	if err := os.Chmod(r.tmpPath, 0o600); err != nil {
 		return nil, err
@@ -715,7 +718,7 @@ func (r *runner) matchStage(ctx context.Context, sum *Summary, replay bool) erro
 		r.log.Info("inbox unchanged since the published run: its links are carried over", "from_run", r.prevRun)
 		st, err = match.Count(ctx, r.db)
 	} else {
-		st, err = match.Link(ctx, r.db)
+		st, err = match.Link(ctx, r.db, biduisql.Match())
 	}
 	if err != nil {
 		return err
