@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/bidui/bidui"
 	biduisql "github.com/bidui/bidui/sql"
@@ -587,5 +588,42 @@ func TestExcelSharedPrefixSaysSo(t *testing.T) {
 	l, ok := linkOf(t, db, bidui.KindMedical, 2)
 	if !ok || l.personKey != keyOf(t, db, li) || !strings.Contains(l.explanation, "2名已知人员一致") || strings.Contains(l.explanation, "唯一一人") {
 		t.Errorf("E+17 row of 孙丽: %+v %v; want a link to 孙丽 saying two persons share the digits", l, ok)
+	}
+}
+
+// TestCascadeSteps: the cascade's files are split into statements at a semicolon that ends a line, in file
+// name order; a file whose last statement lacks its semicolon is an error naming the file. Every method the
+// package names is one the cascade writes.
+func TestCascadeSteps(t *testing.T) {
+	steps, err := cascadeSteps(fstest.MapFS{
+		"02_b.sql": {Data: []byte("-- b\nSELECT 'a;b'\n  FROM t;\nSELECT 2;\n")},
+		"01_a.sql": {Data: []byte("SELECT 1;\n-- trailing comment\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range steps {
+		got = append(got, fmt.Sprintf("%s#%d:%s", s.file, s.n, strings.Join(strings.Fields(s.sql), " ")))
+	}
+	want := "01_a.sql#1:SELECT 1; | 02_b.sql#1:-- b SELECT 'a;b' FROM t; | 02_b.sql#2:SELECT 2;"
+	if g := strings.Join(got, " | "); g != want {
+		t.Errorf("steps = %s, want %s", g, want)
+	}
+	if _, err := cascadeSteps(fstest.MapFS{"01_a.sql": {Data: []byte("SELECT 1;\nSELECT 2\n")}}); err == nil || !strings.Contains(err.Error(), "01_a.sql") {
+		t.Errorf("unterminated statement: err = %v, want one naming 01_a.sql", err)
+	}
+	all, err := cascadeSteps(biduisql.Match())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, s := range all {
+		text.WriteString(s.sql)
+	}
+	for _, m := range Methods {
+		if !strings.Contains(text.String(), "'"+m+"'") {
+			t.Errorf("method %s is not in the cascade's SQL", m)
+		}
 	}
 }
