@@ -11,6 +11,15 @@ import (
 // normalize sets the staging columns that column i fills.
 func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(int, *field, string, string)) {
 	trimmed := cleanText(raw)
+	// keep stores a value read from the cell: a cell that cannot be read is a reject, a blank one leaves the
+	// field NULL.
+	keep := func(v any, set, ok bool, reason string) {
+		if !ok {
+			bad(i, f, trimmed, reason)
+		} else if set {
+			rec[f.name] = v
+		}
+	}
 	switch f.typ {
 	case typeText:
 		if v := cleanText(unwrapExcelText(trimmed)); v != "" {
@@ -46,42 +55,22 @@ func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(
 		}
 	case typeBool:
 		v, set, ok := parseBool(trimmed)
-		if !ok {
-			bad(i, f, trimmed, ReasonBadBool)
-		} else if set {
-			rec[f.name] = v
-		}
+		keep(v, set, ok, ReasonBadBool)
 		if ok && set {
 			p.marks.answer(f.name, v, checkMark(trimmed))
 		}
 	case typeNumber:
 		v, set, ok := parseNumber(trimmed)
-		if !ok {
-			bad(i, f, trimmed, ReasonBadNumber)
-		} else if set {
-			rec[f.name] = v
-		}
+		keep(v, set, ok, ReasonBadNumber)
 	case typeInteger:
 		v, set, ok := parseInteger(trimmed)
-		if !ok {
-			bad(i, f, trimmed, ReasonBadInteger)
-		} else if set {
-			rec[f.name] = v
-		}
+		keep(v, set, ok, ReasonBadInteger)
 	case typeYear:
 		v, set, ok := parseYear(trimmed)
-		if !ok {
-			bad(i, f, trimmed, ReasonBadYear)
-		} else if set {
-			rec[f.name] = v
-		}
+		keep(v, set, ok, ReasonBadYear)
 	case typeEnum:
 		v, set, ok := f.enum.lookup(trimmed)
-		if !ok {
-			bad(i, f, trimmed, ReasonBadEnum)
-		} else if set {
-			rec[f.name] = v
-		}
+		keep(v, set, ok, ReasonBadEnum)
 	case typeRisk:
 		list := rec["risks"].([]any)
 		for _, r := range splitRisks(fold(trimmed)) {
