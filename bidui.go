@@ -23,8 +23,48 @@ const (
 	KindVerification Kind = "verification" // returned village workbooks
 )
 
-// Kinds lists every source kind in the order a run reports them.
+// Kinds lists every source kind in the order a run reports them: the kinds above, then any kind that
+// registered itself with RegisterKind, in the order it did.
 var Kinds = []Kind{KindGS, KindDibao, KindTekun, KindMedical, KindEducation, KindReview, KindVerification}
+
+// labels are the kinds' names as the offices know them, for summaries and finding details.
+var labels = map[Kind]string{
+	KindGS:           "全国系统",
+	KindDibao:        "低保名册",
+	KindTekun:        "特困名册",
+	KindMedical:      "医保数据",
+	KindEducation:    "学籍数据",
+	KindReview:       "研判台账",
+	KindVerification: "核实反馈",
+}
+
+// RegisterKind adds a source kind that the list above does not name, with its label, and returns it. The
+// importer calls it from the file that describes the kind (sources/kind_<name>.go), during package
+// initialisation, so that a new kind is declared in one place. It panics when name is not a lower-case
+// identifier or is already registered: both are programming errors.
+func RegisterKind(name, label string) Kind {
+	k := Kind(name)
+	if !isKindName(name) {
+		panic(fmt.Sprintf("bidui: kind name %q is not a lower-case identifier", name))
+	}
+	if _, dup := labels[k]; dup {
+		panic(fmt.Sprintf("bidui: kind %q registered twice", name))
+	}
+	labels[k] = label
+	Kinds = append(Kinds, k)
+	return k
+}
+
+// isKindName: a kind names a table (src_<kind>) and appears in SQL as a literal, so it is kept to [a-z0-9_].
+func isKindName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // ParseKind returns the kind named s, or an error naming s when it is not a known kind.
 func ParseKind(s string) (Kind, error) {
@@ -41,21 +81,8 @@ func (k Kind) Table() string { return "src_" + string(k) }
 
 // Label is the kind's name as the offices know it, for summaries and finding details.
 func (k Kind) Label() string {
-	switch k {
-	case KindGS:
-		return "全国系统"
-	case KindDibao:
-		return "低保名册"
-	case KindTekun:
-		return "特困名册"
-	case KindMedical:
-		return "医保数据"
-	case KindEducation:
-		return "学籍数据"
-	case KindReview:
-		return "研判台账"
-	case KindVerification:
-		return "核实反馈"
+	if l, ok := labels[k]; ok {
+		return l
 	}
 	return string(k)
 }

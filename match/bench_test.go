@@ -1,7 +1,6 @@
 package match
 
 import (
-	"context"
 	"testing"
 )
 
@@ -50,12 +49,11 @@ func BenchmarkLink(b *testing.B) {
 	if _, err := db.Exec(benchSetup); err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
 	b.ResetTimer()
 	var st *Stats
 	for i := 0; i < b.N; i++ {
 		var err error
-		if st, err = Link(ctx, db); err != nil {
+		if st, err = link(db); err != nil {
 			b.Fatal(err)
 		}
 	}

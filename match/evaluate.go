@@ -61,7 +61,7 @@ type Quality struct {
 
 // Evaluate reads the answer key at answerKeyPath (UTF-8 CSV with AnswerKeyColumns) and compares it with the
 // links of db's latest run: the key's rows are joined to files by the base name of the path and the sheet,
-// and to links and match_review by file and row. It only reads db (the key goes into a temporary table, so a
+// and to the person rows (src_person_rows), links and match_review by file and row. It only reads db (the key goes into a temporary table, so a
 // read-only database will do). It returns an error when the key cannot be read or lacks a column.
 func Evaluate(ctx context.Context, db *sql.DB, answerKeyPath string) (*Quality, error) {
 	f, err := os.Open(answerKeyPath)
@@ -160,14 +160,6 @@ WITH files_now AS (
     SELECT file_id, kind, sheet, format, regexp_extract(path, '[^/\\]+$') AS file
     FROM files WHERE run_id = (SELECT max(run_id) FROM files)
 ),
-src AS (
-    SELECT 'gs' AS kind, file_id, row_no, id_number FROM src_gs
-    UNION ALL SELECT 'dibao', file_id, row_no, id_number FROM src_dibao
-    UNION ALL SELECT 'tekun', file_id, row_no, id_number FROM src_tekun
-    UNION ALL SELECT 'medical', file_id, row_no, id_number FROM src_medical
-    UNION ALL SELECT 'education', file_id, row_no, id_number FROM src_education
-    UNION ALL SELECT 'review', file_id, row_no, id_number FROM src_review
-),
 judged AS (
     SELECT k.corruption,
            tp.person_key IS NOT NULL AS linkable,
@@ -179,7 +171,7 @@ judged AS (
            coalesce(id_valid(s.id_number) AND s.id_number = k.person_id, false) AS base_correct
     FROM answer_key k
     JOIN files_now f ON f.file = k.file AND f.kind = k.kind AND (coalesce(f.sheet, '') = coalesce(k.sheet, '') OR f.format = 'csv')
-    LEFT JOIN src s ON s.kind = k.kind AND s.file_id = f.file_id AND s.row_no = k.row_no
+    LEFT JOIN src_person_rows s ON s.kind = k.kind AND s.file_id = f.file_id AND s.row_no = k.row_no
     LEFT JOIN links l ON l.kind = k.kind AND l.file_id = f.file_id AND l.row_no = k.row_no
     LEFT JOIN match_review mr ON mr.kind = k.kind AND mr.file_id = f.file_id AND mr.row_no = k.row_no
     LEFT JOIN persons tp ON tp.person_key = person_key_of(k.person_id)

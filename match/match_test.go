@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/bidui/bidui"
 	biduisql "github.com/bidui/bidui/sql"
@@ -23,8 +24,26 @@ func testDB(t testing.TB) *sql.DB {
 	if err := biduisql.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Exec(testPersonRows); err != nil {
+		t.Fatal(err)
+	}
 	return db
 }
+
+// testPersonRows is the view src_person_rows over the staging tables these tests fill, in the shape the
+// importer's kind descriptions give it (sources.PersonRowsView; match does not import sources, and
+// cmd/bidui's answer-key test runs the cascade on the real view).
+const testPersonRows = `CREATE OR REPLACE VIEW src_person_rows AS
+SELECT 'gs' AS kind, 0 AS priority, file_id, row_no, id_raw, id_number, name, name AS evidence_name, county, town, village,
+       household_no, birth_date, NULL::VARCHAR AS household_key FROM src_gs
+UNION ALL SELECT 'dibao', 1, file_id, row_no, id_raw, id_number, name, name, county, town, village, NULL, NULL, household_key FROM src_dibao
+UNION ALL SELECT 'tekun', 2, file_id, row_no, id_raw, id_number, name, name, county, town, village, NULL, NULL, NULL FROM src_tekun
+UNION ALL SELECT 'medical', 3, file_id, row_no, id_raw, id_number, name, name, NULL, NULL, NULL, NULL, NULL, NULL FROM src_medical
+UNION ALL SELECT 'education', 4, file_id, row_no, id_raw, id_number, name, name, NULL, NULL, NULL, NULL, NULL, NULL FROM src_education
+UNION ALL SELECT 'review', 5, file_id, row_no, id_raw, id_number, NULL, head_name, NULL, town, village, NULL, NULL, NULL FROM src_review`
+
+// link runs the cascade of sql/match on db.
+func link(db *sql.DB) (*Stats, error) { return Link(context.Background(), db, biduisql.Match()) }
 
 // id makes a valid ID from region 370323, a birth date YYYYMMDD and a sequence.
 func id(birth string, seq int) string {
@@ -77,7 +96,7 @@ func load(t *testing.T, db *sql.DB, rows ...row) *Stats {
 			t.Fatal(err)
 		}
 	}
-	st, err := Link(context.Background(), db)
+	st, err := link(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,7 +499,7 @@ func TestDibaoMemberPlacedByHousehold(t *testing.T) {
 	if _, err := db.Exec(`UPDATE src_gs SET household_no = 'H' || row_no WHERE row_no >= 4`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Link(context.Background(), db); err != nil {
+	if _, err := link(db); err != nil {
 		t.Fatal(err)
 	}
 	if l, ok := linkOf(t, db, bidui.KindDibao, 3); !ok || l.method != MethodName || l.personKey != keyOf(t, db, wei) || !strings.Contains(l.explanation, "同户") {
@@ -569,5 +588,42 @@ func TestExcelSharedPrefixSaysSo(t *testing.T) {
 	l, ok := linkOf(t, db, bidui.KindMedical, 2)
 	if !ok || l.personKey != keyOf(t, db, li) || !strings.Contains(l.explanation, "2名已知人员一致") || strings.Contains(l.explanation, "唯一一人") {
 		t.Errorf("E+17 row of 孙丽: %+v %v; want a link to 孙丽 saying two persons share the digits", l, ok)
+	}
+}
+
+// TestCascadeSteps: the cascade's files are split into statements at a semicolon that ends a line, in file
+// name order; a file whose last statement lacks its semicolon is an error naming the file. Every method the
+// package names is one the cascade writes.
+func TestCascadeSteps(t *testing.T) {
+	steps, err := cascadeSteps(fstest.MapFS{
+		"02_b.sql": {Data: []byte("-- b\nSELECT 'a;b'\n  FROM t;\nSELECT 2;\n")},
+		"01_a.sql": {Data: []byte("SELECT 1;\n-- trailing comment\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range steps {
+		got = append(got, fmt.Sprintf("%s#%d:%s", s.file, s.n, strings.Join(strings.Fields(s.sql), " ")))
+	}
+	want := "01_a.sql#1:SELECT 1; | 02_b.sql#1:-- b SELECT 'a;b' FROM t; | 02_b.sql#2:SELECT 2;"
+	if g := strings.Join(got, " | "); g != want {
+		t.Errorf("steps = %s, want %s", g, want)
+	}
+	if _, err := cascadeSteps(fstest.MapFS{"01_a.sql": {Data: []byte("SELECT 1;\nSELECT 2\n")}}); err == nil || !strings.Contains(err.Error(), "01_a.sql") {
+		t.Errorf("unterminated statement: err = %v, want one naming 01_a.sql", err)
+	}
+	all, err := cascadeSteps(biduisql.Match())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, s := range all {
+		text.WriteString(s.sql)
+	}
+	for _, m := range Methods {
+		if !strings.Contains(text.String(), "'"+m+"'") {
+			t.Errorf("method %s is not in the cascade's SQL", m)
+		}
 	}
 }

@@ -28,14 +28,6 @@ func sqlLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-func sqlList(items []string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = sqlLiteral(s)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
 func sortedKeys(m map[rune]rune) []rune {
 	keys := make([]rune, 0, len(m))
 	for r := range m {

@@ -19,6 +19,7 @@ import (
 	"github.com/bidui/bidui"
 	"github.com/bidui/bidui/match"
 	"github.com/bidui/bidui/rules"
+	"github.com/bidui/bidui/sources"
 	biduisql "github.com/bidui/bidui/sql"
 )
 
@@ -78,6 +79,9 @@ func runRuleCase(t *testing.T, rule rules.Rule, path string) {
 	if err := biduisql.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Exec(sources.PersonRowsView()); err != nil {
+		t.Fatal(err)
+	}
 	for kind, rows := range tc.Rows {
 		k, err := bidui.ParseKind(kind)
 		if err != nil {
@@ -87,7 +91,7 @@ func runRuleCase(t *testing.T, rule rules.Rule, path string) {
 			insertRow(t, db, k, int64(i+2), row)
 		}
 	}
-	if _, err := match.Link(ctx, db); err != nil {
+	if _, err := match.Link(ctx, db, biduisql.Match()); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bidui/bidui/sources"
 	biduisql "github.com/bidui/bidui/sql"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
@@ -336,6 +337,10 @@ func (r *runner) setUp(ctx context.Context, from string) error {
 	}
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
 		return err
+	}
+	// Matching and the rules read every kind's person rows through one view built from the kind descriptions.
+	if _, err := r.db.ExecContext(ctx, sources.PersonRowsView()); err != nil {
+		return fmt.Errorf("create src_person_rows: %w", err)
 	}
 	// The database holds personal data: owner only, whatever the umask (the rename keeps the mode).
 	if err := os.Chmod(r.paths.tmpDB, 0o600); err != nil {

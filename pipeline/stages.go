@@ -30,7 +30,7 @@ func (r *runner) matchStage(ctx context.Context, replayed bool) error {
 			st, err = match.Count(ctx, r.db)
 		}
 	} else {
-		st, err = match.Link(ctx, r.db)
+		st, err = match.Link(ctx, r.db, biduisql.Match())
 	}
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bidui/bidui"
@@ -48,6 +49,27 @@ type kindSpec struct {
 	// newFinisher returns the per-sheet hook that completes a normalised row (household keys, totals,
 	// defaults). It may be nil.
 	newFinisher func(s *sheetInfo) func(rec record)
+	// person says how the kind's rows describe a person, for matching; nil for a kind whose rows name
+	// something else (a returned workbook's rows name findings).
+	person *personRows
+}
+
+// personRows says which staging columns of a kind matching reads (see PersonRowsView). Every person kind
+// has the person's ID in id_number (normalised) and id_raw (as found); the other columns are named here, and
+// "" means the kind has no such column.
+type personRows struct {
+	// name is the person's own name. It is "" for a kind whose row names nobody for certain: a 研判台账 row's
+	// ID may be any member's while its name is the head's.
+	name string
+	// evidence is the name that may confirm a corrected ID when it agrees; "" means name.
+	evidence string
+	// The place: county, town, village and the 全国系统 household number.
+	county, town, village, household string
+	// birth is the birth date the source states (else matching reads the ID's date digits).
+	birth string
+	// group is a household the kind derives itself (the 低保 household): a row without an ID may be placed
+	// among the 全国系统 household of its linked fellow members.
+	group string
 }
 
 // sheetInfo is what a finisher may know about the sheet it completes rows of.
@@ -62,8 +84,30 @@ type sheetInfo struct {
 // []any); a missing column is NULL.
 type record map[string]any
 
-// kinds lists every kind the importer recognises, in bidui.Kinds order.
-var kinds = []*kindSpec{gsKind, dibaoKind, tekunKind, medicalKind, educationKind, reviewKind, verificationKind}
+// kinds lists every kind the importer recognises, in bidui.Kinds order. Each kind's file adds its kind with
+// register; nothing else lists them.
+var kinds []*kindSpec
+
+// register adds k to kinds, in bidui.Kinds order, and to the header indexes (header.go), and returns it. It
+// is called from the initialiser of each kind's variable: Go initialises kindIndexes and headerKinds first,
+// because register refers to them, so a kind registered here is never missed by them.
+func register(k *kindSpec) *kindSpec {
+	pos := slices.Index(bidui.Kinds, k.kind)
+	if pos < 0 {
+		panic(fmt.Sprintf("sources: kind %s is not in bidui.Kinds (call bidui.RegisterKind)", k.kind))
+	}
+	i := 0
+	for i < len(kinds) && slices.Index(bidui.Kinds, kinds[i].kind) < pos {
+		i++
+	}
+	idx := k.headerIndex()
+	kinds = slices.Insert(kinds, i, k)
+	kindIndexes = slices.Insert(kindIndexes, i, idx)
+	for h := range idx {
+		headerKinds[h] = append(headerKinds[h], k.kind)
+	}
+	return k
+}
 
 // text, id, date, … build fields; the alias lists come straight from the contract.
 func text(name string, headers ...string) field { return field{name: name, headers: headers} }
@@ -206,4 +250,44 @@ func KindFromName(path string) bidui.Kind {
 		}
 	}
 	return ""
+}
+
+// PersonRowsView returns the statement that creates the view src_person_rows: every row of every kind whose
+// rows describe a person, in the columns matching reads (kind, priority, file_id, row_no, id_raw, id_number,
+// name, evidence_name, county, town, village, household_no, birth_date, household_key), a column the kind
+// lacks being NULL. priority is the kind's position in bidui.Kinds: the earlier kind's name and place win
+// where sources differ. The statement is built from the kind descriptions only (no value from a file), and
+// is run after the migrations, which create the staging tables it reads.
+func PersonRowsView() string {
+	var b strings.Builder
+	b.WriteString("CREATE OR REPLACE VIEW src_person_rows AS\n")
+	n := 0
+	for _, k := range kinds {
+		p := k.person
+		if p == nil {
+			continue
+		}
+		if n > 0 {
+			b.WriteString("UNION ALL\n")
+		}
+		evidence := p.evidence
+		if evidence == "" {
+			evidence = p.name
+		}
+		fmt.Fprintf(&b, "SELECT '%s' AS kind, %d AS priority, file_id, row_no, id_raw, id_number, %s AS name, %s AS evidence_name, "+
+			"%s AS county, %s AS town, %s AS village, %s AS household_no, %s AS birth_date, %s AS household_key FROM %s\n",
+			k.kind, slices.Index(bidui.Kinds, k.kind), orNull(p.name, "VARCHAR"), orNull(evidence, "VARCHAR"),
+			orNull(p.county, "VARCHAR"), orNull(p.town, "VARCHAR"), orNull(p.village, "VARCHAR"), orNull(p.household, "VARCHAR"),
+			orNull(p.birth, "DATE"), orNull(p.group, "VARCHAR"), k.kind.Table())
+		n++
+	}
+	return b.String()
+}
+
+// orNull is column col, or a NULL of type typ when the kind has no such column.
+func orNull(col, typ string) string {
+	if col == "" {
+		return "NULL::" + typ
+	}
+	return col
 }

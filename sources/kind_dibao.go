@@ -28,7 +28,7 @@ var areaEnum = enum(map[string][]string{
 })
 
 // dibaoKind is the 民政 农村低保名册: one row per member of a household on minimum livelihood.
-var dibaoKind = &kindSpec{
+var dibaoKind = register(&kindSpec{
 	kind: bidui.KindDibao,
 	fields: []field{
 		text("county", civilCounty...),
@@ -50,7 +50,8 @@ var dibaoKind = &kindSpec{
 	keys:        []string{"id_number", "name"},
 	outputs:     []string{"household_key"},
 	newFinisher: dibaoFinisher,
-}
+	person:      &personRows{name: "name", county: "county", town: "town", village: "village", group: "household_key"},
+})
 
 // dibaoFinisher derives each member's household: the 户主身份证号 column when the roster has one, else the ID
 // of the 户主 row that opens the member's group (rosters list a household's head first, then its members),

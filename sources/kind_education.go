@@ -8,7 +8,7 @@ var enrollmentEnum = enum(map[string][]string{
 })
 
 // educationKind is the 教育 学籍 export (with 资助 when the school system adds it).
-var educationKind = &kindSpec{
+var educationKind = register(&kindSpec{
 	kind: bidui.KindEducation,
 	fields: []field{
 		required(text("name", "姓名", "学生姓名")),
@@ -19,5 +19,6 @@ var educationKind = &kindSpec{
 		enumField("enrollment", enrollmentEnum, "学籍状态", "在校状态"),
 		text("aid", "资助项目", "享受资助"),
 	},
-	keys: []string{"id_number", "name"},
-}
+	keys:   []string{"id_number", "name"},
+	person: &personRows{name: "name"},
+})

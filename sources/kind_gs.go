@@ -15,7 +15,7 @@ var gsMeasures = []string{"产业帮扶", "就业帮扶", "金融帮扶", "公�
 
 // gsKind is the 全国系统 person table (自定义基础表 / 监测对象信息 / 脱贫人口信息): one row per person, with the
 // household's fields repeated on every member row.
-var gsKind = &kindSpec{
+var gsKind = register(&kindSpec{
 	kind: bidui.KindGS,
 	fields: append([]field{
 		text("county", gsCounty...),
@@ -60,7 +60,9 @@ var gsKind = &kindSpec{
 		yesNo("water_safe", "是否解决安全饮用水"),
 	}, measureFields()...),
 	keys: []string{"id_number", "name"},
-}
+	person: &personRows{name: "name", county: "county", town: "town", village: "village", household: "household_no",
+		birth: "birth_date"},
+})
 
 func measureFields() []field {
 	fs := make([]field, len(gsMeasures))

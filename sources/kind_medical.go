@@ -17,7 +17,7 @@ var insuranceTypeEnum = enum(nil,
 	[2]string{"城镇职工", "employee"}, [2]string{"职工", "employee"})
 
 // medicalKind is the 医保 export: insurance status per person and year, with out-of-pocket costs.
-var medicalKind = &kindSpec{
+var medicalKind = register(&kindSpec{
 	kind: bidui.KindMedical,
 	fields: []field{
 		required(text("name", "姓名", "参保人姓名")),
@@ -34,7 +34,8 @@ var medicalKind = &kindSpec{
 	},
 	keys:        []string{"id_number", "name"},
 	newFinisher: medicalFinisher,
-}
+	person:      &personRows{name: "name"},
+})
 
 // medicalFinisher fills self_pay_total from its parts when the file has no total column; a file that has
 // one keeps what it says, blank included.

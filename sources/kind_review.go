@@ -11,7 +11,7 @@ var conclusionEnum = enum(map[string][]string{
 	[2]string{"纳入", "include"}).negatable("include", "exclude")
 
 // reviewKind is the 防止返贫监测预警研判台账 that villages and the town keep: one row per household reviewed.
-var reviewKind = &kindSpec{
+var reviewKind = register(&kindSpec{
 	kind: bidui.KindReview,
 	fields: []field{
 		text("town", gsTown...),
@@ -25,4 +25,7 @@ var reviewKind = &kindSpec{
 		text("reviewer", "研判人"),
 	},
 	keys: []string{"id_number", "head_name"},
-}
+	// A review row's ID may be any member's while its name is the head's: the name confirms a corrected
+	// ID only when the ID is the head's, and names nobody.
+	person: &personRows{evidence: "head_name", town: "town", village: "village"},
+})

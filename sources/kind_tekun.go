@@ -11,7 +11,7 @@ var supportModeEnum = enum(map[string][]string{
 	[2]string{"敬老院", "集中供养"}, [2]string{"福利院", "集中供养"}, [2]string{"供养机构", "集中供养"})
 
 // tekunKind is the 民政 特困人员名册: one row per person in special-hardship support.
-var tekunKind = &kindSpec{
+var tekunKind = register(&kindSpec{
 	kind: bidui.KindTekun,
 	fields: []field{
 		text("county", civilCounty...),
@@ -27,4 +27,5 @@ var tekunKind = &kindSpec{
 	},
 	keys:        []string{"id_number", "name"},
 	newFinisher: func(s *sheetInfo) func(rec record) { return func(rec record) { rosterStatus(s, rec) } },
-}
+	person:      &personRows{name: "name", county: "county", town: "town", village: "village"},
+})

@@ -8,7 +8,7 @@ import (
 
 // verificationKind is a village correction workbook that came back with 核实结果 filled in. The rest of the
 // workbook's columns (问题类型, 姓名, …) land in extra.
-var verificationKind = &kindSpec{
+var verificationKind = register(&kindSpec{
 	kind: bidui.KindVerification,
 	fields: []field{
 		required(text("finding_id", "编号")),
@@ -19,7 +19,7 @@ var verificationKind = &kindSpec{
 	},
 	keys:        []string{"finding_id"},
 	newFinisher: func(*sheetInfo) func(rec record) { return canonicalResult },
-}
+})
 
 // correctedWords and acceptedWords are how villages type the two answers when they do not pick them from
 // the drop-down (a copy pasted in, a workbook re-saved by WPS without its validation, a note added):

@@ -55,22 +55,6 @@ func (d *dbStager) stage(ctx context.Context, res *Result, spec *kindSpec, fill 
 		}
 		return nil
 	})
-	if err == nil && fillErr == nil {
-		// In a column of check marks (√ or blank) a blank cell is a no; a cell that could not be read stays
-		// unknown. The column name is the field's, never the file's.
-		for col, marked := range res.checkMarked {
-			if !marked || res.notMarks[col] {
-				continue
-			}
-			if _, err = d.conn.ExecContext(ctx, `UPDATE `+spec.kind.Table()+` AS t SET "`+col+`" = false
-				WHERE t.file_id = $1 AND t."`+col+`" IS NULL
-				  AND NOT EXISTS (SELECT 1 FROM rejects r WHERE r.file_id = $1 AND r.row_no = t.row_no AND r.field = $2)`,
-				res.FileID, col); err != nil {
-				err = fmt.Errorf("check-mark column %s: %w", col, err)
-				break
-			}
-		}
-	}
 	var ferr *FileError
 	if err == nil && fillErr == nil {
 		return nil

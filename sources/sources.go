@@ -44,9 +44,9 @@ type Result struct {
 	Status string // bidui.FileLoaded, bidui.FileFailed, bidui.FileUnrecognised, bidui.FileIgnored
 	Err    error  // why it failed or was unrecognised (a *FileError); nil when loaded
 
-	// checkMarked are the yes/no columns that answer with a check mark (√); notMarks those that hold any
-	// other answer (是, 否, 1). In a column of marks only, a blank cell is a no.
-	checkMarked, notMarks map[string]bool
+	// MarkColumns are the yes/no columns (canonical names) answered with marks only (√, ×, blank), whose
+	// blank cells were read as no.
+	MarkColumns []string
 }
 
 // FileError is a problem with an input file, placed as precisely as it is known: the file always, then the

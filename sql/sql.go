@@ -1,6 +1,6 @@
 // Package sql embeds the SQL files of bidui: schema migrations (schema/NNNN_name.sql, applied in order),
-// the analysts' views (views/*.sql, created after the migrations) and the rule catalogue (rules/*.sql, one
-// file per rule with a metadata header). Import it under another name, e.g. biduisql, beside database/sql.
+// the analysts' views (views/*.sql, created after the migrations), the rule catalogue (rules/*.sql, one
+// file per rule with a metadata header) and the matching cascade (match/*.sql, run in name order). Import it under another name, e.g. biduisql, beside database/sql.
 package sql
 
 import (
@@ -17,6 +17,9 @@ var views embed.FS
 //go:embed rules/*.sql
 var rules embed.FS
 
+//go:embed match/*.sql
+var match embed.FS
+
 // Schema returns the migrations, named NNNN_name.sql, at the root of the returned file system.
 func Schema() fs.FS { return sub(schema, "schema") }
 
@@ -25,6 +28,10 @@ func Views() fs.FS { return sub(views, "views") }
 
 // Rules returns the rule files at the root of the returned file system.
 func Rules() fs.FS { return sub(rules, "rules") }
+
+// Match returns the statements of the matching cascade (package match runs them), NN_step.sql at the root of
+// the returned file system.
+func Match() fs.FS { return sub(match, "match") }
 
 func sub(f embed.FS, dir string) fs.FS {
 	s, err := fs.Sub(f, dir)

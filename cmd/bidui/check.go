@@ -90,6 +90,13 @@ func printCheck(e *env, r sources.Result) {
 	if len(r.HeadersSeen) > 0 {
 		fmt.Fprintf(w, "  headers seen: %s\n", strings.Join(r.HeadersSeen, ", "))
 	}
+	if len(r.MarkColumns) > 0 {
+		var parts []string
+		for _, c := range r.MarkColumns {
+			parts = append(parts, fmt.Sprintf("%s←%s", c, r.Columns[c]))
+		}
+		fmt.Fprintf(w, "  answered with marks (√/×), a blank read as 否: %s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(w, "  rows: read %d, would load %d, skipped %d, rejected %d\n", r.RowsRead, r.RowsLoaded, r.RowsSkipped, r.RowsRejected)
 	if r.Err != nil {
 		fmt.Fprintf(w, "  ! %v\n", r.Err)

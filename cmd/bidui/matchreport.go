@@ -91,16 +91,9 @@ func writeMethods(ctx context.Context, w io.Writer, db *sql.DB) error {
 
 func writeUnresolved(ctx context.Context, w io.Writer, db *sql.DB) error {
 	rows, err := db.QueryContext(ctx, `
-		WITH src AS (
-		    SELECT 'gs' AS kind, file_id, row_no, id_number FROM src_gs
-		    UNION ALL SELECT 'dibao', file_id, row_no, id_number FROM src_dibao
-		    UNION ALL SELECT 'tekun', file_id, row_no, id_number FROM src_tekun
-		    UNION ALL SELECT 'medical', file_id, row_no, id_number FROM src_medical
-		    UNION ALL SELECT 'education', file_id, row_no, id_number FROM src_education
-		    UNION ALL SELECT 'review', file_id, row_no, id_number FROM src_review
-		), judged AS (
-		    SELECT s.kind, l.row_no IS NOT NULL AS linked, r.row_no IS NOT NULL AS review, s.id_number IS NULL AS no_id
-		    FROM src s
+		WITH judged AS (
+		    SELECT s.kind, s.priority, l.row_no IS NOT NULL AS linked, r.row_no IS NOT NULL AS review, s.id_number IS NULL AS no_id
+		    FROM src_person_rows s
 		    LEFT JOIN links l ON l.kind = s.kind AND l.file_id = s.file_id AND l.row_no = s.row_no
 		    LEFT JOIN match_review r ON r.kind = s.kind AND r.file_id = s.file_id AND r.row_no = s.row_no
 		)
@@ -108,7 +101,7 @@ func writeUnresolved(ctx context.Context, w io.Writer, db *sql.DB) error {
 		       count(*) FILTER (WHERE NOT linked AND NOT review),
 		       count(*) FILTER (WHERE NOT linked AND NOT review AND no_id)
 		FROM judged GROUP BY kind
-		ORDER BY list_position(['gs', 'dibao', 'tekun', 'medical', 'education', 'review'], kind)`)
+		ORDER BY min(priority)`)
 	if err != nil {
 		return fmt.Errorf("rows by source: %w", err)
 	}

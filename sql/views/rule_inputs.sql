@@ -151,14 +151,18 @@ CREATE OR REPLACE MACRO rule_age(id, as_of) AS
 date_diff('year', try_strptime(substr(id, 7, 8), '%Y%m%d')::DATE, as_of)
   - CASE WHEN strftime(as_of, '%m%d') < substr(id, 11, 4) THEN 1 ELSE 0 END;
 
+-- src_label(kind): the kind's label (全国系统, 低保名册, …). Matching creates it from the list of source kinds
+-- before any rule runs; this stand-in (the kind's own name) only lets the views below be created on a database
+-- that was never matched.
+CREATE MACRO IF NOT EXISTS src_label(k) AS k;
+
 -- rule_unsure_rows: per person and kind, the rows of that kind that matching could not place for certain
 -- (match_review) and that name the person among their candidates, as one phrase for a finding's detail:
 -- 另有2条无法确定对应人员的医保数据记录（医保.xlsx第12行、第40行），可能是此人，请核对.
 CREATE OR REPLACE VIEW rule_unsure_rows AS
 SELECT c.person_key, c.kind,
        '另有' || count(*) || '条无法确定对应人员的'
-         || CASE c.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
-                        WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END || '记录（'
+         || src_label(c.kind) || '记录（'
          || array_to_string(list(coalesce(regexp_extract(f.path, '[^/\\]+$'), '文件' || c.file_id) || '第' || c.row_no || '行'
                                  ORDER BY c.file_id, c.row_no)[1:3], '、')
          || CASE WHEN count(*) > 3 THEN '等' ELSE '' END || '），可能是此人，请核对' AS phrase
