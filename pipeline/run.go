@@ -83,6 +83,9 @@ func locked(ctx context.Context, cfg Config, opt Options, what string, do func(*
 	defer lk.release()
 	r.cleanStale()
 	defer r.removeTemp()
+	if err := os.Mkdir(r.paths.tmpDir, 0o700); err != nil {
+		return nil, fmt.Errorf("temporary folder of the %s: %w", what, err)
+	}
 	sum, err := do(r, ctx)
 	if errors.Is(err, ErrNothingLoaded) {
 		r.log.Error(what+": no file loaded; nothing published", "db", r.paths.db, "inbox", r.cfg.Inbox)
@@ -226,6 +229,9 @@ func (r *runner) progress(stage string, done, total int, item string) {
 // temporary folder (tmpDir, matched by the first pattern).
 // Only a lock holder calls it, so nothing it removes is in use.
 func (r *runner) cleanStale() {
+	for _, pid := range killOrphans(r.paths.tmpDir) {
+		r.log.Warn("killed a process an interrupted run left in its temporary folder", "pid", pid)
+	}
 	pattern := filepath.Join(filepath.Dir(r.paths.db), "."+filepath.Base(r.paths.db)+".tmp-*")
 	stale, _ := filepath.Glob(pattern)
 	outs, _ := filepath.Glob(filepath.Join(r.cfg.Out, ".*.tmp-*"))
@@ -256,9 +262,6 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	// writing outside bidui, and must not be replayed into what the run reads or publishes.
 	if err := r.moveStaleWAL(); err != nil {
 		return nil, err
-	}
-	if err := os.Mkdir(r.paths.tmpDir, 0o700); err != nil {
-		return nil, fmt.Errorf("temporary folder of the run: %w", err)
 	}
 	if err := r.checkAsOf(); err != nil {
 		return nil, err
