@@ -30,8 +30,15 @@ sha256, same bidui version) is not parsed again: its rows are carried over. When
 unchanged, the last run's links are carried over too, and with the same as-of and policy its rule hits as
 well (--reparse turns all of this off).
 
-Exit codes: 0 success; 1 the run failed; 2 usage or config error; 3 completed, but some files failed or
-rules were skipped; 75 another run holds the lock.
+A rule that cannot run (its source missing or failed) leaves its findings as they were: they stay open,
+keep their last-checked date and are listed marked 本次未复核 with the reason. A run in which no file loads
+publishes nothing. The same bytes under a second name are read once, and rows that an earlier file of the
+same kind has too count once; what the inbox holds but the run does not read is listed with the reason.
+--as-of may not be after tomorrow, nor before the published run's as-of.
+
+Exit codes: 0 success; 1 the run failed; 2 usage or config error (--as-of refused among them); 3 completed,
+but some files failed or rules were skipped, or no file loaded and nothing was published; 75 another run
+holds the lock.
 
 Examples:
   bidui run
