@@ -40,6 +40,17 @@ func townSite(t *testing.T, seed int64) (Config, *fixtures.Result) {
 	return cfg, town
 }
 
+// oneFileSite is site with one small gs file in its inbox: a run on it loads a file, and so publishes.
+func oneFileSite(t *testing.T) Config {
+	t.Helper()
+	cfg := site(t)
+	gs := "县,乡镇,村,户编号,姓名,证件号码,与户主关系,出生日期\n某县,某镇,甲村,1,张三,370323198001011234,户主,1980-01-01\n"
+	if err := os.WriteFile(filepath.Join(cfg.Inbox, "全国系统.csv"), []byte(gs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 func execSQL(t *testing.T, path string, stmts ...string) {
 	t.Helper()
 	db, err := sql.Open("duckdb", path)
@@ -57,7 +68,7 @@ func execSQL(t *testing.T, path string, stmts ...string) {
 // TestHistoryFromOlderSchema: a database published by an older bidui, whose tables have fewer columns,
 // gives its history to the new one column by column.
 func TestHistoryFromOlderSchema(t *testing.T) {
-	cfg := site(t)
+	cfg := oneFileSite(t)
 	execSQL(t, cfg.DB,
 		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)`,
 		`INSERT INTO schema_migrations VALUES (1, 'core', now())`,
@@ -104,7 +115,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 // TestStaleWALMovedAside: a WAL beside the published name (left by someone who opened it for writing) must not
 // be replayed into the new database: the run moves it aside.
 func TestStaleWALMovedAside(t *testing.T) {
-	cfg := site(t)
+	cfg := oneFileSite(t)
 	if _, err := Run(context.Background(), cfg, Options{}); err != nil && !errors.Is(err, ErrPartial) {
 		t.Fatal(err)
 	}
