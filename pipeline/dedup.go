@@ -165,21 +165,13 @@ func (r *runner) disagreements(ctx context.Context, conn *sql.Conn, k bidui.Kind
 
 // valueColumns lists, quoted, the columns of a source table that are not where a row was read.
 func valueColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`, table)
-	if err != nil {
-		return nil, fmt.Errorf("columns of %s: %w", table, err)
-	}
-	defer rows.Close()
+	all, err := quotedColumns(ctx, conn, table, `SELECT column_name FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`)
 	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		if !rowPlace[c] {
-			cols = append(cols, `"`+strings.ReplaceAll(c, `"`, `""`)+`"`)
+	for _, c := range all {
+		if !rowPlace[strings.Trim(c, `"`)] {
+			cols = append(cols, c)
 		}
 	}
-	return cols, rows.Err()
+	return cols, err
 }

@@ -356,12 +356,19 @@ func (r *runner) setUp(ctx context.Context, from string) error {
 // commonColumns lists, quoted, the columns of table t that both the new (main) and the published (prev)
 // database have.
 func commonColumns(ctx context.Context, db *sql.DB, t string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `
+	return quotedColumns(ctx, db, t, `
 		SELECT m.column_name FROM duckdb_columns() m
 		JOIN duckdb_columns() p ON p.table_name = m.table_name AND p.column_name = m.column_name
 		WHERE m.database_name = current_database() AND p.database_name = 'prev' AND m.schema_name = 'main' AND p.schema_name = 'main'
 		  AND m.table_name = ?
-		ORDER BY m.column_index`, t)
+		ORDER BY m.column_index`)
+}
+
+// quotedColumns runs q, a query of column names of table t (its one parameter), and returns them quoted.
+func quotedColumns(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, t, q string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, t)
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s: %w", t, err)
 	}

@@ -21,6 +21,16 @@ func openFindings(t *testing.T, db string) []string {
 	return queryLines(t, db, "SELECT finding_id || '|' || last_seen FROM findings ORDER BY 1")
 }
 
+// inboxFile returns the one inbox file whose name matches pattern.
+func (s *site) inboxFile(t *testing.T, pattern string) string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(s.inbox, pattern))
+	if err != nil || len(m) != 1 {
+		t.Fatalf("the fixture's %s file: %v %v", pattern, m, err)
+	}
+	return m[0]
+}
+
 // outTree lists the files of out/2023-06-10 with their sizes and hashes.
 func (s *site) outTree(t *testing.T) string {
 	t.Helper()
@@ -154,15 +164,12 @@ func TestSameFileTwice(t *testing.T) {
 	one := newSite(t, 0)
 	one.publish(t)
 	two := newSite(t, 0)
-	medical, err := filepath.Glob(filepath.Join(two.inbox, "*医保*.csv"))
-	if err != nil || len(medical) != 1 {
-		t.Fatalf("the fixture's 医保 file: %v %v", medical, err)
-	}
-	b, err := os.ReadFile(medical[0])
+	medical := two.inboxFile(t, "*医保*.csv")
+	b, err := os.ReadFile(medical)
 	if err != nil {
 		t.Fatal(err)
 	}
-	copyName := strings.TrimSuffix(medical[0], ".csv") + " (1).csv"
+	copyName := strings.TrimSuffix(medical, ".csv") + " (1).csv"
 	if err := os.WriteFile(copyName, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +179,7 @@ func TestSameFileTwice(t *testing.T) {
 	for i := range body {
 		body[i] = strings.TrimRight(body[i], "\r\n") + "\r\n"
 	}
-	reordered := strings.TrimSuffix(medical[0], ".csv") + "_重报.csv"
+	reordered := strings.TrimSuffix(medical, ".csv") + "_重报.csv"
 	if err := os.WriteFile(reordered, []byte(lines[0]+strings.Join(body, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +204,7 @@ func TestSameFileTwice(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if len(sum.NotRead) != 1 || !strings.Contains(sum.NotRead[0].Reason, filepath.Base(medical[0])) &&
+	if len(sum.NotRead) != 1 || !strings.Contains(sum.NotRead[0].Reason, filepath.Base(medical)) &&
 		!strings.Contains(sum.NotRead[0].Reason, filepath.Base(copyName)) {
 		t.Errorf("not_read %+v, want the byte copy named with the file it repeats", sum.NotRead)
 	}
@@ -211,21 +218,16 @@ func TestSameFileTwice(t *testing.T) {
 // in a file name is printed escaped.
 func TestInboxEntriesNotRead(t *testing.T) {
 	s := newSite(t, 0)
-	edu, err := filepath.Glob(filepath.Join(s.inbox, "*教育*"))
-	if err != nil || len(edu) != 1 {
-		t.Fatalf("the fixture's 教育 file: %v %v", edu, err)
-	}
-	elsewhere := filepath.Join(s.dir, filepath.Base(edu[0]))
-	if err := os.Rename(edu[0], elsewhere); err != nil {
-		t.Fatal(err)
-	}
+	edu := s.inboxFile(t, "*教育*")
+	elsewhere := filepath.Join(s.dir, filepath.Base(edu))
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	must(os.Symlink(elsewhere, edu[0]))
+	must(os.Rename(edu, elsewhere))
+	must(os.Symlink(elsewhere, edu))
 	must(os.Symlink(filepath.Join(s.dir, "gone.csv"), filepath.Join(s.inbox, "dangling.csv")))
 	must(os.Symlink(s.dir, filepath.Join(s.inbox, "link-to-folder")))
 	must(os.Mkdir(filepath.Join(s.inbox, "子文件夹"), 0o700))
