@@ -93,7 +93,7 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 			conn.Close()
 			return nil, err
 		}
-		results, err := sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id })
+		results, err := sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id }, sources.Options{Limits: r.cfg.Limits})
 		if err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("import %s: %w", p, err)

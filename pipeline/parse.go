@@ -93,7 +93,7 @@ func (r *runner) parseFiles(ctx context.Context, paths []string, carriable [][]p
 				case <-ctx.Done():
 					return
 				}
-				results, err := sources.Load(ctx, conn, paths[i], newID)
+				results, err := sources.Load(ctx, conn, paths[i], newID, sources.Options{Limits: r.cfg.Limits})
 				if err != nil {
 					cancel(fmt.Errorf("import %s: %w", paths[i], err))
 					return

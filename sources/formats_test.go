@@ -219,7 +219,7 @@ func TestBadInputs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
 			tc.write(path)
-			results, err := Check(context.Background(), path)
+			results, err := Check(context.Background(), path, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -282,7 +282,7 @@ func TestHTMLGrid(t *testing.T) {
 <tr><td colspan=2 rowspan=2>x</td><td>y</td></tr>
 <tr><td>z<table><tr><td>inner</td></tr></table></td></tr>
 </table></body></html>`
-	tables, err := parseHTMLTables(page)
+	tables, err := parseHTMLTables(page, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestHTMLGrid(t *testing.T) {
 	}
 	// Hostile spans are capped by the size of the page.
 	hostile := "<table>" + strings.Repeat("<tr><td colspan=99999 rowspan=99999>x</td></tr>", 200) + "</table>"
-	if _, err := parseHTMLTables(hostile); !errors.Is(err, ErrNotTabular) {
+	if _, err := parseHTMLTables(hostile, DefaultLimits); !errors.Is(err, ErrNotTabular) {
 		t.Errorf("hostile spans: err %v, want ErrNotTabular", err)
 	}
 }
@@ -329,7 +329,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		savedPaths, savedGlob := sofficePaths, sofficeGlob
 		sofficePaths, sofficeGlob = nil, filepath.Join(t.TempDir(), "none*")
 		defer func() { sofficePaths, sofficeGlob = savedPaths, savedGlob }()
-		_, err := convertXLS(context.Background(), "old.xls", data)
+		_, err := convertXLS(context.Background(), data, t.TempDir())
 		if !errors.Is(err, ErrNoConverter) || !strings.Contains(err.Error(), "apt-get install libreoffice-calc-nogui") {
 			t.Errorf("err %v, want ErrNoConverter naming the install command", err)
 		}
@@ -339,7 +339,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		ConvertTimeout = 50 * time.Millisecond
 		defer func() { ConvertTimeout = saved }()
 		start := time.Now()
-		_, err := convertXLS(context.Background(), "old.xls", data)
+		_, err := convertXLS(context.Background(), data, t.TempDir())
 		if !errors.Is(err, ErrConversion) || !strings.Contains(err.Error(), "did not finish") {
 			t.Errorf("err %v, want ErrConversion saying it did not finish", err)
 		}
@@ -350,7 +350,7 @@ func TestConvertXLSErrors(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := convertXLS(ctx, "old.xls", data); !errors.Is(err, context.Canceled) {
+		if _, err := convertXLS(ctx, data, t.TempDir()); !errors.Is(err, context.Canceled) {
 			t.Errorf("err %v, want context.Canceled", err)
 		}
 	})
@@ -358,7 +358,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)
 		start := time.Now()
-		if _, err := convertXLS(ctx, "old.xls", data); !errors.Is(err, context.Canceled) {
+		if _, err := convertXLS(ctx, data, t.TempDir()); !errors.Is(err, context.Canceled) {
 			t.Errorf("err %v, want context.Canceled", err)
 		}
 		if d := time.Since(start); d > 10*time.Second {
@@ -370,7 +370,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		errs := make(chan error, 2)
 		for range 2 {
 			go func() {
-				out, err := convertXLS(context.Background(), "old.xls", data)
+				out, err := convertXLS(context.Background(), data, t.TempDir())
 				if err == nil && !slices.Equal(out[:4], magicZip) {
 					err = errors.New("not an xlsx")
 				}

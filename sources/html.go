@@ -24,8 +24,8 @@ const (
 // colspan and rowspan are expanded into a grid, the spanned value repeated in every cell it covers, as the
 // merged cells of an xlsx are; <br> is a line break, &nbsp; a space, and the text of a cell is what it
 // shows (mso-number-format styles only change how Excel would format it).
-func openHTML(path, text string) (*book, error) {
-	tables, err := parseHTMLTables(text)
+func openHTML(path, text string, lim Limits) (*book, error) {
+	tables, err := parseHTMLTables(text, lim)
 	if err != nil {
 		return &book{format: "html"}, err
 	}
@@ -82,7 +82,7 @@ type spanCell struct {
 
 // parseHTMLTables returns the rows of every table of the page that has rows, in document order (a table
 // nested in a cell is a table of its own; its text is not part of the outer cell).
-func parseHTMLTables(text string) ([][][]string, error) {
+func parseHTMLTables(text string, lim Limits) ([][][]string, error) {
 	z := html.NewTokenizer(strings.NewReader(text))
 	var stack []*tableGrid // open tables, innermost last
 	var done [][][]string
@@ -107,11 +107,12 @@ func parseHTMLTables(text string) ([][][]string, error) {
 			if err := z.Err(); !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("%w: bad HTML: %v", ErrNotTabular, err)
 			}
-			// A page cut short still gives the rows it has.
-			for i := len(stack) - 1; i >= 0; i-- {
-				if rows := stack[i].finish(); len(rows) > 0 {
-					done = append(done, rows)
-				}
+			// A page cut short inside a table has lost the rows after the cut: loading the rows before it
+			// would say that the rest of the people are not on the list.
+			if t := cur(); t != nil {
+				rows := len(t.finish())
+				return nil, fmt.Errorf("%w: the page ends inside a table, after its row %d: the file is cut short",
+					ErrUnreadable, rows)
 			}
 			return done, nil
 		case html.TextToken:
@@ -121,6 +122,10 @@ func parseHTMLTables(text string) ([][][]string, error) {
 			if t := cur(); t != nil && t.cell != nil {
 				// White space in the markup is one space on the page; <br> is the line break.
 				t.cell.WriteString(collapseSpace(string(z.Text())))
+				if t.cell.Len() > lim.CellBytes {
+					return nil, limitError(fmt.Sprintf("the value of a cell in row %d is over %d bytes", len(t.rows)+1, lim.CellBytes),
+						"cell_bytes", int64(lim.CellBytes))
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
