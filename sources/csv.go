@@ -28,9 +28,29 @@ func openCSV(path, text string, lim Limits) (*book, error) {
 			r.Comma = sep
 			r.LazyQuotes = true
 			r.FieldsPerRecord = -1
-			return &csvRows{r: r, lim: lim}, nil
+			return &csvRows{r: r, lim: lim, text: text}, nil
 		},
 	}}}, nil
+}
+
+// unclosedQuote tells whether the field at line, col (1-based, as csv.Reader.FieldPos gives them) of the
+// last record opens a quote that the file never closes: the lenient reader then takes the rest of the file for
+// that one value, and the rows in it would be lost without a word.
+func unclosedQuote(text string, line, col int) bool {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return false
+		}
+		off += i + 1
+	}
+	off += col - 1
+	if off >= len(text) || text[off] != '"' {
+		return false
+	}
+	rest := strings.TrimRight(text[off+1:], "\r\n")
+	return !strings.HasSuffix(rest, `"`)
 }
 
 // longestLine returns the 1-based number and the length in bytes of the longest line of text.
@@ -70,6 +90,7 @@ func sniffSeparator(text string) rune {
 type csvRows struct {
 	r          *csv.Reader
 	lim        Limits
+	text       string
 	extraLines int // lines taken by line breaks inside quoted fields so far
 }
 
@@ -97,7 +118,11 @@ func (c *csvRows) next() ([]string, int, error) {
 		}
 	}
 	last := len(rec) - 1
-	lastLine, _ := c.r.FieldPos(last)
+	lastLine, lastCol := c.r.FieldPos(last)
+	if c.r.InputOffset() == int64(len(c.text)) && unclosedQuote(c.text, lastLine, lastCol) {
+		return nil, rowNo, fmt.Errorf("%w: the quote opened on line %d is never closed: the rest of the file would be "+
+			"one value", ErrUnreadable, lastLine)
+	}
 	c.extraLines += lastLine - start + strings.Count(rec[last], "\n")
 	return rec, rowNo, nil
 }

@@ -317,6 +317,18 @@ func hostileCorpus() []hostileCase {
 			return hgsRow(i)[5]
 		}), ",", "\n")), 5, map[string]int{ReasonConflict: 1}),
 		loaded("wrong_column_count.csv", textFile(csvText(ok, ",", "\n")+strings.Join(hgsRow(6), ",")+",多余\n"), 6, map[string]int{ReasonWrongColumnCount: 1}),
+		loaded("quoted_last_field.csv", textFile(csvText(withColumn(ok, "备注", func(i int) string {
+			if i == 5 {
+				return "\"两行\n备注\""
+			}
+			return ""
+		}), ",", "\n")), 5, nil),
+		failed("unclosed_quote.csv", textFile(csvText(withCell(ok, 2, 2, "\"甲村"), ",", "\n")), ErrUnreadable, "row 3", "quote opened on line 3 is never closed"),
+		failed("unclosed_quote_no_newline.csv", textFile(strings.TrimSuffix(csvText(withCell(ok, 5, 6, "\"户主"), ",", "\n"), "\n")), ErrUnreadable,
+			"never closed"),
+		failed("billion_laughs.xlsx", fixed(rawXLSX(strings.Replace(sheetXML(withCell(ok, 2, 4, `<c r="E3" t="inlineStr"><is><t>&lol9;</t></is></c>`)),
+			`<worksheet`, `<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol9 "&lol2;&lol2;">]><worksheet`, 1))),
+			ErrUnreadable, "after row 2", "entity"),
 		loaded("xlsx_named.csv", fixed(rawXLSX(okSheet)), 5, nil),
 		failed("empty.csv", textFile(""), ErrEmpty, "empty"),
 		failed("bom_only.csv", textFile("\xef\xbb\xbf"), ErrEmpty),
