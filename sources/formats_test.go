@@ -300,9 +300,12 @@ func TestHTMLGrid(t *testing.T) {
 	if !reflect.DeepEqual(tables, want) {
 		t.Errorf("tables:\n got %q\nwant %q", tables, want)
 	}
-	// Hostile spans are capped by the size of the page.
+	// Hostile spans are capped by the size of the page, and by the cells a row may have.
 	hostile := "<table>" + strings.Repeat("<tr><td colspan=99999 rowspan=99999>x</td></tr>", 200) + "</table>"
-	if _, err := parseHTMLTables(hostile, DefaultLimits); !errors.Is(err, ErrNotTabular) {
+	if _, err := parseHTMLTables(hostile, DefaultLimits); !errors.Is(err, ErrLimit) {
+		t.Errorf("hostile spans: err %v, want ErrLimit", err)
+	}
+	if _, err := parseHTMLTables(hostile, Limits{CellsPerRow: 1 << 30}.withDefaults()); !errors.Is(err, ErrNotTabular) {
 		t.Errorf("hostile spans: err %v, want ErrNotTabular", err)
 	}
 }

@@ -293,6 +293,11 @@ func hostileCorpus() []hostileCase {
 			p.body = strings.Replace(p.body, "</sst>", strings.Repeat("<si><t>x</t></si>", 200)+"</sst>", 1)
 			return rawXLSX(s, p)
 		}, ErrLimit, "limits.shared_strings", "more than 100 entries"), Limits{SharedStrings: 100}),
+		limited(failed("declares_too_many_shared_strings.xlsx", func() []byte {
+			s, p := sstSheet(`<c r="E3" t="s"><v>7</v></c>`)
+			p.body = strings.Replace(p.body, ` count="8">`, ` count="200" uniqueCount="200">`, 1)
+			return rawXLSX(s, p)
+		}, ErrLimit, "limits.shared_strings", "declares 200 entries"), Limits{SharedStrings: 100}),
 		limited(failed("too_many_styles.xlsx", fixed(rawXLSX(okSheet, xlsxPart{"xl/styles.xml", stylesXML(60)})), ErrLimit, "limits.styles"), Limits{Styles: 50}),
 		limited(loaded("styles_within_limit.xlsx", fixed(rawXLSX(okSheet, xlsxPart{"xl/styles.xml", stylesXML(40)})), 5, nil), Limits{Styles: 50}),
 		limited(failed("part_too_big.xlsx", fixed(rawXLSX(okSheet)), ErrLimit, "limits.part_bytes", "xl/worksheets/sheet1.xml"), Limits{PartBytes: 1000}),
@@ -347,8 +352,12 @@ func hostileCorpus() []hostileCase {
 		failed("table_cut_short.html.xls", textFile(cut(page(ok), 0.7)), ErrUnreadable, "cut short"),
 		failed("no_table.html.xls", textFile("<html><body><table></table><p>导出失败</p></body></html>"), ErrEmpty, "no table"),
 		limited(failed("html_big_cell.xls", textFile(page(withCell(ok, 2, 4, strings.Repeat("x", 5000)))), ErrLimit, "limits.cell_bytes"), Limits{CellBytes: 4096}),
+		limited(failed("html_too_many_cells.xls", textFile(page(withColumn(ok, "备注", func(int) string { return "x" }))), ErrLimit,
+			"limits.cells_per_row", "row 1"), Limits{CellsPerRow: 7}),
+		limited(failed("padded_styles.xlsx", fixed(rawXLSX(okSheet, xlsxPart{"xl/styles.xml", strings.Replace(stylesXML(2), "<cellXfs",
+			"<cellXfs"+strings.Repeat(" ", 60_000), 1)})), ErrLimit, "limits.styles", "more than 100 formats need"), Limits{Styles: 100}),
 		failed("html_span_bomb.xls", textFile("<table><tr><td colspan=16384 rowspan=65536>x</td></tr>"+strings.Repeat("<tr><td>y</td></tr>", 200)+"</table>"),
-			ErrNotTabular, "spans more cells"),
+			ErrLimit, "limits.cells_per_row"),
 	}
 }
 

@@ -73,6 +73,7 @@ type tableGrid struct {
 	colspan int
 	rowspan int
 	cells   int // cells placed so far, spans included
+	maxCols int // a row stops growing here: one cell over the limit, for the limit to be seen
 }
 
 type spanCell struct {
@@ -101,6 +102,10 @@ func parseHTMLTables(text string, lim Limits) ([][][]string, error) {
 		tt := z.Next()
 		if t := cur(); t != nil && spent+t.cells > budget {
 			return nil, fmt.Errorf("%w: an HTML table spans more cells (over %d) than its page can hold", ErrNotTabular, budget)
+		}
+		if t := cur(); t != nil && len(t.row) > lim.CellsPerRow {
+			return nil, limitError(fmt.Sprintf("row %d of a table has more than %d cells", len(t.rows)+1, lim.CellsPerRow),
+				"cells_per_row", int64(lim.CellsPerRow))
 		}
 		switch tt {
 		case html.ErrorToken:
@@ -137,7 +142,7 @@ func parseHTMLTables(text string, lim Limits) ([][][]string, error) {
 				}
 			case atom.Table:
 				if tt == html.StartTagToken {
-					stack = append(stack, &tableGrid{carry: map[int]*spanCell{}})
+					stack = append(stack, &tableGrid{carry: map[int]*spanCell{}, maxCols: lim.CellsPerRow + 1})
 				}
 			case atom.Tr:
 				if t := cur(); t != nil {
@@ -265,7 +270,7 @@ func (t *tableGrid) endCell() {
 	}
 	t.cell = nil
 	t.placeCarried()
-	for i := 0; i < t.colspan && len(t.row) < htmlMaxCols; i++ {
+	for i := 0; i < t.colspan && len(t.row) < t.maxCols; i++ {
 		col := len(t.row)
 		t.row = append(t.row, v)
 		t.cells++

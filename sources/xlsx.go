@@ -146,6 +146,10 @@ func readPackage(files map[string]*zip.File) (*xlsxPackage, error) {
 	return pkg, nil
 }
 
+// maxSmallPart bounds the parts read whole into memory: the relationships and the workbook part, which list
+// the sheets and where they are.
+const maxSmallPart = 64 << 20
+
 // decodePart decodes a small XML part of the package (relationships, the workbook).
 func decodePart(f *zip.File, v any) error {
 	rc, err := f.Open()
@@ -153,6 +157,9 @@ func decodePart(f *zip.File, v any) error {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, f.Name, err)
 	}
 	defer rc.Close()
+	if f.UncompressedSize64 > maxSmallPart {
+		return fmt.Errorf("%w: %s is %d bytes, which no workbook Excel writes comes near", ErrUnreadable, f.Name, f.UncompressedSize64)
+	}
 	if err := xml.NewDecoder(&xmlCleaner{r: rc, maxRun: 1 << 20}).Decode(v); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, f.Name, err)
 	}
@@ -170,6 +177,11 @@ func countStyles(f *zip.File, lim Limits) error {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, f.Name, err)
 	}
 	defer rc.Close()
+	// Formats take tens of bytes each; a part far larger than its formats can need is padded to be parsed.
+	if max := uint64(lim.Styles) * 512; f.UncompressedSize64 > max {
+		return limitError(fmt.Sprintf("the styles part is %d bytes, more than %d formats need", f.UncompressedSize64, lim.Styles),
+			"styles", int64(lim.Styles))
+	}
 	br := bufio.NewReaderSize(rc, 64<<10)
 	n := 0
 	for {
@@ -250,6 +262,12 @@ func readSharedStrings(f *zip.File, lim Limits) (*sharedStrings, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
+			case "sst":
+				// The count the table declares fails it at once; the entries are counted all the same.
+				if n, err := strconv.ParseInt(xmlAttr(t, "uniqueCount"), 10, 64); err == nil && n > int64(lim.SharedStrings) {
+					return nil, limitError(fmt.Sprintf("the shared-string table declares %d entries", n),
+						"shared_strings", int64(lim.SharedStrings))
+				}
 			case "si":
 				inSI, cur = true, cur[:0]
 			case "rPh":

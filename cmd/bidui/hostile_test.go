@@ -173,7 +173,9 @@ func hostileFiles(t *testing.T) []hostileFile {
 }
 
 // bombFiles are files made to exhaust memory, each over one of the default limits: a workbook part that
-// inflates to 2.5 GiB, 20 million shared strings, 2 million cell formats, and a 45 MB CSV of one line.
+// inflates to 2.5 GiB, 20 million shared strings (as Excel writes them, with their count: one whose count
+// is missing or lies is read up to the limit, in seconds, see TestHostileCorpus), 2 million cell formats, and
+// a 45 MiB CSV of one line.
 // They are written compactly: the deflate stream of a repeated chunk is the chunk's compressed blocks
 // repeated.
 func bombFiles() []hostileFile {
@@ -182,7 +184,7 @@ func bombFiles() []hostileFile {
 			`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c t="inlineStr"><is><t>`,
 			strings.Repeat("a", 1<<20), 2560, `</t></is></c></row></sheetData></worksheet>`)},
 		{"bomb_shared_strings.xlsx", writeZipBomb("xl/sharedStrings.xml",
-			`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
+			`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="20000000" uniqueCount="20000000">`,
 			strings.Repeat("<si><t>a</t></si>", 100_000), 200, `</sst>`)},
 		{"bomb_styles.xlsx", writeZipBomb("xl/styles.xml",
 			`<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2000000">`,
