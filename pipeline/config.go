@@ -185,20 +185,16 @@ func (c *Config) Validate() error {
 	case len(p.EducationStagesCovered) == 0:
 		return bad("policy.education_stages_covered", "must list at least one stage")
 	}
-	l := c.Limits
-	switch {
-	case l.PartBytes <= 0:
-		return bad("limits.part_bytes", "must be > 0, got %d", l.PartBytes)
-	case l.SharedStrings <= 0:
-		return bad("limits.shared_strings", "must be > 0, got %d", l.SharedStrings)
-	case l.Styles <= 0:
-		return bad("limits.styles", "must be > 0, got %d", l.Styles)
-	case l.CellsPerRow <= 0:
-		return bad("limits.cells_per_row", "must be > 0, got %d", l.CellsPerRow)
-	case l.LineBytes <= 0:
-		return bad("limits.line_bytes", "must be > 0, got %d", l.LineBytes)
-	case l.CellBytes <= 0:
-		return bad("limits.cell_bytes", "must be > 0, got %d", l.CellBytes)
+	for _, l := range []struct {
+		key   string
+		value int64
+	}{
+		{"part_bytes", c.Limits.PartBytes}, {"shared_strings", int64(c.Limits.SharedStrings)}, {"styles", int64(c.Limits.Styles)},
+		{"cells_per_row", int64(c.Limits.CellsPerRow)}, {"line_bytes", int64(c.Limits.LineBytes)}, {"cell_bytes", int64(c.Limits.CellBytes)},
+	} {
+		if l.value <= 0 {
+			return bad("limits."+l.key, "must be > 0, got %d", l.value)
+		}
 	}
 	for _, s := range p.EducationStagesCovered {
 		if strings.TrimSpace(s) == "" || strings.Contains(s, ",") {

@@ -32,25 +32,20 @@ var DefaultLimits = Limits{
 // withDefaults fills the zero fields of l from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.PartBytes <= 0 {
-		l.PartBytes = d.PartBytes
-	}
-	if l.SharedStrings <= 0 {
-		l.SharedStrings = d.SharedStrings
-	}
-	if l.Styles <= 0 {
-		l.Styles = d.Styles
-	}
-	if l.CellsPerRow <= 0 {
-		l.CellsPerRow = d.CellsPerRow
-	}
-	if l.LineBytes <= 0 {
-		l.LineBytes = d.LineBytes
-	}
-	if l.CellBytes <= 0 {
-		l.CellBytes = d.CellBytes
-	}
+	l.PartBytes = orDefault(l.PartBytes, d.PartBytes)
+	l.SharedStrings = orDefault(l.SharedStrings, d.SharedStrings)
+	l.Styles = orDefault(l.Styles, d.Styles)
+	l.CellsPerRow = orDefault(l.CellsPerRow, d.CellsPerRow)
+	l.LineBytes = orDefault(l.LineBytes, d.LineBytes)
+	l.CellBytes = orDefault(l.CellBytes, d.CellBytes)
 	return l
+}
+
+func orDefault[T int | int64](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // Options are how Check and Load read files.

@@ -119,11 +119,9 @@ func readPackage(files map[string]*zip.File) (*xlsxPackage, error) {
 	}
 	targets := map[string]string{}
 	for _, r := range wbRels.Rel {
-		t := r.Target
-		if strings.HasPrefix(t, "/") {
-			t = strings.TrimPrefix(t, "/")
-		} else {
-			t = path.Join(dir, t)
+		t := path.Join(dir, r.Target) // relative to the workbook, unless absolute in the package
+		if abs, ok := strings.CutPrefix(r.Target, "/"); ok {
+			t = abs
 		}
 		targets[r.ID] = t
 		switch {

@@ -1,16 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
+
+// The parts of the run a department's file or an analyst's query can reach: the limits of [limits], bidui
+// check's rejects, and bidui sql's refusal to write.
 
 // TestLimitsFromConfig: a [limits] key of the config file reaches the importer: with line_bytes set low, a
 // CSV with a long line fails naming limits.line_bytes, the other files load, and the run exits 3.
@@ -52,13 +54,13 @@ func TestCheckShowsRejects(t *testing.T) {
 	path := filepath.Join(dir, "低保.csv")
 	rows := "户主姓名,姓名,身份证号,批准日期,月保障金额\n"
 	for i := 1; i <= 3; i++ {
-		rows += fmt.Sprintf("张三,张%d,370323198001011234,2023-13-45,abc\n", i)
+		rows += "张三,张" + strconv.Itoa(i) + ",370323198001011234,2023-13-45,abc\n"
 	}
 	rows += "张三,李四,3.70323198001011E+17,2023-01-05,100\n"
 	if err := os.WriteFile(path, []byte(rows), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
+	var out strings.Builder
 	err := Run(context.Background(), []string{"check", path}, nil, &out, io.Discard)
 	if err != nil && !errors.Is(err, errPartialCheck) {
 		t.Fatal(err)
@@ -73,4 +75,62 @@ func TestCheckShowsRejects(t *testing.T) {
 	if strings.Contains(got, "3.70323198001011E+17") {
 		t.Errorf("check output shows a rejected ID:\n%s", got)
 	}
+}
+
+// TestSQLWritesNoFile: every way DuckDB has of writing a file (COPY … TO in each format, EXPORT DATABASE,
+// ATTACH of a new file, a setting that sends logs or profiles to a file, a persistent secret, an extension
+// install) is refused by bidui sql, and no file appears anywhere it could have gone: beside the database,
+// in the working folder or in the home folder.
+func TestSQLWritesNoFile(t *testing.T) {
+	s := newSite(t, 0)
+	s.publish(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	out := t.TempDir()
+	before := listTree(t, s.dir, home, out)
+	queries := []string{"COPY (SELECT 1) TO 'OUT/dir' (FORMAT csv, PARTITION_BY (1))"}
+	for _, format := range []string{"csv", "parquet", "json"} {
+		queries = append(queries, "COPY findings TO 'OUT/f."+format+"' (FORMAT "+format+")")
+	}
+	for _, q := range append(queries, "EXPORT DATABASE 'OUT/export'",
+		"ATTACH 'OUT/new.duckdb' AS other", "ATTACH 'OUT/new2.duckdb' AS other (READ_ONLY false)", "ATTACH 'OUT/new.sqlite' AS other (TYPE sqlite)",
+		"SET enable_external_access = true", "SET lock_configuration = false", "RESET lock_configuration", "SET temp_directory = 'OUT/spill'",
+		"SET profiling_output = 'OUT/profile.json'", "PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = 'OUT/profile2.json'; SELECT 1",
+		"CALL enable_logging(level => 'trace', storage => 'file', storage_path => 'OUT/log'); SELECT count(*) FROM findings",
+		"SELECT * FROM ENABLE_LOGGING(storage => 'file', storage_path => 'OUT/log2')",
+		"CREATE PERSISTENT SECRET s (TYPE s3, KEY_ID 'k', SECRET 'v')", "INSTALL json", "LOAD 'OUT/ext.duckdb_extension'",
+		"SELECT * FROM read_csv('/etc/passwd')",
+	) {
+		q = strings.ReplaceAll(q, "OUT/", out+"/")
+		if err := Run(context.Background(), []string{"sql", "--db", s.db, q}, nil, io.Discard, io.Discard); err == nil {
+			t.Errorf("bidui sql accepted: %s", q)
+		}
+	}
+	after := listTree(t, s.dir, home, out)
+	for f := range after {
+		if !before[f] {
+			t.Errorf("bidui sql left %s", f)
+		}
+	}
+}
+
+// listTree returns every path under the given folders.
+func listTree(t *testing.T, dirs ...string) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		err := filepath.WalkDir(d, func(path string, _ os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !strings.HasSuffix(path, ".wal") {
+				seen[path] = true
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return seen
 }
