@@ -230,6 +230,10 @@ func hostileCorpus() []hostileCase {
 		loaded("formula_with_value.xlsx", fixed(rawXLSX(sheetXML(withCell(ok, 2, 5, `<c r="F3" t="str"><f>"370"&amp;"1"</f><v>`+testID("19800101", 2)+`</v></c>`)))), 5, nil),
 		loaded("cell_named_twice.xlsx", fixed(rawXLSX(sheetXML(withCell(ok, 2, 4, `<c r="E3" t="inlineStr"><is><t>错</t></is></c><c r="E3" t="inlineStr"><is><t>张二</t></is></c>`)))), 5, nil),
 		loaded("twin_columns_agree.xlsx", fixed(rawXLSX(sheetXML(withColumn(ok, "姓名", func(i int) string { return hgsRow(i)[4] })))), 5, nil),
+		loaded("gbk_declared.xlsx", func() []byte {
+			gbk, _ := simplifiedchinese.GBK.NewEncoder().String(strings.Replace(okSheet, `encoding="UTF-8"`, `encoding="GBK"`, 1))
+			return rawXLSX(gbk)
+		}, 5, nil),
 		loaded("number_id.xlsx", fixed(rawXLSX(sheetXML(withCell(ok, 1, 5, `<c r="F2"><v>370323198001011234</v></c>`)))), 5, nil),
 		// Characters XML forbids, from copy-paste: cleaned (or rejected, for NUL) and the reading goes on.
 		loaded("vertical_tab_in_name.xlsx", fixed(rawXLSX(sheetXML(withCell(ok, 2, 4, "张\x0b二")))), 5, nil),

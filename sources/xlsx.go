@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/net/html/charset"
 )
 
 // openXLSX opens a workbook package. Its sheets are read straight from the package with a streaming XML
@@ -148,6 +149,14 @@ func readPackage(files map[string]*zip.File) (*xlsxPackage, error) {
 // the sheets and where they are.
 const maxSmallPart = 64 << 20
 
+// newXMLDecoder decodes a part of the package through xmlCleaner, with runs of text bounded by maxRun; a part
+// that declares another encoding than UTF-8 (GBK, from some Chinese tools) is decoded from it.
+func newXMLDecoder(r io.Reader, maxRun int) *xml.Decoder {
+	d := xml.NewDecoder(&xmlCleaner{r: r, maxRun: maxRun})
+	d.CharsetReader = charset.NewReaderLabel
+	return d
+}
+
 // decodePart decodes a small XML part of the package (relationships, the workbook).
 func decodePart(f *zip.File, v any) error {
 	rc, err := f.Open()
@@ -158,7 +167,7 @@ func decodePart(f *zip.File, v any) error {
 	if f.UncompressedSize64 > maxSmallPart {
 		return fmt.Errorf("%w: %s is %d bytes, which no workbook Excel writes comes near", ErrUnreadable, f.Name, f.UncompressedSize64)
 	}
-	if err := xml.NewDecoder(&xmlCleaner{r: rc, maxRun: 1 << 20}).Decode(v); err != nil {
+	if err := newXMLDecoder(rc, 1<<20).Decode(v); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, f.Name, err)
 	}
 	return nil
@@ -241,7 +250,7 @@ func readSharedStrings(f *zip.File, lim Limits) (*sharedStrings, error) {
 		return nil, fmt.Errorf("%w: shared strings: %v", ErrUnreadable, err)
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(&xmlCleaner{r: rc, maxRun: lim.CellBytes + 1024})
+	d := newXMLDecoder(rc, lim.CellBytes+1024)
 	s := &sharedStrings{}
 	var cur []byte
 	inSI, inT, inPhonetic := false, false, 0
@@ -376,7 +385,7 @@ type sheetReader struct {
 }
 
 func newSheetReader(rc io.ReadCloser, sst *sharedStrings, lim Limits) *sheetReader {
-	return &sheetReader{rc: rc, d: xml.NewDecoder(&xmlCleaner{r: rc, maxRun: lim.CellBytes + 1024}), sst: sst, lim: lim}
+	return &sheetReader{rc: rc, d: newXMLDecoder(rc, lim.CellBytes+1024), sst: sst, lim: lim}
 }
 
 // next returns the next row and its number. Rows the part skips (numbered past the last one) come back
