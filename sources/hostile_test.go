@@ -276,6 +276,25 @@ func hostileCorpus() []hostileCase {
 			return rawXLSX(s, p)
 		},
 			ErrUnreadable, "shared strings break off"),
+		failed("checksum_mismatch.xlsx", func() []byte {
+			b := rawXLSX(okSheet) // zip's Create deflates; a stored copy of the sheet is damaged by hand
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			for _, f := range zr.File {
+				if f.Name == "xl/worksheets/sheet1.xml" {
+					w, _ := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+					w.Write([]byte(strings.Replace(okSheet, "张003", "张008", 1)))
+					continue
+				}
+				zw.Copy(f)
+			}
+			zw.Close()
+			out := buf.Bytes()
+			i := bytes.Index(out, []byte("张008"))
+			copy(out[i:], "张003") // the bytes the checksum was made for, then damaged back
+			return out
+		}, ErrUnreadable, "damaged", "checksum"),
 		failed("sheet_part_missing.xlsx", zipOf(
 			xlsxPart{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>`}),
 			ErrUnreadable, "no part"),

@@ -439,6 +439,12 @@ func (r *sheetReader) next() ([]string, int, error) {
 		case xml.EndElement:
 			if t.Name.Local == "sheetData" {
 				r.done = true
+				// The zip reader checks a part's checksum at its end only: read to it, so that bytes damaged
+				// in the rows, however well they parse, fail the sheet.
+				if _, err := io.Copy(io.Discard, r.rc); err != nil {
+					return nil, r.last + 1, fmt.Errorf("%w: the sheet's data is damaged (%v); nothing of it is loaded",
+						ErrUnreadable, err)
+				}
 				return nil, 0, io.EOF
 			}
 		}
