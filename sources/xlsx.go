@@ -379,6 +379,8 @@ type sheetReader struct {
 	lim  Limits
 	last int  // the row number of the last row read
 	done bool // </sheetData> (or the end of the part) reached
+	// rooted: the part's root element was seen (an empty part is damage, not an empty sheet)
+	rooted bool
 
 	pending      []string // the row read ahead when rows were missing before it
 	pendingRowNo int
@@ -406,11 +408,17 @@ func (r *sheetReader) next() ([]string, int, error) {
 	}
 	for {
 		tok, err := r.d.Token()
+		if errors.Is(err, io.EOF) && r.d.InputOffset() > 0 && r.rooted {
+			// A whole document without rows (a chart sheet): the decoder fails one cut short instead.
+			r.done = true
+			return nil, 0, io.EOF
+		}
 		if err != nil {
 			return nil, r.last + 1, r.broken(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			r.rooted = true
 			if t.Name.Local != "row" {
 				continue
 			}
