@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/bidui/bidui/sources"
 )
 
 // Config is everything a run needs to know: where its inputs, database and outputs are, its reference date,
@@ -21,6 +22,8 @@ type Config struct {
 	AsOf   Date   `toml:"as_of"` // zero: today, in the run's local time zone
 	Policy Policy `toml:"policy"`
 	Export Export `toml:"export"`
+	// Limits bound what one input file may cost to read; a file over one fails, naming it.
+	Limits sources.Limits `toml:"limits"`
 
 	// Reparse makes the run parse every inbox file, even those whose bytes the published database already
 	// holds (flag --reparse; not a config key).
@@ -65,6 +68,7 @@ func DefaultConfig() Config {
 			CompulsoryAge:          []int{7, 15},
 			EducationStagesCovered: []string{"学前", "小学", "初中", "高中", "中职"},
 		},
+		Limits: sources.DefaultLimits,
 	}
 }
 
@@ -180,6 +184,17 @@ func (c *Config) Validate() error {
 		return bad("policy.compulsory_age", "must be [min, max] with 0 <= min <= max, got %v", p.CompulsoryAge)
 	case len(p.EducationStagesCovered) == 0:
 		return bad("policy.education_stages_covered", "must list at least one stage")
+	}
+	for _, l := range []struct {
+		key   string
+		value int64
+	}{
+		{"part_bytes", c.Limits.PartBytes}, {"shared_strings", int64(c.Limits.SharedStrings)}, {"styles", int64(c.Limits.Styles)},
+		{"cells_per_row", int64(c.Limits.CellsPerRow)}, {"line_bytes", int64(c.Limits.LineBytes)}, {"cell_bytes", int64(c.Limits.CellBytes)},
+	} {
+		if l.value <= 0 {
+			return bad("limits."+l.key, "must be > 0, got %d", l.value)
+		}
 	}
 	for _, s := range p.EducationStagesCovered {
 		if strings.TrimSpace(s) == "" || strings.Contains(s, ",") {

@@ -116,7 +116,7 @@ func benchImport(b *testing.B, path string) {
 	var id int64
 	b.ResetTimer()
 	for range b.N {
-		results, err := Load(ctx, conn, path, func() int64 { id++; return id })
+		results, err := Load(ctx, conn, path, func() int64 { id++; return id }, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func BenchmarkReadExcelize(b *testing.B) {
 	xlsxPath, _ := benchFiles(b)
 	b.ResetTimer()
 	for range b.N {
-		f, err := excelize.OpenFile(xlsxPath, rawCells)
+		f, err := excelize.OpenFile(xlsxPath, excelize.Options{RawCellValue: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func BenchmarkReadExcelize(b *testing.B) {
 		}
 		n := 0
 		for rows.Next() {
-			if _, err := rows.Columns(rawCells); err != nil {
+			if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
 				b.Fatal(err)
 			}
 			n++

@@ -3,13 +3,22 @@ package sources
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 )
 
-// openCSV reads delimited text as one sheet named after the file.
-func openCSV(path, text string) *book {
+// openCSV reads delimited text as one sheet named after the file. A file whose lines end in CR alone (old
+// Mac line ends) is read as lines all the same; a line longer than lim allows fails the file before
+// anything splits it.
+func openCSV(path, text string, lim Limits) (*book, error) {
+	if !strings.Contains(text, "\n") && strings.Contains(text, "\r") {
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
+	if line, n := longestLine(text); n > lim.LineBytes {
+		return &book{format: "csv"}, limitError(fmt.Sprintf("line %d is %d bytes long", line, n), "line_bytes", int64(lim.LineBytes))
+	}
 	sep := sniffSeparator(text)
 	return &book{format: "csv", sheets: []*sheetSource{{
 		name:        filepath.Base(path),
@@ -19,9 +28,41 @@ func openCSV(path, text string) *book {
 			r.Comma = sep
 			r.LazyQuotes = true
 			r.FieldsPerRecord = -1
-			return &csvRows{r: r}, nil
+			return &csvRows{r: r, lim: lim, text: text}, nil
 		},
-	}}}
+	}}}, nil
+}
+
+// unclosedQuote tells whether the field at line, col (1-based, as csv.Reader.FieldPos gives them) of the
+// last record opens a quote that the file never closes: the lenient reader then takes the rest of the file for
+// that one value, and the rows in it would be lost without a word.
+func unclosedQuote(text string, line, col int) bool {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return false
+		}
+		off += i + 1
+	}
+	off += col - 1
+	if off >= len(text) || text[off] != '"' {
+		return false
+	}
+	rest := strings.TrimRight(text[off+1:], "\r\n")
+	return !strings.HasSuffix(rest, `"`)
+}
+
+// longestLine returns the 1-based number and the length in bytes of the longest line of text.
+func longestLine(text string) (line, n int) {
+	for i := 1; text != ""; i++ {
+		l, rest, _ := strings.Cut(text, "\n")
+		if len(l) > n {
+			line, n = i, len(l)
+		}
+		text = rest
+	}
+	return line, n
 }
 
 // sniffSeparator picks tab or comma by which occurs more in the first lines. Chinese text writes its commas
@@ -48,6 +89,8 @@ func sniffSeparator(text string) rune {
 // with line breaks stays in one row.
 type csvRows struct {
 	r          *csv.Reader
+	lim        Limits
+	text       string
 	extraLines int // lines taken by line breaks inside quoted fields so far
 }
 
@@ -66,8 +109,20 @@ func (c *csvRows) next() ([]string, int, error) {
 	}
 	start, _ := c.r.FieldPos(0)
 	rowNo := start - c.extraLines
+	if len(rec) > c.lim.CellsPerRow {
+		return nil, rowNo, limitError(fmt.Sprintf("the row has %d cells", len(rec)), "cells_per_row", int64(c.lim.CellsPerRow))
+	}
+	for i, v := range rec {
+		if len(v) > c.lim.CellBytes {
+			return nil, rowNo, limitError(fmt.Sprintf("the value of column %d is %d bytes", i+1, len(v)), "cell_bytes", int64(c.lim.CellBytes))
+		}
+	}
 	last := len(rec) - 1
-	lastLine, _ := c.r.FieldPos(last)
+	lastLine, lastCol := c.r.FieldPos(last)
+	if c.r.InputOffset() == int64(len(c.text)) && unclosedQuote(c.text, lastLine, lastCol) {
+		return nil, rowNo, fmt.Errorf("%w: the quote opened on line %d is never closed: the rest of the file would be "+
+			"one value", ErrUnreadable, lastLine)
+	}
 	c.extraLines += lastLine - start + strings.Count(rec[last], "\n")
 	return rec, rowNo, nil
 }

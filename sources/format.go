@@ -43,10 +43,10 @@ var (
 
 // openBook reads the file by what its bytes are, not by its name: departments save HTML and xlsx as .xls,
 // and CSV as .txt or .xls.
-func openBook(ctx context.Context, path string, data []byte) (*book, error) {
+func openBook(ctx context.Context, path string, data []byte, opts Options) (*book, error) {
 	switch {
 	case bytes.HasPrefix(data, magicZip):
-		b, err := openXLSX(data)
+		b, err := openXLSX(data, opts.Limits)
 		if b == nil {
 			b = &book{}
 		}
@@ -54,11 +54,11 @@ func openBook(ctx context.Context, path string, data []byte) (*book, error) {
 		return b, err
 	case bytes.HasPrefix(data, magicOLE2):
 		b := &book{format: "xls"}
-		converted, err := convertXLS(ctx, path, data)
+		converted, err := convertXLS(ctx, data, opts.TempDir)
 		if err != nil {
 			return b, err
 		}
-		x, err := openXLSX(converted)
+		x, err := openXLSX(converted, opts.Limits)
 		if err != nil {
 			return b, err
 		}
@@ -67,11 +67,11 @@ func openBook(ctx context.Context, path string, data []byte) (*book, error) {
 	}
 	if isXMLSpreadsheet(data) {
 		b := &book{format: "xml"}
-		converted, err := convertXMLSpreadsheet(ctx, data)
+		converted, err := convertXMLSpreadsheet(ctx, data, opts.TempDir)
 		if err != nil {
 			return b, err
 		}
-		x, err := openXLSX(converted)
+		x, err := openXLSX(converted, opts.Limits)
 		if err != nil {
 			return b, err
 		}
@@ -83,15 +83,15 @@ func openBook(ctx context.Context, path string, data []byte) (*book, error) {
 		return &book{format: sniffTextFormat(data)}, err
 	}
 	if sniffTextFormat(data) == "html" {
-		b, err := openHTML(path, text)
+		b, err := openHTML(path, text, opts.Limits)
 		if b != nil {
 			b.encoding = encoding
 		}
 		return b, err
 	}
-	b := openCSV(path, text)
+	b, err := openCSV(path, text, opts.Limits)
 	b.encoding = encoding
-	return b, nil
+	return b, err
 }
 
 // isXMLSpreadsheet recognises Excel 2003's XML Spreadsheet (SpreadsheetML), which some systems save as .xls.
@@ -138,7 +138,9 @@ func sniffBinary(data []byte) error {
 			return fmt.Errorf("%w: the file is %s", ErrNotTabular, m.what)
 		}
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
+	// Binary data is full of NULs; a stray NUL or two inside a value of a text file is damage to that value
+	// (rejected with its row), not a reason to read none of the file.
+	if nuls := bytes.Count(data, []byte{0}); nuls > 0 && (nuls*20 > len(data) || data[0] == 0) {
 		return fmt.Errorf("%w: the file holds binary data (NUL bytes)", ErrNotTabular)
 	}
 	return nil

@@ -67,15 +67,7 @@ func TestTwoLevelHeader(t *testing.T) {
 			return out
 		},
 		"xls": func(t *testing.T, dir string) map[string]string {
-			return convertBatch(t, "two-level", "", func(src string) []string {
-				var inputs []string
-				for base, sh := range twoLevelFiles {
-					p := filepath.Join(src, base+".xlsx")
-					writeXLSX(t, p, sh)
-					inputs = append(inputs, p)
-				}
-				return inputs
-			})
+			return twoLevelBatch(t)
 		},
 	}
 	for _, format := range []string{"xlsx", "html-xls", "xls"} {
@@ -219,7 +211,7 @@ func TestBadInputs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
 			tc.write(path)
-			results, err := Check(context.Background(), path)
+			results, err := Check(context.Background(), path, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -282,7 +274,7 @@ func TestHTMLGrid(t *testing.T) {
 <tr><td colspan=2 rowspan=2>x</td><td>y</td></tr>
 <tr><td>z<table><tr><td>inner</td></tr></table></td></tr>
 </table></body></html>`
-	tables, err := parseHTMLTables(page)
+	tables, err := parseHTMLTables(page, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,9 +292,12 @@ func TestHTMLGrid(t *testing.T) {
 	if !reflect.DeepEqual(tables, want) {
 		t.Errorf("tables:\n got %q\nwant %q", tables, want)
 	}
-	// Hostile spans are capped by the size of the page.
+	// Hostile spans are capped by the size of the page, and by the cells a row may have.
 	hostile := "<table>" + strings.Repeat("<tr><td colspan=99999 rowspan=99999>x</td></tr>", 200) + "</table>"
-	if _, err := parseHTMLTables(hostile); !errors.Is(err, ErrNotTabular) {
+	if _, err := parseHTMLTables(hostile, DefaultLimits); !errors.Is(err, ErrLimit) {
+		t.Errorf("hostile spans: err %v, want ErrLimit", err)
+	}
+	if _, err := parseHTMLTables(hostile, Limits{CellsPerRow: 1 << 30}.withDefaults()); !errors.Is(err, ErrNotTabular) {
 		t.Errorf("hostile spans: err %v, want ErrNotTabular", err)
 	}
 }
@@ -310,26 +305,14 @@ func TestHTMLGrid(t *testing.T) {
 // TestConvertXLSErrors: without LibreOffice the error says how to install it; a conversion that takes too
 // long is killed and reported; a cancelled context is returned as such.
 func TestConvertXLSErrors(t *testing.T) {
-	xls := convertBatch(t, "two-level", "", func(src string) []string {
-		var inputs []string
-		for base, sh := range twoLevelFiles {
-			p := filepath.Join(src, base+".xlsx")
-			writeXLSX(t, p, sh)
-			inputs = append(inputs, p)
-		}
-		return inputs
-	})
-	data, err := os.ReadFile(xls["gs2"])
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := twoLevelXLS(t)
 
 	t.Run("missing soffice", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
 		savedPaths, savedGlob := sofficePaths, sofficeGlob
 		sofficePaths, sofficeGlob = nil, filepath.Join(t.TempDir(), "none*")
 		defer func() { sofficePaths, sofficeGlob = savedPaths, savedGlob }()
-		_, err := convertXLS(context.Background(), "old.xls", data)
+		_, err := convertXLS(context.Background(), data, t.TempDir())
 		if !errors.Is(err, ErrNoConverter) || !strings.Contains(err.Error(), "apt-get install libreoffice-calc-nogui") {
 			t.Errorf("err %v, want ErrNoConverter naming the install command", err)
 		}
@@ -339,7 +322,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		ConvertTimeout = 50 * time.Millisecond
 		defer func() { ConvertTimeout = saved }()
 		start := time.Now()
-		_, err := convertXLS(context.Background(), "old.xls", data)
+		_, err := convertXLS(context.Background(), data, t.TempDir())
 		if !errors.Is(err, ErrConversion) || !strings.Contains(err.Error(), "did not finish") {
 			t.Errorf("err %v, want ErrConversion saying it did not finish", err)
 		}
@@ -350,7 +333,7 @@ func TestConvertXLSErrors(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := convertXLS(ctx, "old.xls", data); !errors.Is(err, context.Canceled) {
+		if _, err := convertXLS(ctx, data, t.TempDir()); !errors.Is(err, context.Canceled) {
 			t.Errorf("err %v, want context.Canceled", err)
 		}
 	})
@@ -358,7 +341,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)
 		start := time.Now()
-		if _, err := convertXLS(ctx, "old.xls", data); !errors.Is(err, context.Canceled) {
+		if _, err := convertXLS(ctx, data, t.TempDir()); !errors.Is(err, context.Canceled) {
 			t.Errorf("err %v, want context.Canceled", err)
 		}
 		if d := time.Since(start); d > 10*time.Second {
@@ -370,7 +353,7 @@ func TestConvertXLSErrors(t *testing.T) {
 		errs := make(chan error, 2)
 		for range 2 {
 			go func() {
-				out, err := convertXLS(context.Background(), "old.xls", data)
+				out, err := convertXLS(context.Background(), data, t.TempDir())
 				if err == nil && !slices.Equal(out[:4], magicZip) {
 					err = errors.New("not an xlsx")
 				}
@@ -383,6 +366,30 @@ func TestConvertXLSErrors(t *testing.T) {
 			}
 		}
 	})
+}
+
+// twoLevelBatch converts the files of the two-level header test to .xls (once per test run).
+func twoLevelBatch(t *testing.T) map[string]string {
+	t.Helper()
+	return convertBatch(t, "two-level", "", func(src string) []string {
+		var inputs []string
+		for base, sh := range twoLevelFiles {
+			p := filepath.Join(src, base+".xlsx")
+			writeXLSX(t, p, sh)
+			inputs = append(inputs, p)
+		}
+		return inputs
+	})
+}
+
+// twoLevelXLS returns the bytes of a legacy .xls workbook (the gs file of the two-level header test).
+func twoLevelXLS(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(twoLevelBatch(t)["gs2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func writeBytes(t *testing.T, path string, data []byte) {
@@ -1007,4 +1014,87 @@ func TestRosterStatusDefault(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("statuses %q, want %q", got, want)
 	}
+}
+
+// TestConversionTempDir: a legacy .xls is converted in a private folder (0700) made inside the folder the
+// caller gives, and nothing of it is left there afterwards: not after a conversion, not after one
+// cancelled while LibreOffice runs, whose every process is gone.
+func TestConversionTempDir(t *testing.T) {
+	data := twoLevelXLS(t)
+	t.Run("converted", func(t *testing.T) {
+		dir := t.TempDir()
+		if _, err := convertXLS(context.Background(), data, dir); err != nil {
+			t.Fatal(err)
+		}
+		checkEmpty(t, dir)
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { _, err := convertXLS(ctx, data, dir); done <- err }()
+		// Wait until LibreOffice's own process (soffice.bin, started by the soffice script through oosplash)
+		// runs on the copy, then look at the folder and cancel.
+		var private string
+		for private == "" {
+			select {
+			case err := <-done:
+				t.Fatalf("the conversion ended before it could be cancelled: %v", err)
+			case <-time.After(20 * time.Millisecond):
+			}
+			if slices.ContainsFunc(processesUsing(dir), func(pid string) bool {
+				comm, _ := os.ReadFile("/proc/" + pid + "/comm")
+				return strings.TrimSpace(string(comm)) == "soffice.bin"
+			}) {
+				m, _ := filepath.Glob(filepath.Join(dir, "bidui-xls-*"))
+				if len(m) == 1 {
+					private = m[0]
+				}
+			}
+		}
+		st, err := os.Stat(private)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o700 {
+			t.Errorf("the conversion folder has mode %v, want 0700", st.Mode().Perm())
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+		checkEmpty(t, dir)
+		// SIGKILL is delivered at once, but a process is gone from /proc only when reaped.
+		for i := 0; len(processesUsing(dir)) > 0; i++ {
+			if i == 100 {
+				t.Fatalf("LibreOffice processes left running: %v", processesUsing(dir))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+func checkEmpty(t *testing.T, dir string) {
+	t.Helper()
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("left in the temporary folder: %s", e.Name())
+	}
+}
+
+// processesUsing returns the pids of the live processes whose command line mentions dir.
+func processesUsing(dir string) []string {
+	var pids []string
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err == nil && strings.Contains(string(b), dir) {
+			pids = append(pids, filepath.Base(filepath.Dir(p)))
+		}
+	}
+	return pids
 }

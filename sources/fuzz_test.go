@@ -126,7 +126,7 @@ func FuzzDecodeCSV(f *testing.F) {
 		if encoding == EncodingUTF8 && text != string(data) {
 			t.Fatalf("UTF-8 text changed by decoding")
 		}
-		b, err := openBook(context.Background(), "fuzz.csv", data)
+		b, err := openBook(context.Background(), "fuzz.csv", data, Options{Limits: DefaultLimits})
 		if err != nil {
 			return
 		}

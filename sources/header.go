@@ -34,6 +34,9 @@ type headerMatch struct {
 	// strongest evidence of a kind, ranked before score.
 	exclusive int
 	width     int // columns up to the last non-empty header cell
+	// twins maps a field's column to the later columns with the same header, which are kept in extra: when
+	// they disagree, the field's value is rejected (which of them is right, the file does not say).
+	twins map[int][]int
 }
 
 // flattenHeader reads row as a header, with parent as the row above it when the two form a two-level header
@@ -206,7 +209,14 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 				continue
 			}
 			if _, taken := m.found[f.name]; taken {
-				break // a second column for the same field is kept in extra
+				// A second column for the same field is kept in extra.
+				if j := m.column(f); j >= 0 && normalizeHeader(m.seen[j]) == normalizeHeader(cand.seen) {
+					if m.twins == nil {
+						m.twins = map[int][]int{}
+					}
+					m.twins[j] = append(m.twins[j], i)
+				}
+				break
 			}
 			m.cols[i] = f
 			m.seen[i] = cand.seen
@@ -229,6 +239,16 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 	}
 	m.score = len(m.found)
 	return m
+}
+
+// column returns the column that fills f, or -1.
+func (m *headerMatch) column(f *field) int {
+	for j, g := range m.cols {
+		if g == f {
+			return j
+		}
+	}
+	return -1
 }
 
 // resultHeader is the 核实结果 column of bidui's own village workbooks.

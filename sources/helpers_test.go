@@ -85,7 +85,7 @@ func loadFile(t *testing.T, db *sql.DB, path string) []Result {
 		t.Fatal(err)
 	}
 	next += 100
-	results, err := Load(ctx, conn, path, func() int64 { next++; return next })
+	results, err := Load(ctx, conn, path, func() int64 { next++; return next }, Options{})
 	if err != nil {
 		t.Fatalf("Load %s: %v", path, err)
 	}

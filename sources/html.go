@@ -24,8 +24,8 @@ const (
 // colspan and rowspan are expanded into a grid, the spanned value repeated in every cell it covers, as the
 // merged cells of an xlsx are; <br> is a line break, &nbsp; a space, and the text of a cell is what it
 // shows (mso-number-format styles only change how Excel would format it).
-func openHTML(path, text string) (*book, error) {
-	tables, err := parseHTMLTables(text)
+func openHTML(path, text string, lim Limits) (*book, error) {
+	tables, err := parseHTMLTables(text, lim)
 	if err != nil {
 		return &book{format: "html"}, err
 	}
@@ -73,6 +73,7 @@ type tableGrid struct {
 	colspan int
 	rowspan int
 	cells   int // cells placed so far, spans included
+	maxCols int // a row stops growing here: one cell over the limit, for the limit to be seen
 }
 
 type spanCell struct {
@@ -82,7 +83,7 @@ type spanCell struct {
 
 // parseHTMLTables returns the rows of every table of the page that has rows, in document order (a table
 // nested in a cell is a table of its own; its text is not part of the outer cell).
-func parseHTMLTables(text string) ([][][]string, error) {
+func parseHTMLTables(text string, lim Limits) ([][][]string, error) {
 	z := html.NewTokenizer(strings.NewReader(text))
 	var stack []*tableGrid // open tables, innermost last
 	var done [][][]string
@@ -102,16 +103,21 @@ func parseHTMLTables(text string) ([][][]string, error) {
 		if t := cur(); t != nil && spent+t.cells > budget {
 			return nil, fmt.Errorf("%w: an HTML table spans more cells (over %d) than its page can hold", ErrNotTabular, budget)
 		}
+		if t := cur(); t != nil && len(t.row) > lim.CellsPerRow {
+			return nil, limitError(fmt.Sprintf("row %d of a table has more than %d cells", len(t.rows)+1, lim.CellsPerRow),
+				"cells_per_row", int64(lim.CellsPerRow))
+		}
 		switch tt {
 		case html.ErrorToken:
 			if err := z.Err(); !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("%w: bad HTML: %v", ErrNotTabular, err)
 			}
-			// A page cut short still gives the rows it has.
-			for i := len(stack) - 1; i >= 0; i-- {
-				if rows := stack[i].finish(); len(rows) > 0 {
-					done = append(done, rows)
-				}
+			// A page cut short inside a table has lost the rows after the cut: loading the rows before it
+			// would say that the rest of the people are not on the list.
+			if t := cur(); t != nil {
+				rows := len(t.finish())
+				return nil, fmt.Errorf("%w: the page ends inside a table, after its row %d: the file is cut short",
+					ErrUnreadable, rows)
 			}
 			return done, nil
 		case html.TextToken:
@@ -121,6 +127,10 @@ func parseHTMLTables(text string) ([][][]string, error) {
 			if t := cur(); t != nil && t.cell != nil {
 				// White space in the markup is one space on the page; <br> is the line break.
 				t.cell.WriteString(collapseSpace(string(z.Text())))
+				if t.cell.Len() > lim.CellBytes {
+					return nil, limitError(fmt.Sprintf("the value of a cell in row %d is over %d bytes", len(t.rows)+1, lim.CellBytes),
+						"cell_bytes", int64(lim.CellBytes))
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -132,7 +142,7 @@ func parseHTMLTables(text string) ([][][]string, error) {
 				}
 			case atom.Table:
 				if tt == html.StartTagToken {
-					stack = append(stack, &tableGrid{carry: map[int]*spanCell{}})
+					stack = append(stack, &tableGrid{carry: map[int]*spanCell{}, maxCols: lim.CellsPerRow + 1})
 				}
 			case atom.Tr:
 				if t := cur(); t != nil {
@@ -260,7 +270,7 @@ func (t *tableGrid) endCell() {
 	}
 	t.cell = nil
 	t.placeCarried()
-	for i := 0; i < t.colspan && len(t.row) < htmlMaxCols; i++ {
+	for i := 0; i < t.colspan && len(t.row) < t.maxCols; i++ {
 		col := len(t.row)
 		t.row = append(t.row, v)
 		t.cells++

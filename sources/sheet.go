@@ -53,14 +53,9 @@ type checkStager struct{}
 
 func (checkStager) id() int64 { return 0 }
 
-func (checkStager) stage(_ context.Context, _ *Result, _ *kindSpec, fill func(sink) error) error {
-	return fill(nopSink{})
+func (checkStager) stage(_ context.Context, res *Result, _ *kindSpec, fill func(sink) error) error {
+	return fill(&checkSink{res: res})
 }
-
-type nopSink struct{}
-
-func (nopSink) put(record) error       { return nil }
-func (nopSink) reject(rejectRow) error { return nil }
 
 // processSheet reads one sheet into res and through st. It reports isEmpty for a sheet without a single
 // non-blank cell (res is then not to be reported on its own). Its error is only ctx cancellation or a
@@ -263,9 +258,10 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 		if f == nil {
 			continue
 		}
-		raw := ""
-		if i < len(cells) {
-			raw = cells[i]
+		raw, reason := p.cellValue(cells, i)
+		if reason != "" {
+			bad(i, f, raw, reason)
+			continue
 		}
 		p.normalize(rec, i, f, raw, bad)
 	}

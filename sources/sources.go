@@ -47,7 +47,22 @@ type Result struct {
 	// MarkColumns are the yes/no columns (canonical names) answered with marks only (√, ×, blank), whose
 	// blank cells were read as no.
 	MarkColumns []string
+
+	// Rejects are the first value and row rejects of the sheet (up to MaxCheckRejects), from Check only.
+	Rejects []Reject
 }
+
+// A Reject is a value that could not be read, or a row that could not be loaded, as Check found it.
+type Reject struct {
+	Row    int
+	Column string // the header as seen; "" for a whole row
+	Field  string // the canonical column; "" for a whole row
+	Value  string
+	Reason string // one of the Reason constants
+}
+
+// MaxCheckRejects is how many rejects of a sheet Check keeps in Result.Rejects.
+const MaxCheckRejects = 200
 
 // FileError is a problem with an input file, placed as precisely as it is known: the file always, then the
 // sheet, the 1-based row and the column header when they apply.
@@ -89,10 +104,11 @@ var (
 	ErrConversion    = errors.New("LibreOffice could not convert the workbook") // soffice failed or timed out
 )
 
-// Check reads the file at path and returns one Result per sheet, without writing anything anywhere.
-// The returned error is only for ctx cancellation; file problems are reported in the Results.
-func Check(ctx context.Context, path string) ([]Result, error) {
-	return read(ctx, path, checkStager{})
+// Check reads the file at path and returns one Result per sheet, with the first value rejects of each in
+// Rejects, without writing anything anywhere (but the temporary copies of opts.TempDir). The returned error
+// is only for ctx cancellation; file problems are reported in the Results.
+func Check(ctx context.Context, path string, opts Options) ([]Result, error) {
+	return read(ctx, path, checkStager{}, opts)
 }
 
 // Load reads the file at path and appends its rows to the staging table of the kind each sheet matches
@@ -100,12 +116,13 @@ func Check(ctx context.Context, path string) ([]Result, error) {
 // A sheet that fails leaves no rows of it behind (what was appended for its file_id is deleted). The
 // returned error is only for ctx cancellation or a database failure; file problems are reported in the
 // Results.
-func Load(ctx context.Context, conn *sql.Conn, path string, newID func() int64) ([]Result, error) {
-	return read(ctx, path, &dbStager{conn: conn, newID: newID, tables: map[bidui.Kind][]string{}})
+func Load(ctx context.Context, conn *sql.Conn, path string, newID func() int64, opts Options) ([]Result, error) {
+	return read(ctx, path, &dbStager{conn: conn, newID: newID, tables: map[bidui.Kind][]string{}}, opts)
 }
 
 // read sniffs the file's format and hands each of its sheets to processSheet.
-func read(ctx context.Context, path string, st stager) ([]Result, error) {
+func read(ctx context.Context, path string, st stager, opts Options) ([]Result, error) {
+	opts.Limits = opts.Limits.withDefaults()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -134,7 +151,7 @@ func read(ctx context.Context, path string, st stager) ([]Result, error) {
 	if len(data) == 0 {
 		return fail("", fmt.Errorf("%w: the file is empty", ErrEmpty))
 	}
-	book, err := openBook(ctx, path, data)
+	book, err := openBook(ctx, path, data, opts)
 	if book != nil {
 		base.Format, base.Encoding = book.format, book.encoding
 	}

@@ -22,7 +22,7 @@ func TestMarkColumnsInCheck(t *testing.T) {
 		{"H2", "王五", testID("19800101", 3), "？？", "是", "×"},
 		{"H2", "赵六", testID("19800101", 4), "", "", ""},
 	}, "utf-8", ',')
-	checked, err := Check(context.Background(), path)
+	checked, err := Check(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestMarkColumnsInCheck(t *testing.T) {
 		{"H1", "张三", testID("19800101", 1), "是"},
 		{"H1", "李四", testID("19800101", 2), ""},
 	}, "utf-8", ',')
-	checked, err = Check(context.Background(), plain)
+	checked, err = Check(context.Background(), plain, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

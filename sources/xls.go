@@ -59,26 +59,26 @@ func findSoffice() (string, error) {
 // directory: two instances sharing a profile refuse to run side by side, and a profile left locked by a
 // killed instance would block the next one. The process runs in its own process group, which is killed when
 // ctx is cancelled, when ConvertTimeout passes, and after it exits (soffice leaves helpers behind).
-func convertXLS(ctx context.Context, path string, data []byte) ([]byte, error) {
+func convertXLS(ctx context.Context, data []byte, tempDir string) ([]byte, error) {
 	if err := checkOLE2(data); err != nil {
 		return nil, err
 	}
-	return convertWorkbook(ctx, data, "in.xls")
+	return convertWorkbook(ctx, data, "in.xls", tempDir)
 }
 
 // convertXMLSpreadsheet turns an Excel 2003 XML Spreadsheet (SpreadsheetML, often saved as .xls) into xlsx
 // bytes with headless LibreOffice, as convertXLS does.
-func convertXMLSpreadsheet(ctx context.Context, data []byte) ([]byte, error) {
-	return convertWorkbook(ctx, data, "in.xml")
+func convertXMLSpreadsheet(ctx context.Context, data []byte, tempDir string) ([]byte, error) {
+	return convertWorkbook(ctx, data, "in.xml", tempDir)
 }
 
 // convertWorkbook runs soffice on data saved as inName and returns the xlsx it writes.
-func convertWorkbook(ctx context.Context, data []byte, inName string) ([]byte, error) {
+func convertWorkbook(ctx context.Context, data []byte, inName, tempDir string) ([]byte, error) {
 	bin, err := findSoffice()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "bidui-xls-")
+	dir, err := os.MkdirTemp(tempDir, "bidui-xls-") // mode 0700: the copy holds personal data
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConversion, err)
 	}

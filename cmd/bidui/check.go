@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/bidui/bidui/pipeline"
@@ -36,7 +37,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	}
 	problems := 0
 	for _, path := range fs.Args() {
-		results, err := sources.Check(ctx, path)
+		results, err := sources.Check(ctx, path, sources.Options{})
 		if err != nil {
 			return err
 		}
@@ -98,7 +99,56 @@ func printCheck(e *env, r sources.Result) {
 		fmt.Fprintf(w, "  answered with marks (√/×), a blank read as 否: %s\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "  rows: read %d, would load %d, skipped %d, rejected %d\n", r.RowsRead, r.RowsLoaded, r.RowsSkipped, r.RowsRejected)
+	printRejects(e, r.Rejects)
 	if r.Err != nil {
 		fmt.Fprintf(w, "  ! %v\n", r.Err)
+	}
+}
+
+// checkRejectLines is how many rejects `bidui check` shows a sheet, after their count by reason.
+const checkRejectLines = 10
+
+// printRejects shows the rejects Check found: how many for each reason, then the first few with row, column
+// and value. An ID is never shown: a rejected one is named by its row and column only.
+func printRejects(e *env, rejects []sources.Reject) {
+	if len(rejects) == 0 {
+		return
+	}
+	w := e.stdout
+	count := map[string]int{}
+	for _, r := range rejects {
+		count[r.Reason]++
+	}
+	reasons := make([]string, 0, len(count))
+	for reason := range count {
+		reasons = append(reasons, reason)
+	}
+	sort.Strings(reasons)
+	var parts []string
+	for _, reason := range reasons {
+		parts = append(parts, fmt.Sprintf("%s %d", reason, count[reason]))
+	}
+	more := ""
+	if len(rejects) >= sources.MaxCheckRejects {
+		more = fmt.Sprintf(" (the first %d)", sources.MaxCheckRejects)
+	}
+	fmt.Fprintf(w, "  rejects%s: %s\n", more, strings.Join(parts, ", "))
+	for i, r := range rejects {
+		if i == checkRejectLines {
+			fmt.Fprintf(w, "    … %d more\n", len(rejects)-i)
+			break
+		}
+		where := "whole row"
+		if r.Column != "" {
+			where = "column " + r.Column
+		}
+		value := r.Value
+		if strings.Contains(r.Field, "id") || r.Column == "" {
+			value = "" // IDs stay out of what a terminal or a log may keep
+		}
+		if value != "" {
+			value = " " + strconv.Quote(value)
+		}
+		fmt.Fprintf(w, "    row %d %s: %s%s\n", r.Row, where, r.Reason, value)
 	}
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,15 +172,105 @@ func hostileFiles(t *testing.T) []hostileFile {
 	}
 }
 
-// TestHostileInputs drops more than 30 malformed and hostile files into the inbox beside a good town: each
-// gets a files row that says what is wrong, naming the file, or loads with rejects; the good files load; the
-// run publishes (exit 3, some files failed); and memory stays bounded.
+// bombFiles are files made to exhaust memory, each over one of the default limits: a workbook part that
+// inflates to 2.5 GiB, 20 million shared strings (as Excel writes them, with their count: one whose count
+// is missing or lies is read up to the limit, in seconds, see TestHostileCorpus), 2 million cell formats, and
+// a 45 MiB CSV of one line.
+// They are written compactly: the deflate stream of a repeated chunk is the chunk's compressed blocks
+// repeated.
+func bombFiles() []hostileFile {
+	return []hostileFile{
+		{"bomb_part.xlsx", writeZipBomb("xl/worksheets/sheet1.xml",
+			`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c t="inlineStr"><is><t>`,
+			strings.Repeat("a", 1<<20), 2560, `</t></is></c></row></sheetData></worksheet>`)},
+		{"bomb_shared_strings.xlsx", writeZipBomb("xl/sharedStrings.xml",
+			`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="20000000" uniqueCount="20000000">`,
+			strings.Repeat("<si><t>a</t></si>", 100_000), 200, `</sst>`)},
+		{"bomb_styles.xlsx", writeZipBomb("xl/styles.xml",
+			`<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2000000">`,
+			strings.Repeat(`<xf numFmtId="14" applyNumberFormat="1"/>`, 20_000), 100, `</cellXfs></styleSheet>`)},
+		{"bomb_line.csv", func(t *testing.T, path string) {
+			t.Helper()
+			line := strings.Repeat("县,", 45<<20/4) // 45 MiB: 县 is three bytes, the comma one
+			if err := os.WriteFile(path, []byte("县,乡镇,村,户编号,姓名,证件号码\n"+line+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+}
+
+// writeZipBomb writes an xlsx package (workbook, one sheet) whose part name holds head, then chunk
+// repeated n times, then tail; the other parts are small and sound.
+func writeZipBomb(name, head, chunk string, n int, tail string) func(t *testing.T, path string) {
+	return func(t *testing.T, path string) {
+		t.Helper()
+		deflated := func(s string, final bool) []byte {
+			var buf bytes.Buffer
+			w, _ := flate.NewWriter(&buf, flate.BestCompression)
+			w.Write([]byte(s))
+			if final {
+				w.Close()
+			} else {
+				w.Flush() // ends on a byte boundary, not final: the blocks can be repeated
+			}
+			return buf.Bytes()
+		}
+		var body bytes.Buffer
+		body.Write(deflated(head, false))
+		c := deflated(chunk, false)
+		crc := crc32.Update(0, crc32.IEEETable, []byte(head))
+		for range n {
+			body.Write(c)
+			crc = crc32.Update(crc, crc32.IEEETable, []byte(chunk))
+		}
+		body.Write(deflated(tail, true))
+		crc = crc32.Update(crc, crc32.IEEETable, []byte(tail))
+		size := uint64(len(head)) + uint64(n)*uint64(len(chunk)) + uint64(len(tail))
+
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		parts := []struct{ name, body string }{
+			{"[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`},
+			{"xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+			{"xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+		}
+		if name != "xl/worksheets/sheet1.xml" {
+			parts = append(parts, struct{ name, body string }{"xl/worksheets/sheet1.xml",
+				`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c t="inlineStr"><is><t>姓名</t></is></c></row></sheetData></worksheet>`})
+		}
+		for _, p := range parts {
+			w, err := zw.Create(p.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write([]byte(p.body))
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc,
+			CompressedSize64: uint64(body.Len()), UncompressedSize64: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body.Bytes())
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHostileInputs drops more than 30 malformed and hostile files and the four bombs into the inbox beside a
+// good town: each gets a files row that says what is wrong, naming the file, or loads with rejects (every
+// bomb fails, naming the limit it went over); the good files load; the run publishes (exit 3, some files
+// failed); and the run's peak resident memory stays under 1 GiB.
 func TestHostileInputs(t *testing.T) {
 	s := newSite(t, 0)
 	files := hostileFiles(t)
 	if len(files) < 30 {
 		t.Fatalf("only %d hostile files", len(files))
 	}
+	files = append(files, bombFiles()...)
 	for _, f := range files {
 		f.write(t, filepath.Join(s.inbox, f.name))
 	}
@@ -216,6 +308,9 @@ func TestHostileInputs(t *testing.T) {
 		}
 		for _, r := range rows {
 			status, msg, _ := strings.Cut(r, "|")
+			if strings.HasPrefix(f.name, "bomb_") && (status != "failed" || !strings.Contains(msg, "limits.")) {
+				t.Errorf("%s: %s %q, want failed over a limit", f.name, status, msg)
+			}
 			switch status {
 			case "loaded":
 			case "failed", "unrecognised":

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -54,6 +55,11 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 		}
 		query = string(b)
 	}
+	if loggingCall.MatchString(query) {
+		// Logging to a file is refused when it starts, but the refused log then aborts the whole process
+		// as the connection closes (DuckDB throws from a destructor): refused here, before DuckDB sees it.
+		return usagef("sql: the query changes DuckDB's logging, which bidui sql does not allow")
+	}
 	db, err := openReadOnly(cfg.DB)
 	if err != nil {
 		return err
@@ -66,6 +72,9 @@ func runSQL(ctx context.Context, e *env, args []string) error {
 	defer rows.Close()
 	return writeRows(e.stdout, rows, *format)
 }
+
+// loggingCall finds a call of DuckDB's enable_logging or a logging setting, in any case.
+var loggingCall = regexp.MustCompile(`(?i)enable_logging|logging_storage`)
 
 // openReadOnly opens the published database for reading only, with access to other files switched off so
 // that COPY … TO and ATTACH cannot write anything either.
