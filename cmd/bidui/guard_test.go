@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -299,4 +304,172 @@ func TestAsOfRefused(t *testing.T) {
 	if code, _, stderr := s.runBinary(t, s.args()...); code != 0 {
 		t.Errorf("the same as-of again: exit %d:\n%s", code, stderr)
 	}
+}
+
+// TestKillDuringXLSConversion kills a run while LibreOffice converts an .xls of the inbox (then freezes the
+// LibreOffice, so that it outlives the run as an orphan of a long conversion would), then runs again: the second run kills the orphan
+// and removes the first one's temporary folder; nothing is left beside the database, in the system temporary
+// folder, or running.
+func TestKillDuringXLSConversion(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice (soffice) is not installed")
+	}
+	s := newSite(t, 0)
+	tekun := s.inboxFile(t, "*特困*.xlsx")
+	work := t.TempDir()
+	conv := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(work, "profile"), "--headless", "--norestore",
+		"--convert-to", "xls", "--outdir", work, tekun)
+	if out, err := conv.CombinedOutput(); err != nil {
+		t.Fatalf("make the .xls: %v\n%s", err, out)
+	}
+	xls := strings.TrimSuffix(filepath.Base(tekun), ".xlsx") + ".xls"
+	if err := os.Rename(filepath.Join(work, xls), filepath.Join(s.inbox, xls)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(tekun); err != nil {
+		t.Fatal(err)
+	}
+	systemTemp := tempEntries(t)
+
+	cmd := s.command(s.args("--json")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	pgid := 0
+	for pgid == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the run ended (%v) before LibreOffice was seen converting", err)
+		default:
+		}
+		pgid = childGroup(cmd.Process.Pid, "soffice", "oosplash")
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) })
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	// Frozen once its run is dead (frozen before, the kernel would hang it up as the group lost its
+	// parent), LibreOffice stays as a killed run leaves it when a conversion takes long.
+	orphan := syscall.Kill(-pgid, syscall.SIGSTOP) == nil
+	if !orphan {
+		t.Log("LibreOffice ended with its run: only the files it left are checked")
+	}
+
+	if code, _, stderr := s.runBinary(t, s.args()...); code != 0 {
+		t.Fatalf("the run after the kill exited %d:\n%s", code, stderr)
+	}
+	if n := queryInt(t, s.db, "SELECT count(*) FROM files WHERE path LIKE '%.xls' AND status = 'loaded'"); n != 1 {
+		t.Errorf("the .xls: %d sheets loaded, want 1", n)
+	}
+	if left := tempFiles(t, s.dir); len(left) != 0 {
+		t.Errorf("temporary files left beside the database: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, ".bidui.duckdb.tmp-run")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the run's temporary folder is still there: %v", err)
+	}
+	for name := range tempEntries(t) {
+		if !systemTemp[name] && strings.HasPrefix(name, "bidui-xls-") {
+			t.Errorf("left in the system temporary folder: %s", name)
+		}
+	}
+	if alive := groupAlive(pgid); orphan && len(alive) > 0 {
+		t.Errorf("the LibreOffice of the killed run is still there: %v", alive)
+	}
+	if alive := processesNaming(s.dir); len(alive) > 0 {
+		t.Errorf("processes still running in the site: %v", alive)
+	}
+}
+
+// tempEntries lists the names in the system temporary folder.
+func tempEntries(t *testing.T) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir(os.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, e := range entries {
+		names[e.Name()] = true
+	}
+	return names
+}
+
+// childGroup returns the process group of a child of parent whose command name starts with one of names, 0
+// when there is none.
+func childGroup(parent int, names ...string) int {
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", p.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || end < open || len(stat) < end+2 {
+			continue
+		}
+		fields := strings.Fields(string(stat[end+2:]))
+		if len(fields) < 3 || fields[1] != strconv.Itoa(parent) {
+			continue
+		}
+		comm := string(stat[open+1 : end])
+		for _, n := range names {
+			if strings.HasPrefix(comm, n) {
+				if pgid, err := syscall.Getpgid(pid); err == nil {
+					return pgid
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// groupAlive lists the live (not zombie) processes of process group pgid.
+func groupAlive(pgid int) []string {
+	procs, _ := os.ReadDir("/proc")
+	var alive []string
+	for _, p := range procs {
+		stat, err := os.ReadFile(filepath.Join("/proc", p.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		end := bytes.LastIndexByte(stat, ')')
+		if end < 0 || len(stat) < end+2 {
+			continue
+		}
+		fields := strings.Fields(string(stat[end+2:]))
+		if len(fields) >= 3 && fields[2] == strconv.Itoa(pgid) && fields[0] != "Z" {
+			alive = append(alive, p.Name())
+		}
+	}
+	return alive
+}
+
+// processesNaming lists the live processes whose command line names something under dir.
+func processesNaming(dir string) []string {
+	procs, _ := os.ReadDir("/proc")
+	var alive []string
+	for _, p := range procs {
+		if _, err := strconv.Atoi(p.Name()); err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cmdline"))
+		if err != nil || !bytes.Contains(cmdline, []byte(dir)) {
+			continue
+		}
+		if stat, err := os.ReadFile(filepath.Join("/proc", p.Name(), "stat")); err == nil {
+			if i := bytes.LastIndexByte(stat, ')'); i >= 0 && len(stat) > i+2 && stat[i+2] == 'Z' {
+				continue // a zombie: dead, waiting for its parent
+			}
+		}
+		alive = append(alive, p.Name()+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+	}
+	return alive
 }
