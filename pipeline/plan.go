@@ -88,7 +88,8 @@ func makePlan(ctx context.Context, cfg Config, asOf time.Time, version, dbPath s
 			p.notRead = append(p.notRead, NotRead{Path: path, Reason: notReadUnread + "：" + err.Error()})
 			continue
 		}
-		if other, ok := first[sum]; ok {
+		// An empty file holds nothing to count twice, and each says for itself that it is empty.
+		if other, ok := first[sum]; ok && sum != emptySHA256 {
 			p.notRead = append(p.notRead, NotRead{Path: path, Reason: notReadDuplicate + filepath.Base(other)})
 			continue
 		}
@@ -343,6 +344,9 @@ func entryKind(p string, e os.DirEntry) string {
 	}
 	return ""
 }
+
+// emptySHA256 is the sha256 of no bytes.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // fileSHA256 returns the hex sha256 of the file at path.
 func fileSHA256(path string) (string, error) {
