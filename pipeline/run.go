@@ -135,8 +135,7 @@ type runPaths struct {
 	out    string // out/<as_of>
 	tmpOut string // where this run writes its outputs until publish moves them to out
 	// tmpDir is the run's own owner-only folder beside the database for temporary copies of the inbox files
-	// (.xls conversions, the spreadsheet library's temporary files): removed at the end, and by the next
-	// run after a kill.
+	// (.xls conversions, with LibreOffice's profile): removed at the end, and by the next run after a kill.
 	tmpDir string
 }
 
@@ -287,7 +286,12 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	r.sum = &Summary{RunID: r.runID, AsOf: day, DB: r.paths.db, OutDir: r.paths.out, Params: r.cfg.Params(r.asOf),
 		FromPublished: p.fromCopy, NotRead: p.notRead}
 	for _, n := range p.notRead {
-		r.log.Warn("inbox entry not read", "path", n.Path, "reason", n.Reason)
+		switch n.Reason {
+		case notReadHidden, notReadLock, notReadOwn:
+			r.log.Info("inbox entry not read", "path", n.Path, "reason", n.Reason)
+		default:
+			r.log.Warn("inbox entry not read", "path", n.Path, "reason", n.Reason)
+		}
 		if strings.HasPrefix(n.Reason, notReadUnread) {
 			r.sum.Problems = append(r.sum.Problems, n.Path+"："+n.Reason)
 		}
