@@ -33,9 +33,10 @@ type Disagreement struct {
 var rowPlace = map[string]bool{"file_id": true, "sheet": true, "row_no": true}
 
 // dedupRows removes, on conn in the import's transaction, the rows of a file that are the same as rows of an
-// earlier file (in file id order) of the same kind, and finds the files that disagree about a person. It
-// lowers the loaded count of the sheets it took rows from, and says what it did in the summary.
-func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []sources.Result) error {
+// earlier file (in file id order) of the same kind when dedup is set, and finds the files that disagree
+// about a person. It lowers the loaded count of the sheets it took rows from, and says what it did in the
+// summary.
+func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []sources.Result, dedup bool) error {
 	paths := map[bidui.Kind]map[string]bool{}
 	for _, res := range results {
 		if res.Status == bidui.FileLoaded || res.Status == bidui.FileCarried {
@@ -66,8 +67,10 @@ func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []source
 		if len(paths[k]) < 2 {
 			continue
 		}
-		if err := r.dedupKind(ctx, conn, k, dropped); err != nil {
-			return err
+		if dedup {
+			if err := r.dedupKind(ctx, conn, k, dropped); err != nil {
+				return err
+			}
 		}
 		if err := r.disagreements(ctx, conn, k); err != nil {
 			return err
@@ -76,6 +79,7 @@ func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []source
 	for i := range results {
 		results[i].RowsLoaded -= dropped[results[i].FileID]
 	}
+	r.dropped = dropped
 	return nil
 }
 
@@ -174,4 +178,14 @@ func valueColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, 
 		}
 	}
 	return cols, err
+}
+
+// recordDropped records in files the rows dedupRows took from each sheet of this run.
+func (r *runner) recordDropped(ctx context.Context, conn *sql.Conn) error {
+	for id, n := range r.dropped {
+		if _, err := conn.ExecContext(ctx, `UPDATE files SET rows_duplicate = ? WHERE run_id = ? AND file_id = ?`, n, r.runID, id); err != nil {
+			return fmt.Errorf("record rows counted once: %w", err)
+		}
+	}
+	return nil
 }

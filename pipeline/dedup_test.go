@@ -45,3 +45,36 @@ func TestFilesThatDisagree(t *testing.T) {
 		t.Errorf("disagreements %+v, want %+v", sum.Disagreements, want)
 	}
 }
+
+// TestDroppedRowsComeBack: rows not loaded because an earlier file had them are loaded again the night that
+// file is gone: the file that lost them is parsed again rather than carried without them.
+func TestDroppedRowsComeBack(t *testing.T) {
+	cfg, _ := townSite(t, 3)
+	medical, err := filepath.Glob(filepath.Join(cfg.Inbox, "*医保*.csv"))
+	if err != nil || len(medical) != 1 {
+		t.Fatalf("the town's 医保 file: %v %v", medical, err)
+	}
+	b, err := os.ReadFile(medical[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := bytes.Count(b, []byte("\n")) - 1
+	earlier := filepath.Join(cfg.Inbox, "医保_重报.csv") // before the town's file by name
+	if err := os.WriteFile(earlier, append(b, '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for night, want := range []int64{0, int64(rows)} {
+		sum, err := Run(context.Background(), cfg, Options{})
+		if err != nil && !errors.Is(err, ErrPartial) {
+			t.Fatal(err)
+		}
+		for _, f := range sum.Files {
+			if f.Path == medical[0] && f.Loaded != want {
+				t.Errorf("night %d: %s loaded %d rows (%s), want %d", night+1, f.Path, f.Loaded, f.Status, want)
+			}
+		}
+		if err := os.Remove(earlier); err != nil && night == 0 {
+			t.Fatal(err)
+		}
+	}
+}

@@ -79,7 +79,8 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 	if err := p.placeRows(ctx, conn, ids); err != nil {
 		return nil, err
 	}
-	if err := r.dedupRows(ctx, conn, results); err != nil {
+	// A copy of the published database holds no two equal rows already.
+	if err := r.dedupRows(ctx, conn, results, !p.fromCopy); err != nil {
 		return nil, err
 	}
 	rejects, err := countRejects(ctx, conn, results)
@@ -87,6 +88,9 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 		return nil, err
 	}
 	if err := r.recordFiles(ctx, conn, results, rejects); err != nil {
+		return nil, err
+	}
+	if err := r.recordDropped(ctx, conn); err != nil {
 		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
@@ -270,7 +274,7 @@ func (r *runner) summarise(res sources.Result, rejects int64, besideLoaded bool)
 	errText := errorText(res.Err)
 	r.sum.Files = append(r.sum.Files, FileSummary{FileID: res.FileID, Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet,
 		Status: res.Status, Read: res.RowsRead, Loaded: res.RowsLoaded, Skipped: res.RowsSkipped, Rejected: res.RowsRejected,
-		Rejects: rejects, Error: errText})
+		Rejects: rejects, Duplicate: r.dropped[res.FileID], Error: errText})
 	attrs := []any{"path", res.Path, "sheet", res.Sheet, "kind", res.Kind, "status", res.Status,
 		"read", res.RowsRead, "loaded", res.RowsLoaded, "skipped", res.RowsSkipped, "rejected", res.RowsRejected, "rejected_values", rejects}
 	switch res.Status {

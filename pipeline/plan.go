@@ -28,7 +28,8 @@ import (
 //
 // A file is carried when the latest published run, made by this same version of bidui and schema, read a
 // file with the same bytes (sha256) and every sheet of it loaded, was carried, unrecognised or ignored (a
-// failure is worth trying again); a newer importer may read the same bytes differently. When every file is
+// failure is worth trying again), and none lost rows that an earlier file of its kind had too (that file
+// may be gone); a newer importer may read the same bytes differently. When every file is
 // carried from itself and the published run read no other, the inbox is unchanged: the new database starts
 // as a copy of the published one (its rows are renumbered rather than copied) and the links are replayed,
 // and with the same parameters (as_of among them) so are the rule hits. Config.Reparse turns all of it off.
@@ -65,8 +66,9 @@ type publishedRun struct {
 
 // prevSheet is a files row of the published run.
 type prevSheet struct {
-	id  int64
-	res sources.Result // as recorded: Path and SHA256 are the published file's
+	id      int64
+	res     sources.Result // as recorded: Path and SHA256 are the published file's
+	deduped bool           // some of its rows were an earlier file's, and were not loaded
 }
 
 // makePlan lists and hashes the inbox and reads the published database's latest run (read-only, closed
@@ -178,8 +180,11 @@ func (prev *publishedRun) sheetsOf(path, sum string) []prevSheet {
 		if s.res.SHA256 != sum || s.res.Path != from {
 			continue
 		}
-		switch s.res.Status {
-		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised, bidui.FileIgnored:
+		switch {
+		case s.deduped:
+			return nil // the file that had its other rows may be gone
+		case s.res.Status == bidui.FileLoaded, s.res.Status == bidui.FileCarried, s.res.Status == bidui.FileUnrecognised,
+			s.res.Status == bidui.FileIgnored:
 		default:
 			return nil // a failure is worth trying again
 		}
@@ -206,7 +211,7 @@ func (prev *publishedRun) sameFiles(files []plannedFile) bool {
 func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_id, path, coalesce(sha256, ''), format, encoding, kind, sheet, header_row, CAST(columns AS VARCHAR),
-		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error
+		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error, coalesce(rows_duplicate, 0) > 0
 		FROM files WHERE run_id = ? ORDER BY file_id`, run)
 	if err != nil {
 		return nil, fmt.Errorf("files of the published run: %w", err)
@@ -221,7 +226,7 @@ func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, e
 			header                            sql.NullInt64
 		)
 		if err := rows.Scan(&p.id, &p.res.Path, &p.res.SHA256, &format, &enc, &kind, &sheet, &header, &columns, &p.res.RowsRead,
-			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText); err != nil {
+			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText, &p.deduped); err != nil {
 			return nil, err
 		}
 		p.res.Format, p.res.Encoding = format.String, enc.String

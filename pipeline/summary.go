@@ -71,7 +71,9 @@ type FileSummary struct {
 	Skipped  int64  `json:"rows_skipped"`
 	Rejected int64  `json:"rows_rejected"`
 	Rejects  int64  `json:"rejected_values"`
-	Error    string `json:"error,omitempty"`
+	// Duplicate are rows an earlier file of the same kind had too, not loaded (not among Loaded).
+	Duplicate int64  `json:"rows_duplicate,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // RuleSummary is one rule's outcome and its findings by status.
