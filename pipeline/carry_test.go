@@ -224,15 +224,7 @@ func TestTwoCopiesOfAFile(t *testing.T) {
 // dibaoRoster returns the path and the bytes of the town's 农村低保 roster.
 func dibaoRoster(t *testing.T, town *fixtures.Result) (string, []byte) {
 	t.Helper()
-	rosters, err := filepath.Glob(filepath.Join(town.Inbox, "*农村低保名册.csv"))
-	if err != nil || len(rosters) != 1 {
-		t.Fatalf("the town's dibao roster: %v %v", rosters, err)
-	}
-	b, err := os.ReadFile(rosters[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rosters[0], b
+	return inboxFile(t, town.Inbox, "*农村低保名册.csv")
 }
 
 // TestPlan: the plan reads the inbox and the published run once and decides, per file, parse or carry (and

@@ -89,7 +89,7 @@ func (r *runner) importGiven(ctx context.Context, paths []string) error {
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		results, err := sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id }, sources.Options{Limits: r.cfg.Limits})
+		results, err := sources.Load(ctx, conn, p, func() int64 { id := r.nextID; r.nextID++; return id }, sources.Options{Limits: r.cfg.Limits, TempDir: r.paths.tmpDir})
 		if err != nil {
 			return fmt.Errorf("import %s: %w", p, err)
 		}

@@ -16,8 +16,9 @@ import (
 // imported is what the import stage hands to the rules: per kind, why rules may not use it ("" when they may),
 // and the canonical columns the loaded files of each kind had.
 type imported struct {
-	avail   rules.Availability
-	columns rules.SourceColumns
+	avail     rules.Availability
+	columns   rules.SourceColumns
+	anyLoaded bool // some sheet loaded or was carried
 }
 
 // importStage loads the inbox files as p planned, parsing some and carrying others, and records them in
@@ -78,11 +79,18 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 	if err := p.placeRows(ctx, conn, ids); err != nil {
 		return nil, err
 	}
+	// A copy of the published database holds no two equal rows already.
+	if err := r.dedupRows(ctx, conn, results, !p.fromCopy); err != nil {
+		return nil, err
+	}
 	rejects, err := countRejects(ctx, conn, results)
 	if err != nil {
 		return nil, err
 	}
 	if err := r.recordFiles(ctx, conn, results, rejects); err != nil {
+		return nil, err
+	}
+	if err := r.recordDropped(ctx, conn); err != nil {
 		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
@@ -106,6 +114,7 @@ func kindsImported(results []sources.Result) *imported {
 		switch res.Status {
 		case bidui.FileLoaded, bidui.FileCarried:
 			loaded[res.Kind] = true
+			im.anyLoaded = true
 			noteColumns(im.columns, res)
 		case bidui.FileFailed:
 			if res.Kind != "" {
@@ -265,7 +274,7 @@ func (r *runner) summarise(res sources.Result, rejects int64, besideLoaded bool)
 	errText := errorText(res.Err)
 	r.sum.Files = append(r.sum.Files, FileSummary{FileID: res.FileID, Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet,
 		Status: res.Status, Read: res.RowsRead, Loaded: res.RowsLoaded, Skipped: res.RowsSkipped, Rejected: res.RowsRejected,
-		Rejects: rejects, Error: errText})
+		Rejects: rejects, Duplicate: r.dropped[res.FileID], Error: errText})
 	attrs := []any{"path", res.Path, "sheet", res.Sheet, "kind", res.Kind, "status", res.Status,
 		"read", res.RowsRead, "loaded", res.RowsLoaded, "skipped", res.RowsSkipped, "rejected", res.RowsRejected, "rejected_values", rejects}
 	switch res.Status {

@@ -91,7 +91,7 @@ func (r *runner) parseFiles(ctx context.Context, files []plannedFile) ([][]sourc
 				case <-ctx.Done():
 					return
 				}
-				results, err := sources.Load(ctx, conn, files[i].path, newID, sources.Options{Limits: r.cfg.Limits})
+				results, err := sources.Load(ctx, conn, files[i].path, newID, sources.Options{Limits: r.cfg.Limits, TempDir: r.paths.tmpDir})
 				if err != nil {
 					cancel(fmt.Errorf("import %s: %w", files[i].path, err))
 					return

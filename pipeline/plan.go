@@ -28,12 +28,18 @@ import (
 //
 // A file is carried when the latest published run, made by this same version of bidui and schema, read a
 // file with the same bytes (sha256) and every sheet of it loaded, was carried, unrecognised or ignored (a
-// failure is worth trying again); a newer importer may read the same bytes differently. When every file is
+// failure is worth trying again), and none lost rows that an earlier file of its kind had too (that file
+// may be gone); a newer importer may read the same bytes differently. When every file is
 // carried from itself and the published run read no other, the inbox is unchanged: the new database starts
 // as a copy of the published one (its rows are renumbered rather than copied) and the links are replayed,
 // and with the same parameters (as_of among them) so are the rule hits. Config.Reparse turns all of it off.
 type plan struct {
-	files []plannedFile // the inbox, in name order
+	files []plannedFile // the inbox files to read, in name order
+	// notRead are the inbox entries not read (hidden, lock files, folders, links to nothing, duplicates), in
+	// the order they were met.
+	notRead []NotRead
+	// publishedAsOf is the as-of of the published database's latest run (zero when there is none).
+	publishedAsOf time.Time
 	// published is the published database's path when there is one: its history is carried into the new
 	// database. prev is its latest run when rows may be carried from it, else nil.
 	published string
@@ -60,8 +66,9 @@ type publishedRun struct {
 
 // prevSheet is a files row of the published run.
 type prevSheet struct {
-	id  int64
-	res sources.Result // as recorded: Path and SHA256 are the published file's
+	id      int64
+	res     sources.Result // as recorded: Path and SHA256 are the published file's
+	deduped bool           // some of its rows were an earlier file's, and were not loaded
 }
 
 // makePlan lists and hashes the inbox and reads the published database's latest run (read-only, closed
@@ -69,18 +76,33 @@ type prevSheet struct {
 // gives no rows to carry: the run then parses every file, and the history step reports what is wrong with
 // it.
 func makePlan(ctx context.Context, cfg Config, asOf time.Time, version, dbPath string) (*plan, error) {
-	paths, err := inboxFiles(cfg.Inbox, dbPath)
+	paths, skipped, err := inboxFiles(cfg.Inbox, dbPath)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{files: make([]plannedFile, len(paths))}
-	for i, path := range paths {
-		p.files[i].path = path
+	p := &plan{notRead: skipped}
+	// Every file is hashed once: the same bytes under a second name are read once, and a file whose bytes
+	// the published run read may be carried.
+	first := map[string]string{}
+	for _, path := range paths {
+		sum, err := fileSHA256(path)
+		if err != nil {
+			p.notRead = append(p.notRead, NotRead{Path: path, Reason: notReadUnread + "：" + err.Error()})
+			continue
+		}
+		// An empty file holds nothing to count twice, and each says for itself that it is empty.
+		if other, ok := first[sum]; ok && sum != emptySHA256 {
+			p.notRead = append(p.notRead, NotRead{Path: path, Reason: notReadDuplicate + filepath.Base(other)})
+			continue
+		}
+		first[sum] = path
+		p.files = append(p.files, plannedFile{path: path, sha256: sum})
 	}
 	if _, err := os.Stat(dbPath); err != nil {
 		return p, nil
 	}
 	p.published = dbPath
+	p.publishedAsOf = readAsOf(ctx, dbPath)
 	if cfg.Reparse {
 		return p, nil
 	}
@@ -89,15 +111,27 @@ func makePlan(ctx context.Context, cfg Config, asOf time.Time, version, dbPath s
 	}
 	for i := range p.files {
 		f := &p.files[i]
-		if f.sha256, err = fileSHA256(f.path); err != nil {
-			return nil, fmt.Errorf("import %s: %w", f.path, err)
-		}
 		f.carry = p.prev.sheetsOf(f.path, f.sha256)
 	}
 	p.fromCopy = len(p.files) > 0 && p.prev.sameFiles(p.files)
 	p.replayMatch = p.fromCopy
 	p.replayRules = p.replayMatch && sameParams(p.prev.params, cfg.Params(asOf))
 	return p, nil
+}
+
+// readAsOf returns the as-of of the latest run of the database at path, zero when it cannot be read.
+func readAsOf(ctx context.Context, path string) time.Time {
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return time.Time{}
+	}
+	defer db.Close()
+	var asOf sql.NullTime
+	if db.QueryRowContext(ctx, `SELECT as_of FROM runs ORDER BY run_id DESC LIMIT 1`).Scan(&asOf) != nil || !asOf.Valid {
+		return time.Time{}
+	}
+	y, m, d := asOf.Time.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // readPublished reads the latest run of the published database at path, or returns nil when its rows may
@@ -146,8 +180,11 @@ func (prev *publishedRun) sheetsOf(path, sum string) []prevSheet {
 		if s.res.SHA256 != sum || s.res.Path != from {
 			continue
 		}
-		switch s.res.Status {
-		case bidui.FileLoaded, bidui.FileCarried, bidui.FileUnrecognised, bidui.FileIgnored:
+		switch {
+		case s.deduped:
+			return nil // the file that had its other rows may be gone
+		case s.res.Status == bidui.FileLoaded, s.res.Status == bidui.FileCarried, s.res.Status == bidui.FileUnrecognised,
+			s.res.Status == bidui.FileIgnored:
 		default:
 			return nil // a failure is worth trying again
 		}
@@ -174,7 +211,7 @@ func (prev *publishedRun) sameFiles(files []plannedFile) bool {
 func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_id, path, coalesce(sha256, ''), format, encoding, kind, sheet, header_row, CAST(columns AS VARCHAR),
-		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error
+		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error, coalesce(rows_duplicate, 0) > 0
 		FROM files WHERE run_id = ? ORDER BY file_id`, run)
 	if err != nil {
 		return nil, fmt.Errorf("files of the published run: %w", err)
@@ -189,7 +226,7 @@ func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, e
 			header                            sql.NullInt64
 		)
 		if err := rows.Scan(&p.id, &p.res.Path, &p.res.SHA256, &format, &enc, &kind, &sheet, &header, &columns, &p.res.RowsRead,
-			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText); err != nil {
+			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText, &p.deduped); err != nil {
 			return nil, err
 		}
 		p.res.Format, p.res.Encoding = format.String, enc.String
@@ -228,30 +265,93 @@ func sameParams(recorded, now map[string]any) bool {
 	return reflect.DeepEqual(recorded, back)
 }
 
-// inboxFiles lists the regular files of the inbox in name order, leaving out hidden files, the lock files
-// Excel and WPS leave beside open workbooks (~$name.xlsx), and bidui's own database and its companions
-// (.lock, .wal, temporaries) when the database was put in the inbox.
-func inboxFiles(dir, db string) ([]string, error) {
+// NotRead is an inbox entry that was not read, and why.
+type NotRead struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Reasons an inbox entry is not read (NotRead.Reason starts with one of them).
+const (
+	notReadHidden    = "隐藏文件"
+	notReadLock      = "Excel/WPS/LibreOffice 打开文件时留下的锁文件"
+	notReadOwn       = "bidui 自己的数据库文件"
+	notReadFolder    = "文件夹（不读取子文件夹）"
+	notReadDangling  = "符号链接指向的文件不存在"
+	notReadLinkDir   = "符号链接指向文件夹"
+	notReadSpecial   = "不是普通文件（管道、套接字或设备）"
+	notReadUnread    = "无法读取"
+	notReadDuplicate = "与另一文件内容完全相同（sha256 一致），只读一次："
+)
+
+// inboxFiles lists the regular files of the inbox in name order, following symbolic links to regular files,
+// and says why every other entry is not read: hidden files, the lock files Excel, WPS and LibreOffice leave
+// beside open workbooks (~$name.xlsx, .~lock.name#), bidui's own database and its companions (.lock, .wal,
+// temporaries) when the database was put in the inbox, folders, links to folders or to nothing, pipes and
+// devices.
+func inboxFiles(dir, db string) ([]string, []NotRead, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
+		return nil, nil, fmt.Errorf("inbox: %w", err)
 	}
 	dbAbs, _ := filepath.Abs(db)
 	var paths []string
+	var skipped []NotRead
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || !e.Type().IsRegular() {
-			continue
-		}
 		p := filepath.Join(dir, name)
-		if abs, err := filepath.Abs(p); err == nil && dbAbs != "" && (abs == dbAbs || strings.HasPrefix(abs, dbAbs+".")) {
+		why := ""
+		switch {
+		case strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".~lock.") && strings.HasSuffix(name, "#"):
+			why = notReadLock
+		case isOwn(p, dbAbs):
+			why = notReadOwn
+		case strings.HasPrefix(name, "."):
+			why = notReadHidden
+		default:
+			why = entryKind(p, e)
+		}
+		if why != "" {
+			skipped = append(skipped, NotRead{Path: p, Reason: why})
 			continue
 		}
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	return paths, nil
+	return paths, skipped, nil
 }
+
+// isOwn tells whether the path is bidui's database at dbAbs or one of its companions.
+func isOwn(p, dbAbs string) bool {
+	abs, err := filepath.Abs(p)
+	return err == nil && dbAbs != "" && (abs == dbAbs || strings.HasPrefix(abs, dbAbs+".") ||
+		strings.HasPrefix(filepath.Base(abs), "."+filepath.Base(dbAbs)+".") && filepath.Dir(abs) == filepath.Dir(dbAbs))
+}
+
+// entryKind is why the inbox entry at p is not read, "" when it is a regular file or a link to one.
+func entryKind(p string, e os.DirEntry) string {
+	t := e.Type()
+	if t&os.ModeSymlink != 0 {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+			return notReadDangling
+		case fi.IsDir():
+			return notReadLinkDir
+		}
+		t = fi.Mode().Type()
+	}
+	switch {
+	case t.IsDir():
+		return notReadFolder
+	case !t.IsRegular():
+		return notReadSpecial
+	}
+	return ""
+}
+
+// emptySHA256 is the sha256 of no bytes.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // fileSHA256 returns the hex sha256 of the file at path.
 func fileSHA256(path string) (string, error) {

@@ -55,6 +55,11 @@ type Options struct {
 // says which. The command maps it to exit code 3.
 var ErrPartial = errors.New("run completed with problems")
 
+// ErrNothingLoaded marks a run in which no file loaded (an empty inbox, or every file failed): it published
+// nothing, and the published database and workbooks are as they were. It is an ErrPartial (exit code 3), and
+// Run returns the summary of what was tried with it.
+var ErrNothingLoaded = fmt.Errorf("no file loaded: nothing published, the published database and workbooks are unchanged: %w", ErrPartial)
+
 // Run performs one run with cfg (already validated). On success it returns the summary and a nil error, or
 // ErrPartial when files failed or rules were skipped (the database is published all the same). On any other
 // error the published database and output folder are as they were; a *LockError (wrapping ErrLocked) means
@@ -78,7 +83,14 @@ func locked(ctx context.Context, cfg Config, opt Options, what string, do func(*
 	defer lk.release()
 	r.cleanStale()
 	defer r.removeTemp()
+	if err := os.Mkdir(r.paths.tmpDir, 0o700); err != nil {
+		return nil, fmt.Errorf("temporary folder of the %s: %w", what, err)
+	}
 	sum, err := do(r, ctx)
+	if errors.Is(err, ErrNothingLoaded) {
+		r.log.Error(what+": no file loaded; nothing published", "db", r.paths.db, "inbox", r.cfg.Inbox)
+		return sum, err
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%s stopped: %w", what, ctx.Err())
@@ -113,7 +125,9 @@ type runner struct {
 	// another.
 	nextID int64
 	sum    *Summary // the summary being built, once the run is recorded
-	clock  stageClock
+	// dropped are the rows of each sheet (by file id) that an earlier file of the same kind had too.
+	dropped map[int64]int64
+	clock   stageClock
 }
 
 // runPaths are where a run reads and writes.
@@ -122,6 +136,9 @@ type runPaths struct {
 	tmpDB  string // the database being built, renamed over db by publish
 	out    string // out/<as_of>
 	tmpOut string // where this run writes its outputs until publish moves them to out
+	// tmpDir is the run's own owner-only folder beside the database for temporary copies of the inbox files
+	// (.xls conversions, with LibreOffice's profile): removed at the end, and by the next run after a kill.
+	tmpDir string
 }
 
 // stageClock times the stages of a run for the summary.
@@ -166,6 +183,7 @@ func newRunner(cfg Config, opt Options) (*runner, error) {
 		tmpDB:  filepath.Join(filepath.Dir(dbPath), fmt.Sprintf(".%s.tmp-%d", filepath.Base(dbPath), os.Getpid())),
 		out:    filepath.Join(cfg.Out, day),
 		tmpOut: filepath.Join(cfg.Out, fmt.Sprintf(".%s.tmp-%d", day, os.Getpid())),
+		tmpDir: filepath.Join(filepath.Dir(dbPath), fmt.Sprintf(".%s.tmp-run", filepath.Base(dbPath))),
 	}
 	return r, nil
 }
@@ -208,9 +226,13 @@ func (r *runner) progress(stage string, done, total int, item string) {
 	}
 }
 
-// cleanStale removes what earlier runs that died left behind: their temporary databases and output folders.
+// cleanStale removes what earlier runs that died left behind: their temporary databases, output folders and
+// temporary folder (tmpDir, matched by the first pattern).
 // Only a lock holder calls it, so nothing it removes is in use.
 func (r *runner) cleanStale() {
+	for _, pid := range killOrphans(r.paths.tmpDir) {
+		r.log.Warn("killed a process an interrupted run left in its temporary folder", "pid", pid)
+	}
 	pattern := filepath.Join(filepath.Dir(r.paths.db), "."+filepath.Base(r.paths.db)+".tmp-*")
 	stale, _ := filepath.Glob(pattern)
 	outs, _ := filepath.Glob(filepath.Join(r.cfg.Out, ".*.tmp-*"))
@@ -225,7 +247,7 @@ func (r *runner) removeTemp() {
 	if r.db != nil {
 		_ = r.db.Close()
 	}
-	for _, p := range []string{r.paths.tmpDB, r.paths.tmpDB + ".wal", r.paths.tmpOut} {
+	for _, p := range []string{r.paths.tmpDB, r.paths.tmpDB + ".wal", r.paths.tmpOut, r.paths.tmpDir} {
 		_ = os.RemoveAll(p)
 	}
 }
@@ -242,9 +264,16 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err := r.moveStaleWAL(); err != nil {
 		return nil, err
 	}
+	if err := r.checkAsOf(); err != nil {
+		return nil, err
+	}
 	p, err := makePlan(ctx, r.cfg, r.asOf, r.opt.Version, r.paths.db)
 	if err != nil {
 		return nil, err
+	}
+	if !p.publishedAsOf.IsZero() && r.asOf.Before(p.publishedAsOf) {
+		return nil, &ConfigError{Key: "--as-of", Msg: fmt.Sprintf("%s is earlier than the as-of of the published run (%s): history never runs backwards",
+			day, p.publishedAsOf.Format(time.DateOnly))}
 	}
 	if p.fromCopy {
 		r.log.Info("inbox unchanged since the published run: starting from a copy of the published database")
@@ -257,7 +286,18 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	r.point("setup/history")
 	r.sum = &Summary{RunID: r.runID, AsOf: day, DB: r.paths.db, OutDir: r.paths.out, Params: r.cfg.Params(r.asOf),
-		FromPublished: p.fromCopy}
+		FromPublished: p.fromCopy, NotRead: p.notRead}
+	for _, n := range p.notRead {
+		switch n.Reason {
+		case notReadHidden, notReadLock, notReadOwn:
+			r.log.Info("inbox entry not read", "path", n.Path, "reason", n.Reason)
+		default:
+			r.log.Warn("inbox entry not read", "path", n.Path, "reason", n.Reason)
+		}
+		if strings.HasPrefix(n.Reason, notReadUnread) {
+			r.sum.Problems = append(r.sum.Problems, n.Path+"："+n.Reason)
+		}
+	}
 	if _, err := r.db.ExecContext(ctx, `INSERT INTO runs (run_id, started_at, as_of, status, version, inbox) VALUES (?, ?, ?::DATE, ?, ?, ?)`,
 		r.runID, r.clock.started.UTC(), day, statusRunning, r.opt.Version, r.cfg.Inbox); err != nil {
 		return nil, fmt.Errorf("record run: %w", err)
@@ -265,6 +305,11 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	im, err := r.importStage(ctx, p)
 	if err != nil {
 		return nil, err
+	}
+	if !im.anyLoaded {
+		r.sum.Status = statusPartial
+		r.sum.NotPublished = "没有文件载入（收件箱为空，或每个文件都失败）：未发布，上次的数据库与工作簿保持不变"
+		return r.sum, ErrNothingLoaded
 	}
 	if err := r.matchStage(ctx, p.replayMatch); err != nil {
 		return nil, err
@@ -280,6 +325,16 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	r.log.Info("run finished", "run_id", r.runID, "status", r.sum.Status, "db", r.paths.db, "out", r.paths.out)
 	return r.sum, nil
+}
+
+// checkAsOf refuses an as-of after tomorrow: a date typed wrong would date every finding in the future.
+func (r *runner) checkAsOf() error {
+	y, m, d := r.clock.started.Date()
+	tomorrow := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
+	if r.asOf.After(tomorrow) {
+		return &ConfigError{Key: "--as-of", Msg: fmt.Sprintf("%s is after tomorrow (%s)", r.asOf.Format(time.DateOnly), tomorrow.Format(time.DateOnly))}
+	}
+	return nil
 }
 
 // setUp creates the new database, as a copy of the database file from unless from is "", migrates it and
@@ -307,12 +362,19 @@ func (r *runner) setUp(ctx context.Context, from string) error {
 // commonColumns lists, quoted, the columns of table t that both the new (main) and the published (prev)
 // database have.
 func commonColumns(ctx context.Context, db *sql.DB, t string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `
+	return quotedColumns(ctx, db, t, `
 		SELECT m.column_name FROM duckdb_columns() m
 		JOIN duckdb_columns() p ON p.table_name = m.table_name AND p.column_name = m.column_name
 		WHERE m.database_name = current_database() AND p.database_name = 'prev' AND m.schema_name = 'main' AND p.schema_name = 'main'
 		  AND m.table_name = ?
-		ORDER BY m.column_index`, t)
+		ORDER BY m.column_index`)
+}
+
+// quotedColumns runs q, a query of column names of table t (its one parameter), and returns them quoted.
+func quotedColumns(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, t, q string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, t)
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s: %w", t, err)
 	}

@@ -14,20 +14,29 @@ import (
 
 // Summary is what a run did, for the end-of-run report, `bidui runs` and the runs.summary column.
 type Summary struct {
-	RunID    int64            `json:"run_id"`
-	AsOf     string           `json:"as_of"`
-	Status   string           `json:"status"` // ok | partial
-	DB       string           `json:"db"`
-	OutDir   string           `json:"out_dir"`
-	Files    []FileSummary    `json:"files"`
-	Persons  int64            `json:"persons"`
-	Links    map[string]int64 `json:"links_by_method"`
-	Unlinked map[string]int64 `json:"unlinked_by_kind,omitempty"`
-	Review   map[string]int64 `json:"ambiguous_by_kind,omitempty"` // rows in match_review, never linked
-	Merged   int64            `json:"merged_ids"`                  // valid-looking IDs folded into another person
-	Rules    []RuleSummary    `json:"rules"`
-	Villages []VillageSummary `json:"villages"`
-	Written  []string         `json:"written"`
+	RunID  int64         `json:"run_id"`
+	AsOf   string        `json:"as_of"`
+	Status string        `json:"status"` // ok | partial
+	DB     string        `json:"db"`
+	OutDir string        `json:"out_dir"`
+	Files  []FileSummary `json:"files"`
+	// NotRead are the inbox entries not read, with the reason: hidden and lock files, folders, links to
+	// nothing or to a folder, pipes, unreadable files, and a second file with the same bytes as another.
+	NotRead []NotRead `json:"not_read,omitempty"`
+	// DuplicateRows are rows of a file that an earlier file of the same kind has too: counted once.
+	DuplicateRows []DuplicateRows `json:"duplicate_rows,omitempty"`
+	// Disagreements are pairs of files of one kind with different rows for the same persons.
+	Disagreements []Disagreement `json:"disagreements,omitempty"`
+	// NotPublished, when set, says why the run published nothing (no file loaded).
+	NotPublished string           `json:"not_published,omitempty"`
+	Persons      int64            `json:"persons"`
+	Links        map[string]int64 `json:"links_by_method"`
+	Unlinked     map[string]int64 `json:"unlinked_by_kind,omitempty"`
+	Review       map[string]int64 `json:"ambiguous_by_kind,omitempty"` // rows in match_review, never linked
+	Merged       int64            `json:"merged_ids"`                  // valid-looking IDs folded into another person
+	Rules        []RuleSummary    `json:"rules"`
+	Villages     []VillageSummary `json:"villages"`
+	Written      []string         `json:"written"`
 	// Workbooks is the number of village workbooks among Written.
 	Workbooks int `json:"village_workbooks"`
 	// Waived and Feedback count this run's findings answered by the villages: 情况属实无需修正 (waived) and
@@ -62,7 +71,9 @@ type FileSummary struct {
 	Skipped  int64  `json:"rows_skipped"`
 	Rejected int64  `json:"rows_rejected"`
 	Rejects  int64  `json:"rejected_values"`
-	Error    string `json:"error,omitempty"`
+	// Duplicate are rows an earlier file of the same kind had too, not loaded (not among Loaded).
+	Duplicate int64  `json:"rows_duplicate,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // RuleSummary is one rule's outcome and its findings by status.

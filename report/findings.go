@@ -65,13 +65,18 @@ func hasColumn(ctx context.Context, db *sql.DB, relation, column string) (bool, 
 	return n > 0, nil
 }
 
-// feedbackColumn is the SQL expression of the findings view's feedback column, NULL when the view has none yet.
+// feedbackColumn is the SQL expression of the findings view's feedback column, NULL when the view has none yet;
+// a finding not rechecked this run has NotRechecked and the reason instead.
 func feedbackColumn(ctx context.Context, db *sql.DB) (string, error) {
 	ok, err := hasColumn(ctx, db, "findings", "feedback")
 	if err != nil || !ok {
 		return "NULL::VARCHAR", err
 	}
-	return "feedback", nil
+	// A finding whose rule did not run this run shows 本次未复核 and why, rather than its feedback.
+	if ok, err = hasColumn(ctx, db, "findings", "not_rechecked"); err != nil || !ok {
+		return "feedback", err
+	}
+	return "coalesce('" + NotRechecked + "：' || not_rechecked, feedback)", nil
 }
 
 // categoryColumn is the SQL expression of the findings view's category column, NULL when the view has none

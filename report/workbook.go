@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bidui/bidui"
@@ -69,11 +70,15 @@ var statusLabels = map[string]string{
 	bidui.StatusWaived: "无需修正",
 }
 
+// NotRechecked starts the 状态 of a finding whose rule could not run this run (its source missing or failed),
+// followed by the reason: it is listed as it was, not checked again.
+const NotRechecked = "本次未复核"
+
 // statusLabel is the 状态 of a finding: what a returned workbook said about it wins over its status, since a
 // village that reported a correction needs to know the finding is still there.
 func statusLabel(f finding) string {
-	if f.feedback == FeedbackStillPresent {
-		return FeedbackStillPresent
+	if f.feedback == FeedbackStillPresent || strings.HasPrefix(f.feedback, NotRechecked) {
+		return f.feedback
 	}
 	return label(statusLabels, f.status)
 }

@@ -73,7 +73,9 @@ func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcom
 // (never seen, or seen and resolved since) or `open`, keeping its first_seen; last_seen is asOf. A finding
 // whose latest state is not resolved and whose rule ran this run without producing it gets a `resolved` row in
 // this run. Findings of rules that were skipped or failed are neither seen nor resolved: a missing source says
-// nothing about them.
+// nothing about them. They are carried into this run as they were (open, or waived, with their first_seen and
+// last_seen), with the rule's reason in not_rechecked (本次未复核), so that the findings view and the village
+// workbooks still list them.
 //
 // Answers: per finding_id the latest verification row that gives an answer counts: dated before undated, by
 // verified_on, then file and row; its note comes with it. A finding
@@ -83,9 +85,12 @@ func Settle(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcom
 // finding_id was never issued are returned in Settlement.Unknown.
 func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, outcomes []Outcome) (Settlement, error) {
 	var ran []string
+	var notRun []any // code, reason pairs of the rules that did not run
 	for _, o := range outcomes {
 		if o.Status == Ran {
 			ran = append(ran, o.Rule.Code)
+		} else {
+			notRun = append(notRun, o.Rule.Code, notRecheckedReason(o))
 		}
 	}
 	var st Settlement
@@ -146,11 +151,25 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 			  AND list_contains(string_split($ran, ','), f.rule)
 			  AND l.finding_id NOT IN (SELECT finding_id FROM findings_history WHERE run_id = $run)`,
 			[]any{run, sql.Named("ran", strings.Join(ran, ","))}},
+		// A finding of a rule that did not run stays as it was: it is carried into this run, open (or waived), with
+		// its last_seen, and says why it was not checked again.
+		{"not rechecked", notRunTable(len(notRun) / 2), notRun},
+		{"not rechecked findings", `INSERT INTO findings_history BY NAME
+			SELECT f.* EXCLUDE (run_id, status, not_rechecked, feedback),
+			       $run AS run_id,
+			       CASE WHEN f.status = 'waived' THEN 'waived' ELSE 'open' END AS status,
+			       n.reason AS not_rechecked
+			FROM finding_latest l
+			JOIN findings_history f ON f.finding_id = l.finding_id
+			     AND f.run_id = (SELECT max(run_id) FROM findings_history x WHERE x.finding_id = l.finding_id AND x.run_id < $run)
+			JOIN rule_not_run n ON n.rule = f.rule
+			WHERE l.status <> 'resolved'
+			  AND l.finding_id NOT IN (SELECT finding_id FROM findings_history WHERE run_id = $run)`, []any{run}},
 		{"answers", `UPDATE findings_history f
 			SET verification = a.result,
 			    verification_note = a.note,
 			    status = CASE WHEN a.result = $accepted AND f.status IN ('new', 'open') THEN 'waived' ELSE f.status END,
-			    feedback = CASE WHEN a.result = $corrected AND f.status IN ('new', 'open') THEN $still END
+			    feedback = CASE WHEN a.result = $corrected AND f.status IN ('new', 'open') AND f.not_rechecked IS NULL THEN $still END
 			FROM finding_answer a
 			WHERE f.run_id = $run AND f.finding_id = a.finding_id`,
 			[]any{run, sql.Named("accepted", VerifiedAccepted), sql.Named("corrected", VerifiedCorrected), sql.Named("still", FeedbackStillSeen)}},
@@ -184,10 +203,27 @@ func SettleRun(ctx context.Context, db *sql.DB, runID int64, asOf time.Time, out
 	if err != nil {
 		return st, err
 	}
-	for _, t := range []string{"finding_latest", "finding_answer"} {
+	for _, t := range []string{"finding_latest", "finding_answer", "rule_not_run"} {
 		if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
 			return st, fmt.Errorf("settle findings: drop %s: %w", t, err)
 		}
 	}
 	return st, tx.Commit()
+}
+
+// notRecheckedReason is why a rule that did not run left its findings unchecked.
+func notRecheckedReason(o Outcome) string {
+	if o.Reason != "" {
+		return o.Reason
+	}
+	return o.Status
+}
+
+// notRunTable creates the temporary table rule_not_run (rule, reason) of n rules, from 2n parameters.
+func notRunTable(n int) string {
+	if n == 0 {
+		return `CREATE OR REPLACE TEMP TABLE rule_not_run AS SELECT NULL::VARCHAR AS rule, NULL::VARCHAR AS reason WHERE false`
+	}
+	return `CREATE OR REPLACE TEMP TABLE rule_not_run AS SELECT * FROM (VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?::VARCHAR, ?::VARCHAR), ", n), ", ") + `) t(rule, reason)`
 }

@@ -41,11 +41,11 @@ func settleRun(t *testing.T, db *sql.DB, run int64, day string, ran bool, subjec
 	for _, s := range subjects {
 		mustExec(t, db, `INSERT INTO rule_hits (rule, subject, village, detail) VALUES ('XX-01', ?, NULL, 'd')`, s)
 	}
-	status := Ran
+	o := Outcome{Rule: Rule{Code: "XX-01"}, Status: Ran}
 	if !ran {
-		status = Skipped
+		o.Status, o.Reason = Skipped, "缺少数据：gs"
 	}
-	if err := Settle(context.Background(), db, run, asOf, []Outcome{{Rule: Rule{Code: "XX-01"}, Status: status}}); err != nil {
+	if err := Settle(context.Background(), db, run, asOf, []Outcome{o}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -90,9 +90,19 @@ func TestFindingLifecycle(t *testing.T) {
 	want = map[string]state{"A": {"open", "2023-06-01", "2023-06-03"}, "B": {"resolved", "2023-06-01", "2023-06-02"}}
 	check(t, states(t, db, 3), want)
 
-	// A skipped rule neither sees nor resolves its findings.
+	// A skipped rule neither sees nor resolves its findings: the open one is carried as it was (last checked
+	// on the 3rd), marked not rechecked with the rule's reason; the resolved one stays resolved.
 	settleRun(t, db, 4, "2023-06-04", false)
-	check(t, states(t, db, 4), map[string]state{})
+	check(t, states(t, db, 4), map[string]state{"A": {"open", "2023-06-01", "2023-06-03"}})
+	var reason sql.NullString
+	if err := db.QueryRow(`SELECT not_rechecked FROM findings_history WHERE run_id = 4`).Scan(&reason); err != nil ||
+		reason.String != "缺少数据：gs" {
+		t.Errorf("not_rechecked of the carried finding = %v, %v; want the rule's reason", reason, err)
+	}
+	if err := db.QueryRow(`SELECT not_rechecked FROM findings_history WHERE run_id = 3 AND subject = 'A'`).Scan(&reason); err != nil ||
+		reason.Valid {
+		t.Errorf("not_rechecked of a finding the rule saw = %v, %v; want NULL", reason, err)
+	}
 
 	// After the skip, A is still open (first seen on the 1st); B, resolved, comes back as new.
 	settleRun(t, db, 5, "2023-06-05", true, "A", "B")

@@ -12,8 +12,10 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/bidui/bidui/pipeline"
 )
@@ -28,8 +30,15 @@ sha256, same bidui version) is not parsed again: its rows are carried over. When
 unchanged, the last run's links are carried over too, and with the same as-of and policy its rule hits as
 well (--reparse turns all of this off).
 
-Exit codes: 0 success; 1 the run failed; 2 usage or config error; 3 completed, but some files failed or
-rules were skipped; 75 another run holds the lock.
+A rule that cannot run (its source missing or failed) leaves its findings as they were: they stay open,
+keep their last-checked date and are listed marked 本次未复核 with the reason. A run in which no file loads
+publishes nothing. The same bytes under a second name are read once, and rows that an earlier file of the
+same kind has too count once; what the inbox holds but the run does not read is listed with the reason.
+--as-of may not be after tomorrow, nor before the published run's as-of.
+
+Exit codes: 0 success; 1 the run failed; 2 usage or config error (--as-of refused among them); 3 completed,
+but some files failed or rules were skipped, or no file loaded and nothing was published; 75 another run
+holds the lock.
 
 Examples:
   bidui run
@@ -128,6 +137,9 @@ func execPipeline(e *env, lf logFlags, print func(io.Writer, *pipeline.Summary),
 	if err != nil && !errors.Is(err, pipeline.ErrPartial) {
 		return err
 	}
+	if errors.Is(err, pipeline.ErrNothingLoaded) {
+		fmt.Fprintln(e.stderr, "bidui:", err)
+	}
 	if lf.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -147,9 +159,16 @@ func printSummary(w io.Writer, s *pipeline.Summary) {
 	if s.Status != "ok" {
 		status = "完成（有问题，见下）"
 	}
+	if s.NotPublished != "" {
+		status = "未发布"
+	}
 	fmt.Fprintf(w, "bidui 第 %d 次运行 %s，基准日 %s\n\n", s.RunID, status, s.AsOf)
 
 	printFiles(w, s)
+	if s.NotPublished != "" {
+		fmt.Fprintf(w, "\n! %s\n", s.NotPublished)
+		return
+	}
 	printLinks(w, s)
 
 	fmt.Fprintln(w, "\n问题（按规则）")
@@ -245,16 +264,46 @@ func printFiles(w io.Writer, s *pipeline.Summary) {
 		if kind == "" {
 			kind = "-"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, filepath.Base(f.Path), f.Sheet, statusWord(f.Status),
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", kind, escapeControl(filepath.Base(f.Path)), escapeControl(f.Sheet), statusWord(f.Status),
 			f.Read, f.Loaded, f.Skipped, f.Rejected, f.Rejects)
 	}
 	tw.Flush()
 	for _, f := range files {
 		if f.Error != "" {
-			fmt.Fprintf(w, "  ! %s\n", f.Error)
+			fmt.Fprintf(w, "  ! %s\n", escapeControl(f.Error))
 		}
 	}
+	for _, d := range s.DuplicateRows {
+		fmt.Fprintf(w, "  ! %s 有 %d 行与 %s 完全相同，只计一次\n", escapeControl(filepath.Base(d.File)), d.Rows, escapeControl(filepath.Base(d.Of)))
+	}
+	for _, d := range s.Disagreements {
+		fmt.Fprintf(w, "  ! %s 与 %s 对同一人（同一年度）的记录不一致：%d 人，请核对哪份为准\n",
+			escapeControl(filepath.Base(d.Files[0])), escapeControl(filepath.Base(d.Files[1])), d.Persons)
+	}
+	if len(s.NotRead) > 0 {
+		fmt.Fprintf(w, "\n未读取（%d 项）\n", len(s.NotRead))
+		for _, n := range s.NotRead {
+			fmt.Fprintf(w, "  %s：%s\n", escapeControl(filepath.Base(n.Path)), escapeControl(n.Reason))
+		}
+	}
+}
 
+// escapeControl writes the control characters of s (a file name can hold any but / and NUL) as Go escapes,
+// so that a name cannot move the cursor, clear the terminal or forge a line of the summary.
+func escapeControl(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		if unicode.IsControl(c) {
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // printLinks writes the line about persons linked.
