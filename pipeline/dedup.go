@@ -34,9 +34,9 @@ var rowPlace = map[string]bool{"file_id": true, "sheet": true, "row_no": true}
 
 // dedupRows removes, on conn in the import's transaction, the rows of a file that are the same as rows of an
 // earlier file (in file id order) of the same kind when dedup is set, and finds the files that disagree
-// about a person. It lowers the loaded count of the sheets it took rows from, and says what it did in the
-// summary.
-func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []sources.Result, dedup bool) error {
+// about a person. It lowers the loaded count of the sheets it took rows from, says what it did in the
+// summary, and returns the rows it took from each sheet (by file id).
+func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []sources.Result, dedup bool) (map[int64]int64, error) {
 	paths := map[bidui.Kind]map[string]bool{}
 	for _, res := range results {
 		if res.Status == bidui.FileLoaded || res.Status == bidui.FileCarried {
@@ -55,11 +55,11 @@ func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []source
 		}
 	}
 	if len(values) == 0 {
-		return nil
+		return nil, nil
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE run_sheets AS SELECT * FROM (VALUES `+
 		strings.Join(values, ", ")+`) t(file_id, path)`, args...); err != nil {
-		return fmt.Errorf("same rows in two files: %w", err)
+		return nil, fmt.Errorf("same rows in two files: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS run_sheets`)
 	dropped := map[int64]int64{}
@@ -69,18 +69,17 @@ func (r *runner) dedupRows(ctx context.Context, conn *sql.Conn, results []source
 		}
 		if dedup {
 			if err := r.dedupKind(ctx, conn, k, dropped); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if err := r.disagreements(ctx, conn, k); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for i := range results {
 		results[i].RowsLoaded -= dropped[results[i].FileID]
 	}
-	r.dropped = dropped
-	return nil
+	return dropped, nil
 }
 
 // dedupKind removes the rows of kind k that an earlier file of the kind has too, adding to dropped the rows
@@ -181,8 +180,8 @@ func valueColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, 
 }
 
 // recordDropped records in files the rows dedupRows took from each sheet of this run.
-func (r *runner) recordDropped(ctx context.Context, conn *sql.Conn) error {
-	for id, n := range r.dropped {
+func (r *runner) recordDropped(ctx context.Context, conn *sql.Conn, dropped map[int64]int64) error {
+	for id, n := range dropped {
 		if _, err := conn.ExecContext(ctx, `UPDATE files SET rows_duplicate = ? WHERE run_id = ? AND file_id = ?`, n, r.runID, id); err != nil {
 			return fmt.Errorf("record rows counted once: %w", err)
 		}

@@ -97,7 +97,7 @@ func (r *runner) importGiven(ctx context.Context, paths []string) error {
 		if err != nil {
 			return err
 		}
-		if err := r.recordFiles(ctx, conn, results, rejects); err != nil {
+		if err := r.recordFiles(ctx, conn, results, rejects, nil); err != nil {
 			return err
 		}
 	}

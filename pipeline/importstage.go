@@ -80,17 +80,18 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 		return nil, err
 	}
 	// A copy of the published database holds no two equal rows already.
-	if err := r.dedupRows(ctx, conn, results, !p.fromCopy); err != nil {
+	dropped, err := r.dedupRows(ctx, conn, results, !p.fromCopy)
+	if err != nil {
 		return nil, err
 	}
 	rejects, err := countRejects(ctx, conn, results)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.recordFiles(ctx, conn, results, rejects); err != nil {
+	if err := r.recordFiles(ctx, conn, results, rejects, dropped); err != nil {
 		return nil, err
 	}
-	if err := r.recordDropped(ctx, conn); err != nil {
+	if err := r.recordDropped(ctx, conn, dropped); err != nil {
 		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
@@ -216,7 +217,7 @@ func countRejects(ctx context.Context, conn *sql.Conn, results []sources.Result)
 // recordFiles records the sheets of one or more files in files (in one statement) and in the summary, with
 // rejects the rejected values of each sheet. File ids missing (a file that failed before any sheet was read)
 // are given here.
-func (r *runner) recordFiles(ctx context.Context, conn *sql.Conn, results []sources.Result, rejects map[int64]int64) error {
+func (r *runner) recordFiles(ctx context.Context, conn *sql.Conn, results []sources.Result, rejects, dropped map[int64]int64) error {
 	if len(results) == 0 {
 		return nil
 	}
@@ -249,7 +250,7 @@ func (r *runner) recordFiles(ctx context.Context, conn *sql.Conn, results []sour
 	for _, file := range byPath(results) {
 		beside := anySheetLoaded(file)
 		for _, res := range file {
-			r.summarise(res, rejects[res.FileID], beside)
+			r.summarise(res, rejects[res.FileID], dropped[res.FileID], beside)
 		}
 	}
 	return nil
@@ -270,11 +271,11 @@ func byPath(results []sources.Result) [][]sources.Result {
 // summarise adds one recorded sheet of a file, with its rejected values, to the summary and the log. An
 // unrecognised sheet beside one that loaded (a 汇总 or 填表说明 sheet in a department's workbook) is reported
 // but does not make the run partial; a file of which nothing was recognised does.
-func (r *runner) summarise(res sources.Result, rejects int64, besideLoaded bool) {
+func (r *runner) summarise(res sources.Result, rejects, duplicate int64, besideLoaded bool) {
 	errText := errorText(res.Err)
 	r.sum.Files = append(r.sum.Files, FileSummary{FileID: res.FileID, Path: res.Path, Kind: string(res.Kind), Sheet: res.Sheet,
 		Status: res.Status, Read: res.RowsRead, Loaded: res.RowsLoaded, Skipped: res.RowsSkipped, Rejected: res.RowsRejected,
-		Rejects: rejects, Duplicate: r.dropped[res.FileID], Error: errText})
+		Rejects: rejects, Duplicate: duplicate, Error: errText})
 	attrs := []any{"path", res.Path, "sheet", res.Sheet, "kind", res.Kind, "status", res.Status,
 		"read", res.RowsRead, "loaded", res.RowsLoaded, "skipped", res.RowsSkipped, "rejected", res.RowsRejected, "rejected_values", rejects}
 	switch res.Status {

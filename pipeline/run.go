@@ -125,9 +125,7 @@ type runner struct {
 	// another.
 	nextID int64
 	sum    *Summary // the summary being built, once the run is recorded
-	// dropped are the rows of each sheet (by file id) that an earlier file of the same kind had too.
-	dropped map[int64]int64
-	clock   stageClock
+	clock  stageClock
 }
 
 // runPaths are where a run reads and writes.
