@@ -12,6 +12,8 @@ SELECT g.*, l.person_key,
        coalesce(nullif(trim(g.household_no), ''), 'row:' || g.file_id || ':' || g.row_no) AS hh,
        coalesce(trim(g.labour), '') IN ('丧失劳动力', '无劳动力') AS labour_none,
        coalesce(trim(g.labour), '') IN ('技能劳动力', '普通劳动力') AS labour_with,
+       -- 是否危房户, else the opposite of 住房是否安全 (an export has one or the other).
+       coalesce(g.housing_unsafe, NOT g.housing_safe) AS house_unsafe,
        nullif(trim(g.monitor_type), '') IS NOT NULL AS member_monitored,
        -- The order a household's head is chosen in: the 户主 row, else the first row.
        {'not_head': CASE WHEN trim(g.relation) = '户主' THEN 0 ELSE 1 END, 'file_id': g.file_id, 'row_no': g.row_no} AS head_order,
