@@ -92,11 +92,14 @@ WHERE NOT g.again;
 --   with grade digit 1 or 2), n_uninsured (neither 城乡居民 nor 职工 basic medical insurance is 是): member counts
 CREATE OR REPLACE VIEW check_households AS
 SELECT 'gs:' || head.hh AS subject,
-       head.* EXCLUDE (risks),
+       -- The finding names the head by the ID matching knows them by (an Excel-damaged ID cell is recovered
+       -- from another source), as the person rules do with persons.id_number.
+       head.* EXCLUDE (risks) REPLACE (coalesce(hp.id_number, head.id_number) AS id_number),
        h.members, h.heads, h.monitored, h.open_monitored, h.risk_eliminated AS eliminated, h.poverty_exited,
        h.all_no_labour, h.some_labour, h.measures AS measures_all,
        f.* EXCLUDE (hh)
 FROM (SELECT * FROM rule_gs
       QUALIFY row_number() OVER (PARTITION BY hh ORDER BY again, head_order) = 1) head
 JOIN rule_gs_households h ON h.hh = head.hh
-JOIN check_household_facts f ON f.hh = head.hh;
+JOIN check_household_facts f ON f.hh = head.hh
+LEFT JOIN persons hp ON hp.person_key = head.person_key;
