@@ -62,6 +62,10 @@ var pensionKind = register(&kindSpec{
 	person:      &personRows{name: "name", county: "county", town: "town", village: "village"},
 })
 
+// A 医保 export has 姓名, 身份证号, 参保状态 and 年度 too: it gives a header row up to the pension export only
+// when the pension export reads a column of it that 医保 does not know (缴费档次, 代缴类别, 待遇领取状态 …).
+func init() { medicalKind.yieldsTo = append(medicalKind.yieldsTo, kindPension) }
+
 // pensionFinisher reads the 缴费档次 (100元档, 200元/年, 300) as an amount, and a blank 代缴类别 (or 无, 否) of a
 // file that has the column as none.
 func pensionFinisher(s *sheetInfo) func(rec record) {
