@@ -34,7 +34,7 @@ LEFT JOIN links l ON l.kind = 'death' AND l.file_id = d.file_id AND l.row_no = d
 CREATE OR REPLACE VIEW rule_deaths AS
 SELECT person_key,
        min(died_on_row) AS died_on,
-       arg_min(source_dept, (died_on_row, file_id, row_no)) AS source_dept,
+       coalesce(arg_min(trim(source_dept), (died_on_row, file_id, row_no)), '') AS source_dept,
        arg_min(died_text, (died_on_row, file_id, row_no)) AS died_text
 FROM rule_death
 WHERE strict AND is_death AND died_on_row IS NOT NULL
