@@ -18,11 +18,9 @@ WITH gs AS (
       AND NOT regexp_matches(coalesce(person_status, ''), '自然减少|死亡|注销')
     GROUP BY person_key
 )
-SELECT d.person_key AS subject, d.person_key, p.name, p.id_number, p.county, p.town, p.village,
-       coalesce(g.household_no, p.household_no) AS household_no,
-       d.source_dept || '死亡名单：' || d.died_text || '；全国系统：仍在册，人员状态'
-         || coalesce('为“' || g.status || '”', '空白') AS detail
+SELECT d.person_key AS subject, d.person_key, d.name, d.id_number, d.county, d.town, d.village,
+       coalesce(g.household_no, d.household_no) AS household_no,
+       d.death || '；全国系统：仍在册，人员状态' || coalesce('为“' || g.status || '”', '空白') AS detail
 FROM rule_deaths d
 JOIN gs g ON g.person_key = d.person_key
-JOIN persons p ON p.person_key = d.person_key
 WHERE d.died_on <= $as_of::DATE - $death_grace_days::INTEGER

@@ -10,11 +10,8 @@
 -- description: 死亡名单中证件号码完全一致且姓名一致的记录表明此人已死亡，死亡日期（只到月的按该月最后一天）不晚于 as_of 前
 -- description: benefit_grace_days 天，而人社城乡居民养老保险数据中此人最新一条记录（按年度，无年度的在后）为待遇正常发放或待遇领取，
 -- description: 且终止日期空白或晚于 as_of。报给本人。
-SELECT d.person_key AS subject, d.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
-       d.source_dept || '死亡名单：' || d.died_text || '；人社城乡居民养老保险：'
-         || coalesce(r.year || '年度', '') || CASE WHEN r.benefit_status = 'paid' THEN '待遇正常发放' ELSE '待遇领取' END
-         || '，未停发' AS detail
-FROM rule_deaths d
-JOIN rule_pension_receiving($as_of::DATE) r ON r.person_key = d.person_key
-JOIN persons p ON p.person_key = d.person_key
-WHERE d.died_on <= $as_of::DATE - $benefit_grace_days::INTEGER
+SELECT person_key AS subject, person_key, name, id_number, county, town, village, household_no,
+       death || '；人社城乡居民养老保险：' || coalesce(r.year || '年度', '')
+         || CASE WHEN r.benefit_status = 'paid' THEN '待遇正常发放' ELSE '待遇领取' END || '，未停发' AS detail
+FROM rule_deaths d JOIN rule_pension_receiving($as_of::DATE) r USING (person_key)
+WHERE died_on <= $as_of::DATE - $benefit_grace_days::INTEGER

@@ -16,10 +16,9 @@ WITH approvals AS (
     SELECT person_key, approved_on, rule_date_text(approved_on, approved_on_precision) || '认定特困' AS what
     FROM rule_tekun WHERE person_key IS NOT NULL AND approved_on IS NOT NULL
 )
-SELECT d.person_key AS subject, d.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
-       d.source_dept || '死亡名单：' || d.died_text || '；民政名册：其后' || string_agg(DISTINCT a.what, '、' ORDER BY a.what)
+SELECT d.person_key AS subject, d.person_key, d.name, d.id_number, d.county, d.town, d.village, d.household_no,
+       d.death || '；民政名册：其后' || string_agg(DISTINCT a.what, '、' ORDER BY a.what)
          || '；死亡信息或审批记录必有一处有误' AS detail
 FROM rule_deaths d
 JOIN approvals a ON a.person_key = d.person_key AND a.approved_on > d.died_on
-JOIN persons p ON p.person_key = d.person_key
-GROUP BY d.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no, d.source_dept, d.died_text
+GROUP BY d.person_key, d.name, d.id_number, d.county, d.town, d.village, d.household_no, d.death

@@ -11,14 +11,9 @@
 -- description: Y-12-31 且在保或停保日期不早于 Y-01-01；未提供该名册的按全国系统低保、特困字段为享受），Y-12-31 时年龄在 pension_age 之内，
 -- description: 不是在校生（有学籍数据按学籍，否则按全国系统在校生状况），全国系统未标注参加城镇职工基本养老保险、人社数据中也无职工险种记录，
 -- description: 人社数据覆盖此人所在县，而 Y 年度既无城乡居民养老保险参保缴费或待遇领取记录，也无代缴记录（无年度的记录视为当年）。报给本人。
-WITH e AS (
-    SELECT * FROM rule_pension_expected($pension_check_year::INTEGER, $pension_subsidy_groups::VARCHAR,
-                                        $pension_age_min::INTEGER, $pension_age_max::INTEGER)
-),
-i AS (SELECT * FROM rule_pension_insured($pension_check_year::INTEGER))
-SELECT e.person_key AS subject, e.person_key, e.name, e.id_number, e.county, e.town, e.village, e.household_no,
-       e.grp || '对象，' || $pension_check_year::INTEGER || '年末' || e.age || '岁，非在校生；人社城乡居民养老保险：'
+SELECT person_key AS subject, person_key, name, id_number, county, town, village, household_no,
+       grp || '对象，' || $pension_check_year::INTEGER || '年末' || age || '岁，非在校生；人社城乡居民养老保险：'
          || $pension_check_year::INTEGER || '年度无参保缴费或代缴记录' AS detail
-FROM e
-LEFT JOIN i ON i.person_key = e.person_key
-WHERE NOT coalesce(i.insured, false)
+FROM rule_pension_check($pension_check_year::INTEGER, $pension_subsidy_groups::VARCHAR, $pension_age_min::INTEGER,
+                        $pension_age_max::INTEGER)
+WHERE NOT insured

@@ -11,14 +11,9 @@
 -- description: 与 YL-01 相同的人群（核查年度 Y 内属于 pension_subsidy_groups 所列群体、Y-12-31 时年龄在 pension_age 之内、非在校生、
 -- description: 非职工养老保险、人社数据覆盖），人社数据中 Y 年度为城乡居民养老保险参保缴费，而 Y 年度的每条记录代缴类别都为无或空白
 -- description: （人社数据须有代缴类别列，否则本规则跳过）。报给本人。
-WITH e AS (
-    SELECT * FROM rule_pension_expected($pension_check_year::INTEGER, $pension_subsidy_groups::VARCHAR,
-                                        $pension_age_min::INTEGER, $pension_age_max::INTEGER)
-),
-i AS (SELECT * FROM rule_pension_insured($pension_check_year::INTEGER))
-SELECT e.person_key AS subject, e.person_key, e.name, e.id_number, e.county, e.town, e.village, e.household_no,
-       e.grp || '对象，' || $pension_check_year::INTEGER || '年末' || e.age || '岁；人社城乡居民养老保险：'
+SELECT person_key AS subject, person_key, name, id_number, county, town, village, household_no,
+       grp || '对象，' || $pension_check_year::INTEGER || '年末' || age || '岁；人社城乡居民养老保险：'
          || $pension_check_year::INTEGER || '年度参保缴费，代缴类别为无（个人缴费）' AS detail
-FROM e
-JOIN i ON i.person_key = e.person_key
-WHERE i.paying AND NOT i.subsidised
+FROM rule_pension_check($pension_check_year::INTEGER, $pension_subsidy_groups::VARCHAR, $pension_age_min::INTEGER,
+                        $pension_age_max::INTEGER)
+WHERE paying AND NOT subsidised

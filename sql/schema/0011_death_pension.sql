@@ -16,16 +16,18 @@ CREATE TABLE src_death (
 );
 
 -- src_pension: 人社's 城乡居民基本养老保险 exports (参保花名册, 年度缴费明细, 待遇领取名单, 代缴名单), see
--- sources/kind_pension.go. insured_status: paying | receiving | suspended | ended | none; benefit_status: paid |
--- stopped; subsidy_category: the 代缴类别 as written, 'none' for 无/否/blank (NULL when the file has no such
--- column); level: the 缴费档次 in yuan; scheme: resident | employee.
+-- sources/kind_pension.go.
 CREATE TABLE src_pension (
     file_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER NOT NULL,
     county VARCHAR, town VARCHAR, village VARCHAR,
     name VARCHAR, id_raw VARCHAR, id_number VARCHAR,
-    insured_status VARCHAR, benefit_status VARCHAR, subsidy_category VARCHAR,
-    year INTEGER, level DOUBLE, personal_paid DOUBLE, subsidy_amount DOUBLE,
-    scheme VARCHAR,
+    insured_status VARCHAR,         -- paying | receiving | suspended | ended | none
+    benefit_status VARCHAR,         -- paid | stopped
+    subsidy_category VARCHAR,       -- the 代缴类别 as written; 'none' for 无/否/blank; NULL: the file has no such column
+    year INTEGER,
+    level DOUBLE,                   -- the 缴费档次 in yuan (100元档 -> 100)
+    personal_paid DOUBLE, subsidy_amount DOUBLE,
+    scheme VARCHAR,                 -- resident | employee
     stopped_on DATE, stopped_on_precision VARCHAR, stop_reason VARCHAR,
     extra JSON
 );

@@ -29,16 +29,21 @@ SELECT d.* EXCLUDE (death_last, cremated_last, dereg_last, is_death),
 FROM d
 LEFT JOIN links l ON l.kind = 'death' AND l.file_id = d.file_id AND l.row_no = d.row_no;
 
--- rule_deaths: one row per person that a death list says died, from strict death rows only: died_on is the
--- earliest of their dates; source_dept and died_text are those of the row that gives it.
+-- rule_deaths: one row per person that a death list says died, from strict death rows only, with the person's
+-- name, ID and place (persons): died_on is the earliest of their dates; death says it as the list that gives it
+-- does, for a finding's detail (公安死亡名单：2023-03注销户口).
 CREATE OR REPLACE VIEW rule_deaths AS
-SELECT person_key,
-       min(died_on_row) AS died_on,
-       coalesce(arg_min(trim(source_dept), (died_on_row, file_id, row_no)), '') AS source_dept,
-       arg_min(died_text, (died_on_row, file_id, row_no)) AS died_text
-FROM rule_death
-WHERE strict AND is_death AND died_on_row IS NOT NULL
-GROUP BY person_key;
+SELECT d.*, p.name, p.id_number, p.county, p.town, p.village, p.household_no
+FROM (
+    SELECT person_key,
+           min(died_on_row) AS died_on,
+           coalesce(arg_min(trim(source_dept), (died_on_row, file_id, row_no)), '') || '死亡名单：'
+             || arg_min(died_text, (died_on_row, file_id, row_no)) AS death
+    FROM rule_death
+    WHERE strict AND is_death AND died_on_row IS NOT NULL
+    GROUP BY person_key
+) d
+JOIN persons p ON p.person_key = d.person_key;
 
 -- rule_pension: the pension rows with their person (NULL when unlinked); subsidised: a 代缴 category other than
 -- none; status_less: a row that states neither 参保状态 nor 待遇状态 (a 代缴名单 row).
@@ -122,3 +127,11 @@ WHERE rule_age(p.id_number, make_date(y, 12, 31)) BETWEEN age_min AND age_max
   AND NOT EXISTS (SELECT 1 FROM rule_gs s WHERE s.person_key = p.person_key AND s.employee_pension)
   AND NOT EXISTS (SELECT 1 FROM rule_pension r WHERE r.person_key = p.person_key AND r.scheme = 'employee')
   AND EXISTS (SELECT 1 FROM rule_pension_covers c WHERE c.county IS NULL OR c.county = trim(p.county));
+
+-- rule_pension_check(y, groups, age_min, age_max): rule_pension_expected with how rule_pension_insured(y) says
+-- each is insured (false when the roster has no row of y for them).
+CREATE OR REPLACE MACRO rule_pension_check(y, groups, age_min, age_max) AS TABLE
+SELECT e.*, coalesce(i.insured, false) AS insured, coalesce(i.paying, false) AS paying,
+       coalesce(i.subsidised, false) AS subsidised
+FROM rule_pension_expected(y, groups, age_min, age_max) e
+LEFT JOIN rule_pension_insured(y) i ON i.person_key = e.person_key;
