@@ -4,7 +4,6 @@
 -- severity: high
 -- level: person
 -- needs: death, tekun
--- uses: gs
 -- action: 核实死亡情况，终止特困供养，追回死亡次月起多发的供养金
 -- basis: 特困人员认定办法（死亡的终止救助供养，公示后次月停发）
 -- description: 死亡名单中证件号码完全一致且姓名一致的记录表明此人已死亡，死亡日期（只到月的按该月最后一天）不晚于 as_of 前

@@ -4,7 +4,6 @@
 -- severity: high
 -- level: person
 -- needs: death, pension
--- uses: gs
 -- action: 通知人社部门核实后停发养老金，办理注销登记，追回死亡次月起多发的待遇
 -- basis: 城乡居民基本养老保险：领取人死亡的次月起停发，家属应在规定期限内办理注销
 -- description: 死亡名单中证件号码完全一致且姓名一致的记录表明此人已死亡，死亡日期（只到月的按该月最后一天）不晚于 as_of 前

@@ -4,7 +4,7 @@
 -- severity: medium
 -- level: person
 -- needs: death
--- uses: dibao, tekun, gs
+-- uses: dibao, tekun
 -- action: 核实死亡信息与低保、特困审批记录：死亡信息有误的通知来源单位更正，审批有误的按规定纠正
 -- basis: 死亡后不应新批救助（低保、特困审核确认办法）；两份记录必有一份有误
 -- description: 死亡名单中证件号码完全一致且姓名一致的记录表明此人已死亡，而此人有一条民政低保或特困名册记录的批准（认定）日期晚于
