@@ -85,3 +85,33 @@ func TestDeathRows(t *testing.T) {
 		t.Errorf("rejects %q, want %q", rejects, want)
 	}
 }
+
+// TestDeathYields: the precedence of departments.md between a death list and the 残联 roster (a kind of its
+// own file; a stand-in with its dates and ID here): a header the roster reads more of (残疾人证号) is the
+// roster's; a 公安 list of 姓名, 身份证号, 注销日期, 注销原因, which the roster would read all of too, is a
+// death list.
+func TestDeathYields(t *testing.T) {
+	roster := &kindSpec{kind: "disability", fields: []field{
+		required(text("name", "姓名")), id("id_number", "id_raw", "身份证号"), text("cert_no", "残疾人证号"),
+		date("cancelled_on", "注销日期"), text("cancel_reason", "注销原因"),
+	}, oneOf: []string{"cert_no", "id_number"}}
+	for _, c := range []struct {
+		header []string
+		death  bool // the death list keeps the header, the roster yields
+	}{
+		{[]string{"姓名", "身份证号", "残疾人证号", "注销日期", "注销原因"}, false},
+		{[]string{"姓名", "身份证号", "注销日期", "注销原因"}, true},
+		{[]string{"序号", "姓名", "身份证号", "注销日期", "注销原因", "数据来源"}, true},
+	} {
+		cells := flattenHeader(nil, c.header)
+		d, r := matchHeader(deathKind, deathKind.headerIndex(), cells), matchHeader(roster, roster.headerIndex(), cells)
+		if d == nil || r == nil {
+			t.Fatalf("%v: death %v, roster %v: both should match", c.header, d != nil, r != nil)
+		}
+		both := []*headerMatch{d, r}
+		if yields(d, both) == c.death || yields(r, both) != c.death {
+			t.Errorf("%v: death yields %v, roster yields %v; want the death list to keep it: %v", c.header,
+				yields(d, both), yields(r, both), c.death)
+		}
+	}
+}
