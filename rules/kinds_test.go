@@ -1,6 +1,5 @@
 package rules
 
-// The rule catalogue names source kinds that the importer registers from their own files
-// (sources/kind_<name>.go, bidui.RegisterKind): the tests that load it register them the same way. Only the
-// tests import sources; the package itself knows kinds through bidui alone.
+// Rule headers may name any source kind, and the kinds beyond bidui's own (disability, housing, …) register
+// themselves where the importer describes them: the catalogue's tests load the rules with every kind known.
 import _ "github.com/bidui/bidui/sources"
