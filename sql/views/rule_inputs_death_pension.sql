@@ -3,9 +3,9 @@
 
 -- rule_death: every row of the death lists with its person, the link's method and name agreement, and:
 --   strict: linked by the person's own valid ID exactly, with a name that agrees (the same, or the same but for
---     a rare character written ? or □). Matching already sends every other link of a death list to match_review
---     unlinked (sql/match/06_write_death.sql); the test is repeated here so that only strict rows can ever feed
---     the death rules: a wrong death finding hurts a living person.
+--     a rare character written ? or □). Matching already sends every weaker link of a death list to
+--     match_review (sql/match/06_write_death.sql); an exact ID whose name disagrees stays linked (ID-03 reports
+--     it) but is not strict. Only strict rows feed the death rules: a wrong death finding hurts a living person.
 --   died_on_row: the row's earliest date (死亡日期, 火化日期, 户口注销日期), a month-precision date counting as its
 --     month's last day so that a grace period never starts early; died_text says it as the list does.
 CREATE OR REPLACE VIEW rule_death AS
