@@ -55,4 +55,8 @@ func TestDeathStrictLink(t *testing.T) {
 	if want := "赵大|exact_id|true；王小明|exact_id|false"; got != want {
 		t.Errorf("linked death rows (name|method|strict): %q, want %q", got, want)
 	}
+	execQuery(t, cfg.DB, `SELECT string_agg(rule || '：' || detail, '；' ORDER BY rule) FROM findings WHERE name = '郑七'`, &got)
+	if want := "ID-03：同一证件号码登记的姓名：全国系统「郑七」，死亡名单「王小明」"; got != want {
+		t.Errorf("findings on 郑七: %q, want %q", got, want)
+	}
 }
