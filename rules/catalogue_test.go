@@ -23,6 +23,8 @@ var catalogueCodes = []string{
 func testParams(asOf string) map[string]any {
 	return map[string]any{
 		"as_of": asOf, "monitoring_line": 8000.0, "new_assistance_since": "2022-01-01", "review_lead_days": int64(30),
+		"death_grace_days": int64(60), "benefit_grace_days": int64(60), "pension_age_min": int64(16), "pension_age_max": int64(59),
+		"pension_check_year": int64(2022), "pension_subsidy_groups": "低保,特困",
 		"identify_days": int64(15), "dibao_cancel_months": int64(12), "self_pay_poverty": 5000.0, "self_pay_other": 20000.0,
 		"elimination_min_months": int64(6), "compulsory_age_min": int64(7), "compulsory_age_max": int64(15),
 		"education_stages_covered": "学前,小学,初中,高中,中职",

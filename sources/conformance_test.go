@@ -149,6 +149,43 @@ var conformanceCases = []conformanceCase{
 	},
 }
 
+// The death list and the pension export (kind_death.go, kind_pension.go).
+func init() {
+	conformanceCases = append(conformanceCases, conformanceCase{
+		kind:   kindDeath,
+		header: []string{"县", "乡镇", "村", "死者姓名", "公民身份号码", "死亡日期", "火化日期", "注销原因", "数据来源", "死亡原因"},
+		data: [][]any{
+			{"某县", "某镇", "甲村", "张三", cfID1, "2023-05-12", "2023年5月", "", "", "心衰"},
+			{"某县", "某镇", "甲村", "李四", cfID2, "2023-13-45", "上月", "死亡", "公安", ""},
+			{"某县", "某镇", "甲村", "", "", "2023-05-01", "", "", "", ""},
+			{"某县", "某镇", "乙村", "王五", cfID3, "", "2023-04-02", "迁出", "", ""},
+			{"某县", "某镇", "乙村", "赵六", cfID4, "202303", "", "宣告死亡", "卫健", ""},
+		},
+		rejects: []string{"cremated_on|bad_date", "death_date|bad_date", "death_date|death_no_date"},
+		query: `SELECT string_agg(concat_ws(',', name, is_death, death_date, death_date_precision, cremated_on,
+			source_dept, extra->>'死亡原因'), ';' ORDER BY row_no) FROM src_death`,
+		want:     "张三,true,2023-05-12,day,2023-05-01,民政,心衰;李四,true,公安;王五,false,2023-04-02,民政;赵六,true,2023-03-01,month,卫健",
+		idHeader: "公民身份号码", dateHeader: "死亡日期", dateField: "death_date",
+	}, conformanceCase{
+		kind: kindPension,
+		header: []string{"县", "乡镇", "村", "参保人姓名", "社会保障号码", "个人参保状态", "缴费年度", "缴费档次", "个人缴费金额",
+			"代缴类别", "政府代缴金额", "险种类型", "终止日期"},
+		data: [][]any{
+			{"某县", "某镇", "甲村", "张三", cfID1, "参保缴费", "2023年", "100元档", "100元", "低保对象", "100.00", "城乡居民基本养老保险", ""},
+			{"某县", "某镇", "甲村", "李四", cfID2, "说不清", "去年", "第三档", "一百", "", "", "", "2023-02-30"},
+			{"某县", "某镇", "甲村", "", "", "参保缴费", "2023", "", "", "", "", "", ""},
+			{"某县", "某镇", "乙村", "王五", cfID3, "待遇领取", "2023", "", "", "无", "", "", ""},
+			{"某县", "某镇", "乙村", "赵六", cfID4, "终止", "2022", "200元/年", "200", "", "", "企业职工基本养老保险", "2022-08-01"},
+		},
+		rejects: []string{"insured_status|bad_enum", "level|bad_number", "personal_paid|bad_number", "stopped_on|bad_date",
+			"year|bad_year"},
+		query: `SELECT string_agg(concat_ws(',', name, insured_status, year, level, personal_paid, subsidy_category,
+			subsidy_amount, scheme, stopped_on), ';' ORDER BY row_no) FROM src_pension`,
+		want:     "张三,paying,2023,100.0,100.0,低保对象,100.0,resident;李四,none,resident;王五,receiving,2023,none,resident;赵六,ended,2022,200.0,200.0,none,employee,2022-08-01",
+		idHeader: "社会保障号码", dateHeader: "终止日期", dateField: "stopped_on",
+	})
+}
+
 // conformanceRows lays a case out as a file: titles, header, data with a blank row and a 合计 row.
 func conformanceRows(c conformanceCase) [][]any {
 	header := make([]any, len(c.header))

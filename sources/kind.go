@@ -52,6 +52,15 @@ type kindSpec struct {
 	// person says how the kind's rows describe a person, for matching; nil for a kind whose rows name
 	// something else (a returned workbook's rows name findings).
 	person *personRows
+	// oneOf are the contract's `+` fields: a sheet is of this kind only when it has at least one of them
+	// (besides every required field). Empty: no such condition.
+	oneOf []string
+	// yieldsTo are kinds that take a header row this kind matches too, when they read a column this kind
+	// does not know (a 残联 or 人社 file has 注销日期 and 注销原因 as a death list has).
+	yieldsTo []bidui.Kind
+	// refuse says why a header that matches is still not of this kind ("" = it is): the sheet is then
+	// reported with that reason and skipped, unless another kind takes it. It may be nil.
+	refuse func(found map[string]string) string
 }
 
 // personRows says which staging columns of a kind matching reads (see PersonRowsView). Every person kind
@@ -78,6 +87,17 @@ type sheetInfo struct {
 	sheet string          // sheet name
 	has   map[string]bool // fields the sheet has a column for
 	rowNo int             // the spreadsheet row of the record being finished
+	// columns maps a field to its header as seen; rejects collects what the finisher rejects in the
+	// record being finished (see reject).
+	columns map[string]string
+	rejects []rejectRow
+}
+
+// reject records that the finisher could not make field of the current record out of value: a reject row
+// (file, sheet, row, the field's column) like any unreadable cell's. The rest of the row still loads.
+func (s *sheetInfo) reject(field, value, reason string) {
+	s.rejects = append(s.rejects, rejectRow{sheet: s.sheet, rowNo: s.rowNo, column: s.columns[field], field: field,
+		value: value, reason: reason})
 }
 
 // A record is one normalised row: staging column -> value (string, bool, float64, int32, time.Time, []string,
