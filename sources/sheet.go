@@ -220,7 +220,7 @@ func newRowParser(fc *fileContext, sh *sheetSource, hm *headerMatch, res *Result
 			}
 		}
 	}
-	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has}
+	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has, columns: hm.found}
 	if hm.spec.newFinisher != nil {
 		p.finish = hm.spec.newFinisher(p.info)
 	}
@@ -289,6 +289,8 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 	if p.finish != nil {
 		p.info.rowNo = rowNo
 		p.finish(rec)
+		rejects = append(rejects, p.info.rejects...)
+		p.info.rejects = p.info.rejects[:0]
 	}
 	p.res.RowsLoaded++
 	if !p.marks.settled() {
