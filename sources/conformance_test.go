@@ -148,18 +148,7 @@ var conformanceCases = []conformanceCase{
 		want:       "DB-01-0001|已修正|已补研判|王五|2023-06-15|张三|1",
 		dateHeader: "核实日期", dateField: "verified_on",
 	},
-	disabilityConformance, housingConformance,
 }
-
-// A conformanceExtra is a file of a layout the cases cannot express (a two-level header), written in every
-// format beside them; check loads it into a fresh database and judges it.
-type conformanceExtra struct {
-	base  string
-	rows  [][]any
-	check func(t *testing.T, db *sql.DB, path string)
-}
-
-var conformanceExtras = []conformanceExtra{housingTwoLevel}
 
 // conformanceRows lays a case out as a file: titles, header, data with a blank row and a 合计 row.
 func conformanceRows(c conformanceCase) [][]any {
@@ -410,6 +399,17 @@ func padRows(rows [][]string) [][]string {
 	}
 	return rows
 }
+
+// A conformanceExtra is a file of a layout the cases cannot express (a two-level header), written in every
+// format beside them; check loads it into a fresh database and judges it. Kinds add theirs from their own
+// test files.
+type conformanceExtra struct {
+	base  string
+	rows  [][]any
+	check func(t *testing.T, db *sql.DB, path string)
+}
+
+var conformanceExtras []conformanceExtra
 
 // TestConformance runs every source kind through every format: header found under the title rows, aliases
 // mapped, blank and 合计 rows skipped, a row without a person key rejected whole, unreadable values

@@ -233,15 +233,15 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 			return nil
 		}
 	}
-	for _, group := range spec.anyOf {
-		if !slices.ContainsFunc(group, func(name string) bool { _, ok := m.found[name]; return ok }) {
-			return nil
-		}
-	}
 	// A village's returned workbook whose 编号 column was deleted or renamed still has 户编号, 姓名 and 证件号码:
 	// it must not load as department data, whose rules would then raise findings from it.
 	if spec.kind != bidui.KindVerification && m.has(resultHeader) {
 		return nil
+	}
+	for _, group := range spec.anyOf {
+		if !slices.ContainsFunc(group, func(name string) bool { _, ok := m.found[name]; return ok }) {
+			return nil
+		}
 	}
 	m.score = len(m.found)
 	return m
@@ -291,15 +291,8 @@ var headerKinds = func() map[string][]bidui.Kind {
 	return out
 }()
 
-// rank orders two header matches: a kind that outranks the other first, then more exclusive required
-// headers, then more columns mapped.
+// rank orders two header matches: more exclusive required headers first, then more columns mapped.
 func rank(a, b *headerMatch) int {
-	switch {
-	case slices.Contains(a.spec.outranks, b.spec.kind):
-		return 1
-	case slices.Contains(b.spec.outranks, a.spec.kind):
-		return -1
-	}
 	if a.exclusive != b.exclusive {
 		return a.exclusive - b.exclusive
 	}

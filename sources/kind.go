@@ -51,9 +51,6 @@ type kindSpec struct {
 	// anyOf are groups of fields of which a sheet must have at least one each to be of this kind (the
 	// contract's + columns), beside every required field.
 	anyOf [][]string
-	// outranks are the kinds a sheet that matches this kind is never of, however well it matches them too
-	// (a 残联 roster carries 注销日期 and 注销原因, and is no list of deaths).
-	outranks []bidui.Kind
 	// outputs are the staging columns the kind fills beyond its fields (computed ones).
 	outputs []string
 	// newFinisher returns the per-sheet hook that completes a normalised row (household keys, totals,
@@ -88,14 +85,14 @@ type sheetInfo struct {
 	sheet string          // sheet name
 	has   map[string]bool // fields the sheet has a column for
 	rowNo int             // the spreadsheet row of the record being finished
-	// columns are the headers as seen of the fields the sheet has (field -> header), for the finisher's
-	// rejects; rejects are those of the row being finished, which the row parser takes after each row.
+	// columns maps a field to its header as seen; rejects collects what the finisher rejects in the
+	// record being finished (see reject).
 	columns map[string]string
 	rejects []rejectRow
 }
 
-// reject records that the row being finished has a value of field that cannot stand (value as found):
-// the row still loads, and the finisher decides what the field holds.
+// reject records that the finisher could not make field of the current record out of value: a reject row
+// (file, sheet, row, the field's column) like any unreadable cell's. The rest of the row still loads.
 func (s *sheetInfo) reject(field, value, reason string) {
 	s.rejects = append(s.rejects, rejectRow{sheet: s.sheet, rowNo: s.rowNo, column: s.columns[field], field: field,
 		value: value, reason: reason})

@@ -55,7 +55,6 @@ var disabilityKind = register(&kindSpec{
 	keys: []string{"id_number", "cert_no", "name"},
 	// A sheet of names and IDs alone is no roster of cards: it needs the 证号, or a category or grade.
 	anyOf:       [][]string{{"cert_no", "id_number"}, {"cert_no", "category", "grade"}},
-	outranks:    []bidui.Kind{"death"},
 	newFinisher: func(s *sheetInfo) func(rec record) { return func(rec record) { finishDisability(s, rec) } },
 	person:      &personRows{name: "name", county: "county", town: "town", village: "village"},
 })

@@ -36,8 +36,7 @@ var housingKind = register(&kindSpec{
 		date("completed_on", "竣工日期", "验收日期"),
 		text("object_type", "对象类别", "重点对象类型"),
 	},
-	keys:     []string{"id_number", "head_name"},
-	outranks: []bidui.Kind{"death"},
+	keys: []string{"id_number", "head_name"},
 	// Like a review row's, the ID may be any member's while the name is the head's.
 	person: &personRows{evidence: "head_name", town: "town", village: "village"},
 })

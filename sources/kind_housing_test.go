@@ -7,6 +7,11 @@ import (
 	"github.com/bidui/bidui"
 )
 
+func init() {
+	conformanceCases = append(conformanceCases, housingConformance)
+	conformanceExtras = append(conformanceExtras, housingTwoLevel)
+}
+
 // housingConformance is the 住建 ledger in the conformance suite: grades in their letter and word forms, the
 // 改造状态 vocabulary, a blank status read as not started.
 var housingConformance = conformanceCase{

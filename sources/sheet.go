@@ -288,9 +288,9 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 	rec["row_no"] = int32(rowNo)
 	if p.finish != nil {
 		p.info.rowNo = rowNo
+		p.info.rejects = nil
 		p.finish(rec)
 		rejects = append(rejects, p.info.rejects...)
-		p.info.rejects = p.info.rejects[:0]
 	}
 	p.res.RowsLoaded++
 	if !p.marks.settled() {
