@@ -53,48 +53,41 @@ func TestDisabilityRejects(t *testing.T) {
 	}
 }
 
-func TestParseCertNo(t *testing.T) {
+// TestKindParsers: the parsers of the roster's and the ledger's own columns, each cell with the value it
+// loads as (nil: blank or rejected) and the reason it is rejected.
+func TestKindParsers(t *testing.T) {
+	parsers := map[string]func(string) (any, bool, string){"证号": parseCertNo, "类别": parseDisabilityCategory,
+		"等级": parseDisabilityGrade, "鉴定等级": parseHouseGrade}
 	id := cfID1
-	for _, c := range []struct{ raw, want, reason string }{
-		{id + "42", id + "42", ""},
-		{toFullWidth(id + "42"), id + "42", ""},
-		{"'" + id + "42b1", id + "42B1", ""},
-		{id, id, ""},
-		{id + "4", "", ReasonBadCertNo},
-		{id + "82", "", ReasonBadCertNo},
-		{id + "45", "", ReasonBadCertNo},
-		{id + "42C1", "", ReasonBadCertNo},
-		{"3.70323198001011E+19", "", ReasonIDExcelRounded},
-		{"", "", ""},
-	} {
-		v, _, reason := parseCertNo(c.raw)
-		got, _ := v.(string)
-		if got != c.want || reason != c.reason {
-			t.Errorf("parseCertNo(%q) = %q %q, want %q %q", c.raw, got, reason, c.want, c.reason)
-		}
-	}
-}
-
-func TestParseDisabilityGrade(t *testing.T) {
 	for _, c := range []struct {
-		raw    string
-		want   int32
-		reason string
+		column, raw string
+		want        any
+		reason      string
 	}{
-		{"一级", 1, ""}, {"二级", 2, ""}, {"3级", 3, ""}, {"4", 4, ""}, {"４级", 4, ""}, {"肢体二级", 2, ""},
-		{"二级残疾", 2, ""}, {"一级（重度）", 1, ""}, {"重度", 0, ReasonGradeUnclear}, {"轻度", 0, ReasonGradeUnclear},
-		{"五级", 0, ReasonBadEnum}, {"", 0, ""},
+		{"证号", id + "42", id + "42", ""},
+		{"证号", toFullWidth(id + "42"), id + "42", ""},
+		{"证号", "'" + id + "42b1", id + "42B1", ""},
+		{"证号", id, id, ""},
+		{"证号", id + "4", nil, ReasonBadCertNo},
+		{"证号", id + "82", nil, ReasonBadCertNo},
+		{"证号", id + "45", nil, ReasonBadCertNo},
+		{"证号", id + "42C1", nil, ReasonBadCertNo},
+		{"证号", "3.70323198001011E+19", nil, ReasonIDExcelRounded},
+		{"证号", "", nil, ""},
+		{"类别", "1", "视力", ""}, {"类别", "视力残疾", "视力", ""}, {"类别", "肢体", "肢体", ""}, {"类别", "7", "多重", ""},
+		{"类别", "多重残疾", "多重", ""}, {"类别", "听说", nil, ReasonBadEnum},
+		{"等级", "一级", int32(1), ""}, {"等级", "二级", int32(2), ""}, {"等级", "3级", int32(3), ""}, {"等级", "4", int32(4), ""},
+		{"等级", "４级", int32(4), ""}, {"等级", "肢体二级", int32(2), ""}, {"等级", "二级残疾", int32(2), ""},
+		{"等级", "一级（重度）", int32(1), ""}, {"等级", "重度", nil, ReasonGradeUnclear}, {"等级", "轻度", nil, ReasonGradeUnclear},
+		{"等级", "五级", nil, ReasonBadEnum}, {"等级", "", nil, ""},
+		{"鉴定等级", "A", "A", ""}, {"鉴定等级", "b级", "B", ""}, {"鉴定等级", "C级危房", "C", ""}, {"鉴定等级", "Ｄ级", "D", ""},
+		{"鉴定等级", "D级（整栋危房）", "D", ""}, {"鉴定等级", "局部危房", "C", ""}, {"鉴定等级", "整栋危房", "D", ""},
+		{"鉴定等级", "安全", nil, ReasonGradeUnclear}, {"鉴定等级", "基本安全", nil, ReasonGradeUnclear},
+		{"鉴定等级", "危房", nil, ReasonGradeUnclear}, {"鉴定等级", "E级", nil, ReasonBadEnum}, {"鉴定等级", "", nil, ""},
 	} {
-		v, _, reason := parseDisabilityGrade(c.raw)
-		got, _ := v.(int32)
-		if got != c.want || reason != c.reason {
-			t.Errorf("parseDisabilityGrade(%q) = %d %q, want %d %q", c.raw, got, reason, c.want, c.reason)
-		}
-	}
-	for raw, want := range map[string]string{"1": "视力", "视力残疾": "视力", "肢体": "肢体", "多重残疾": "多重", "7": "多重", "听说": ""} {
-		v, _, _ := parseDisabilityCategory(raw)
-		if got, _ := v.(string); got != want {
-			t.Errorf("parseDisabilityCategory(%q) = %q, want %q", raw, got, want)
+		got, set, reason := parsers[c.column](c.raw)
+		if got != c.want || set != (c.want != nil) || reason != c.reason {
+			t.Errorf("%s %q: %v (set %v) %q, want %v %q", c.column, c.raw, got, set, reason, c.want, c.reason)
 		}
 	}
 }

@@ -68,17 +68,3 @@ var housingTwoLevel = conformanceExtra{
 		}
 	},
 }
-
-func TestParseHouseGrade(t *testing.T) {
-	for _, c := range []struct{ raw, want, reason string }{
-		{"A", "A", ""}, {"b级", "B", ""}, {"C级危房", "C", ""}, {"Ｄ级", "D", ""}, {"D级（整栋危房）", "D", ""},
-		{"局部危房", "C", ""}, {"整栋危房", "D", ""}, {"安全", "", ReasonGradeUnclear}, {"基本安全", "", ReasonGradeUnclear},
-		{"E级", "", ReasonBadEnum}, {"", "", ""},
-	} {
-		v, _, reason := parseHouseGrade(c.raw)
-		got, _ := v.(string)
-		if got != c.want || reason != c.reason {
-			t.Errorf("parseHouseGrade(%q) = %q %q, want %q %q", c.raw, got, reason, c.want, c.reason)
-		}
-	}
-}

@@ -10,20 +10,7 @@
 -- description: 该户在 as_of 住危房：住建台账中该户（台账身份证号关联到的人员所在的全国系统户）不晚于 as_of 的最新一条鉴定为 C 级或 D 级，
 -- description: 且未改造竣工（或竣工日期晚于 as_of）；而全国系统该户没有成员行标注为危房户（“是否危房户”为是，或“住房是否安全”为否）。
 -- description: 一户一条，报给户主。
-WITH gs AS (
-    SELECT hh,
-           bool_or(coalesce(house_unsafe, false)) AS flagged,
-           bool_or(housing_safe) AS said_safe,
-           bool_or(NOT housing_unsafe) AS said_not_unsafe
-    FROM rule_gs
-    GROUP BY hh
-)
-SELECT 'gs:' || h.hh AS subject, g.head_key AS person_key, g.head_name AS name, g.head_id AS id_number,
-       g.county, g.town, g.village, g.household_no,
-       h.house_text || '；全国系统：'
-         || CASE WHEN s.said_safe THEN '住房是否安全为“是”' WHEN s.said_not_unsafe THEN '是否危房户为“否”'
-                 ELSE '未标注危房户' END AS detail
-FROM rule_houses($as_of::DATE) h
-JOIN rule_gs_households g ON g.hh = h.hh
-JOIN gs s ON s.hh = h.hh
-WHERE h.unsafe AND NOT s.flagged
+SELECT subject, person_key, name, id_number, county, town, village, household_no,
+       house_text || '；全国系统：' || marked_text AS detail
+FROM rule_house_households($as_of::DATE)
+WHERE unsafe AND NOT marked_unsafe

@@ -10,13 +10,10 @@
 -- basis: 全国系统疑点数据 5_18_004、3_11_006（住房风险与住房安全保障措施）；与住建部门危房数据比对
 -- description: 风险未消除的监测户在 as_of 住危房（同 ZF-01），而全国系统风险类型不含因安全住房，且“住房安全保障”和“搬迁”
 -- description: 帮扶措施都空白。一户一条，报给户主。
-SELECT 'gs:' || h.hh AS subject, g.head_key AS person_key, g.head_name AS name, g.head_id AS id_number,
-       g.county, g.town, g.village, g.household_no,
-       h.house_text || '；全国系统：监测户风险类型无因安全住房，住房安全保障、搬迁措施均空白' AS detail
-FROM rule_houses($as_of::DATE) h
-JOIN rule_gs_households g ON g.hh = h.hh
-JOIN rule_gs_household_risks r ON r.hh = h.hh
-WHERE h.unsafe
-  AND g.open_monitored
-  AND len(list_filter(r.risks, x -> x LIKE '%住房%')) = 0
-  AND len(list_filter(g.measures, m -> m.category IN ('住房安全保障', '搬迁'))) = 0
+SELECT subject, person_key, name, id_number, county, town, village, household_no,
+       house_text || '；全国系统：监测户风险类型无因安全住房，住房安全保障、搬迁措施均空白' AS detail
+FROM rule_house_households($as_of::DATE)
+WHERE unsafe
+  AND open_monitored
+  AND len(list_filter(risks, x -> x LIKE '%住房%')) = 0
+  AND len(list_filter(measures, m -> m.category IN ('住房安全保障', '搬迁'))) = 0

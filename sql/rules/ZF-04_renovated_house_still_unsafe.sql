@@ -10,14 +10,10 @@
 -- description: 住建台账中该户不晚于 as_of 的最新一条记录已改造竣工且竣工日期不晚于 as_of 前 identify_days 天（只写到月份的按该月最后
 -- description: 一天；竣工日期空白的不报），或鉴定为 A 级、B 级，而全国系统该户有成员行仍标注为危房户（“是否危房户”为是，或
 -- description: “住房是否安全”为否）。全国系统与住建台账必有一方有误。一户一条，报给户主。
-WITH gs AS (SELECT hh, bool_or(coalesce(house_unsafe, false)) AS flagged FROM rule_gs GROUP BY hh)
-SELECT 'gs:' || h.hh AS subject, g.head_key AS person_key, g.head_name AS name, g.head_id AS id_number,
-       g.county, g.town, g.village, g.household_no,
-       h.house_text || '；全国系统：仍标注为危房户' AS detail
-FROM rule_houses($as_of::DATE) h
-JOIN rule_gs_households g ON g.hh = h.hh
-JOIN gs s ON s.hh = h.hh
-WHERE s.flagged
-  AND (h.grade IN ('A', 'B')
-       OR (h.reno_status = 'done'
-           AND rule_last_day(h.completed_on, h.completed_on_precision) <= $as_of::DATE - $identify_days::INTEGER))
+SELECT subject, person_key, name, id_number, county, town, village, household_no,
+       house_text || '；全国系统：仍标注为危房户' AS detail
+FROM rule_house_households($as_of::DATE)
+WHERE marked_unsafe
+  AND (grade IN ('A', 'B')
+       OR (reno_status = 'done'
+           AND rule_last_day(completed_on, completed_on_precision) <= $as_of::DATE - $identify_days::INTEGER))

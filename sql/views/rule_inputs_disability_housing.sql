@@ -100,3 +100,26 @@ CREATE OR REPLACE VIEW rule_gs_household_risks AS
 SELECT hh, list_distinct(flatten(list(coalesce(risks, [])))) AS risks
 FROM rule_gs
 GROUP BY hh;
+
+-- rule_house_households(as_of): the households of rule_houses(as_of) with the columns a finding names (the gs
+-- 户主, else the first member), their state in gs (rule_gs_households), their risks, and how gs marks the
+-- house: marked_unsafe (a member row has 是否危房户 是 or 住房是否安全 否: an export has one or the other),
+-- marked_text (what gs says when it does not mark it).
+CREATE OR REPLACE MACRO rule_house_households(as_of) AS TABLE
+WITH marks AS (
+    SELECT hh,
+           coalesce(bool_or(house_unsafe), false) AS marked_unsafe,
+           CASE WHEN bool_or(housing_safe) THEN '住房是否安全为“是”'
+                WHEN bool_or(NOT housing_unsafe) THEN '是否危房户为“否”'
+                ELSE '未标注危房户' END AS marked_text
+    FROM rule_gs
+    GROUP BY hh
+)
+SELECT 'gs:' || h.hh AS subject, g.head_key AS person_key, g.head_name AS name, g.head_id AS id_number,
+       g.county, g.town, g.village, g.household_no,
+       h.* EXCLUDE (hh), g.monitored, g.open_monitored, g.eliminated_on, g.eliminated_on_precision, g.measures,
+       r.risks, m.marked_unsafe, m.marked_text
+FROM rule_houses(as_of) h
+JOIN rule_gs_households g ON g.hh = h.hh
+JOIN rule_gs_household_risks r ON r.hh = h.hh
+JOIN marks m ON m.hh = h.hh;
