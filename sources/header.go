@@ -246,6 +246,11 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 	if spec.kind != bidui.KindVerification && m.has(resultHeader) {
 		return nil
 	}
+	for _, group := range spec.anyOf {
+		if !slices.ContainsFunc(group, func(name string) bool { _, ok := m.found[name]; return ok }) {
+			return nil
+		}
+	}
 	m.score = len(m.found)
 	return m
 }

@@ -23,6 +23,7 @@ const (
 	typeEnum                     // VARCHAR from an enumeration
 	typeRisk                     // one or more elements of the VARCHAR[] column risks
 	typeMeasure                  // one element of the STRUCT(category, text)[] column measures
+	typeCustom                   // the field's own parser (parse): a kind's vocabulary no other kind shares
 )
 
 // A field is one canonical column of a source kind and the headers that name it in department files.
@@ -35,6 +36,9 @@ type field struct {
 	rawCol   string       // typeID only: the column that keeps the cell as found
 	category string       // typeMeasure only: the measure's category as the contract names it
 	def      string       // the value of a blank cell, or of a missing column (typeText, typeEnum)
+	// parse reads a typeCustom cell: its value, set = false for a blank cell, and the reject reason of a
+	// cell it cannot read ("" when it can).
+	parse func(raw string) (v any, set bool, reason string)
 }
 
 // A kindSpec describes one source kind: its fields, which of them identify a person, and what is computed
@@ -44,6 +48,9 @@ type kindSpec struct {
 	fields []field
 	// keys are the fields of which at least one must be set for a row to be usable at all.
 	keys []string
+	// anyOf are groups of fields of which a sheet must have at least one each to be of this kind (the
+	// contract's + columns), beside every required field.
+	anyOf [][]string
 	// outputs are the staging columns the kind fills beyond its fields (computed ones).
 	outputs []string
 	// newFinisher returns the per-sheet hook that completes a normalised row (household keys, totals,
@@ -158,6 +165,10 @@ func year(name string, headers ...string) field {
 
 func enumField(name string, e *enumeration, headers ...string) field {
 	return field{name: name, headers: headers, typ: typeEnum, enum: e}
+}
+
+func custom(name string, parse func(string) (any, bool, string), headers ...string) field {
+	return field{name: name, headers: headers, typ: typeCustom, parse: parse}
 }
 
 func required(f field) field { f.required = true; return f }
