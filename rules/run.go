@@ -214,7 +214,7 @@ const pendingHits = "rule_hits_pending"
 // ruleInputs are the views of sql/views/rule_inputs.sql that rules read, in the order they are defined (a
 // later one may read an earlier one).
 var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_tekun", "rule_review",
-	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows"}
+	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows", "check_household_facts"}
 
 // tempTables are the temporary tables made on the rules' connection; drop removes them all, so that the
 // connection goes back to the pool as it came.
