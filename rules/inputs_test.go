@@ -40,8 +40,8 @@ func TestCheckInputs(t *testing.T) {
 	        hh_poverty, hh_monitored, array_to_string(hh_risks, '、'))
 	    FROM check_persons ORDER BY file_id, row_no`)
 	wantPersons := []string{
-		"P-jia|甲|42|false|-|true|false|因残、因病",
 		"P-jiazi|甲子|13|true|初中|true|false|因残、因病",
+		"P-jia|甲|42|false|-|true|false|因残、因病",
 		"P-yi2|乙二|-|false|-|false|true|",
 		"gs-row:1:4|乙|-|false|-|false|true|",
 	}
