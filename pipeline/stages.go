@@ -110,7 +110,7 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64)
 	}
 	for _, o := range outcomes {
 		rs := counts[o.Rule.Code]
-		rs.Code, rs.Title, rs.Status, rs.Reason = o.Rule.Code, o.Rule.Title, o.Status, o.Reason
+		rs.Code, rs.Title, rs.Category, rs.Status, rs.Reason = o.Rule.Code, o.Rule.Title, o.Rule.Category, o.Status, o.Reason
 		sum.Rules = append(sum.Rules, rs)
 		if o.Status != rules.Ran && !o.Inapplicable() {
 			sum.Problems = append(sum.Problems, fmt.Sprintf("%s %s: %s", o.Rule.Code, o.Status, o.Reason))

@@ -80,7 +80,8 @@ type FileSummary struct {
 type RuleSummary struct {
 	Code     string `json:"code"`
 	Title    string `json:"title"`
-	Status   string `json:"status"` // ran | skipped | failed
+	Category string `json:"category"` // 部门比对 | 研判程序 | 数据质量
+	Status   string `json:"status"`   // ran | skipped | failed
 	Reason   string `json:"reason,omitempty"`
 	New      int64  `json:"new"`
 	Open     int64  `json:"open"`

@@ -15,10 +15,17 @@ import (
 )
 
 // exportOrder orders the rows of findings.csv and findings.parquet like the village workbooks: by place, then
-// severity, rule, household, name, finding_id, so the same database always gives the same files.
-const exportOrder = `ORDER BY nullif(trim(town), '') NULLS LAST, nullif(trim(village), '') NULLS LAST,
+// category (categoryOrder), severity, rule, household, name, finding_id, so the same database always gives
+// the same files.
+func exportOrder(ctx context.Context, db *sql.DB) (string, error) {
+	category, err := categoryColumn(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	return `ORDER BY nullif(trim(town), '') NULLS LAST, nullif(trim(village), '') NULLS LAST, ` + categoryOrder(category) + `,
 	CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
-	rule, household_no NULLS LAST, name NULLS LAST, finding_id`
+	rule, household_no NULLS LAST, name NULLS LAST, finding_id`, nil
+}
 
 // utf8BOM starts findings.csv: without it Excel and WPS read the file in the local code page (GB18030 on a
 // Chinese Windows) and show the names as mojibake.
@@ -31,7 +38,11 @@ const utf8BOM = "\ufeff"
 // reads 18 digits as a number and rounds it (LibreOffice shows 3.70323199001011E+17), which is why the
 // village workbooks store them as text; the CSV is for tools and imports that set the column's type.
 func writeCSV(ctx context.Context, db *sql.DB, root *os.Root, rel string, opt Options) error {
-	rows, err := db.QueryContext(ctx, `SELECT CAST(COLUMNS(*) AS VARCHAR) FROM findings `+exportOrder)
+	order, err := exportOrder(ctx, db)
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT CAST(COLUMNS(*) AS VARCHAR) FROM findings `+order)
 	if err != nil {
 		return fmt.Errorf("read findings: %w", err)
 	}
@@ -114,6 +125,11 @@ func writeParquet(ctx context.Context, db *sql.DB, root *os.Root, dir, rel strin
 	if err := root.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("remove stale temporary file: %w", err)
 	}
+	// Before taking a connection: a database of one connection would wait for itself.
+	order, err := exportOrder(ctx, db)
+	if err != nil {
+		return err
+	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -128,7 +144,7 @@ func writeParquet(ctx context.Context, db *sql.DB, root *os.Root, dir, rel strin
 			return err
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `COPY (SELECT `+columns+` FROM findings `+exportOrder+`)
+	if _, err := conn.ExecContext(ctx, `COPY (SELECT `+columns+` FROM findings `+order+`)
 		TO ? (FORMAT parquet)`, filepath.Join(dir, tmp)); err != nil {
 		root.Remove(tmp)
 		return fmt.Errorf("copy findings: %w", err)

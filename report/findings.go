@@ -92,8 +92,11 @@ func categoryColumn(ctx context.Context, db *sql.DB) (string, error) {
 // categoryOrder ranks the categories as the lists show them: the comparisons with the departments and the
 // review procedure first, then a category the order does not know yet, data quality after them, and findings
 // without a category last. The categories themselves come from the rule catalogue, never from here.
-const categoryOrder = `CASE category_name WHEN '部门比对' THEN 0 WHEN '研判程序' THEN 1 WHEN '数据质量' THEN 3
-	ELSE CASE WHEN category_name IS NULL THEN 4 ELSE 2 END END`
+// category is the SQL expression of the category (categoryColumn's, or a column holding it).
+func categoryOrder(category string) string {
+	return `CASE ` + category + ` WHEN '部门比对' THEN 0 WHEN '研判程序' THEN 1 WHEN '数据质量' THEN 3
+	ELSE CASE WHEN ` + category + ` IS NULL THEN 4 ELSE 2 END END`
+}
 
 // findingsQuery lists the findings of the latest run that the villages are to check (a waived one, answered
 // 情况属实无需修正, is counted in the town summary but no longer listed), grouped by village and in the order of
@@ -110,7 +113,7 @@ SELECT nullif(trim(town), '') AS town_name, nullif(trim(village), '') AS village
        ` + feedback + ` AS feedback, ` + category + ` AS category_name
 FROM findings
 WHERE status <> '` + bidui.StatusWaived + `'
-ORDER BY town_name NULLS LAST, village_name NULLS LAST, ` + categoryOrder + `,
+ORDER BY town_name NULLS LAST, village_name NULLS LAST, ` + categoryOrder("category_name") + `,
          CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
          rule, household_no NULLS LAST, name NULLS LAST, finding_id`
 }

@@ -38,11 +38,13 @@ type testRun struct {
 	findings []testFinding
 }
 
-var testRules = []struct{ code, title, severity, description, action, basis string }{
-	{"DB-01", "新增农村低保户未进行逐户研判", "high", "低保户新批准后无研判记录。", "逐户研判", "集中排查工作方案 一(一)3"},
-	{"YB-02", "医保参保状态与全国系统不一致", "medium", "医保数据未参保而全国系统标记已参保。", "核实参保状态并修正", "医保部门数据比对要求"},
-	{"JY-03", "学籍与在校生状态不一致", "low", "学籍数据在读而全国系统标记失学。", "核实在校状态", ""},
-	{"ZZ-99", "未出现的规则", "low", "不应出现在任何说明页。", "无", ""},
+// testRules are the rules of the test findings. Their categories keep the order severity alone gives
+// (categories first order the workbook rows).
+var testRules = []struct{ code, title, severity, description, action, basis, category string }{
+	{"DB-01", "新增农村低保户未进行逐户研判", "high", "低保户新批准后无研判记录。", "逐户研判", "集中排查工作方案 一(一)3", "部门比对"},
+	{"YB-02", "医保参保状态与全国系统不一致", "medium", "医保数据未参保而全国系统标记已参保。", "核实参保状态并修正", "医保部门数据比对要求", "研判程序"},
+	{"JY-03", "学籍与在校生状态不一致", "low", "学籍数据在读而全国系统标记失学。", "核实在校状态", "", "数据质量"},
+	{"ZZ-99", "未出现的规则", "low", "不应出现在任何说明页。", "无", "", "数据质量"},
 }
 
 // validID returns the 18-character ID with the right check character for 17 digits.
@@ -76,9 +78,9 @@ func newHistoryDB(t *testing.T, runs ...testRun) *sql.DB {
 		t.Fatal(err)
 	}
 	for _, r := range testRules {
-		if _, err := db.ExecContext(ctx, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis, description)
-			VALUES (?, ?, ?, 'household', ['dibao'], [], ?, nullif(?, ''), ?)`,
-			r.code, r.title, r.severity, r.action, r.basis, r.description); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis, description, category)
+			VALUES (?, ?, ?, 'household', ['dibao'], [], ?, nullif(?, ''), ?, ?)`,
+			r.code, r.title, r.severity, r.action, r.basis, r.description, r.category); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 const (
 	sheetByVillage = "按村汇总"
 	sheetByRule    = "按规则汇总"
+	sheetCategory  = "按类别汇总"
 	sheetTrend     = "趋势"
 	sheetChart     = "图表"
 )
@@ -60,24 +61,34 @@ type villageCounts struct {
 // for a rule that is no longer in the catalogue.
 type ruleCounts struct {
 	code, title string
+	category    string // the rule's category in the catalogue; "" when it has none
 	counts
 	villages map[[2]string]bool
 }
 
 // summaryQuery reads the counts of the latest run from the finding_counts view, the ones the run summary and
 // `bidui runs --villages` read too: per place, rule and status, the findings a village said it corrected but
-// that are still raised on a row of their own, the others on another.
-const summaryQuery = `
-SELECT town, village, rule, title, status, false, findings - feedback_still_present
+// that are still raised on a row of their own, the others on another. category is the view's category column,
+// or NULL::VARCHAR on a database whose view has none yet.
+func summaryQuery(category string) string {
+	return `
+SELECT town, village, rule, title, ` + category + `, status, false, findings - feedback_still_present
 FROM finding_counts WHERE run_id = (SELECT max(run_id) FROM runs)
 UNION ALL
-SELECT town, village, rule, title, status, true, feedback_still_present
+SELECT town, village, rule, title, ` + category + `, status, true, feedback_still_present
 FROM finding_counts WHERE run_id = (SELECT max(run_id) FROM runs) AND feedback_still_present > 0`
+}
 
 // readSummary returns the counts per village (town, village order, unknown places last) and per rule (code
 // order) of the latest run.
 func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCounts, error) {
-	rows, err := db.QueryContext(ctx, summaryQuery)
+	category := "NULL::VARCHAR"
+	if ok, err := hasColumn(ctx, db, "finding_counts", "category"); err != nil {
+		return nil, nil, err
+	} else if ok {
+		category = "nullif(trim(category), '')"
+	}
+	rows, err := db.QueryContext(ctx, summaryQuery(category))
 	if err != nil {
 		return nil, nil, fmt.Errorf("count findings: %w", err)
 	}
@@ -89,11 +100,12 @@ func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCoun
 		var (
 			town, village sql.NullString
 			code, title   string
+			category      sql.NullString
 			status        string
 			stillPresent  bool
 			n             int
 		)
-		if err := rows.Scan(&town, &village, &code, &title, &status, &stillPresent, &n); err != nil {
+		if err := rows.Scan(&town, &village, &code, &title, &category, &status, &stillPresent, &n); err != nil {
 			return nil, nil, fmt.Errorf("count findings: %w", err)
 		}
 		place := [2]string{town.String, village.String}
@@ -105,7 +117,7 @@ func readSummary(ctx context.Context, db *sql.DB) ([]*villageCounts, []*ruleCoun
 		}
 		r := byRule[code]
 		if r == nil {
-			r = &ruleCounts{code: code, title: title, villages: map[[2]string]bool{}}
+			r = &ruleCounts{code: code, title: title, category: category.String, villages: map[[2]string]bool{}}
 			byRule[code] = r
 			rules = append(rules, r)
 		}
@@ -221,6 +233,9 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := writeRuleTable(f, st, rules, catalogue); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheetByRule, err)
 	}
+	if err := writeCategoryTable(f, st, rules); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheetCategory, err)
+	}
 	trend, err := readTrend(ctx, db)
 	if err != nil {
 		return err
@@ -237,7 +252,7 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return saveWorkbook(root, rel, f, gridlineSheets{sheetByVillage, sheetByRule, sheetTrend})
+	return saveWorkbook(root, rel, f, gridlineSheets{sheetByVillage, sheetByRule, sheetCategory, sheetTrend})
 }
 
 // writeTable writes a header row and data rows from A1 on sheet, then freezes the header and the first
@@ -386,21 +401,94 @@ func writeRuleTable(f *excelize.File, st summaryStyles, rules []*ruleCounts, cat
 	if _, err := f.NewSheet(sheetByRule); err != nil {
 		return err
 	}
-	headers := []string{"规则编号", "问题类型", "严重程度"}
-	widths := []float64{10, 34, 9}
+	headers := []string{"规则编号", "问题类别", "问题类型", "严重程度"}
+	widths := []float64{10, 10, 34, 9}
 	for _, c := range statusColumns {
 		headers, widths = append(headers, c.header), append(widths, c.width)
 	}
 	headers, widths = append(headers, "涉及村数"), append(widths, 9)
 	var rows [][]any
 	for _, r := range rules {
-		row := []any{r.code, ruleTitle(r, catalogue), label(severityLabels, catalogue[r.code].severity)}
+		row := []any{r.code, r.category, ruleTitle(r, catalogue), label(severityLabels, catalogue[r.code].severity)}
 		for _, col := range statusColumns {
 			row = append(row, col.count(&r.counts))
 		}
 		rows = append(rows, append(row, len(r.villages)))
 	}
 	return writeTable(f, st, sheetByRule, headers, widths, 1, rows, nil)
+}
+
+// noCategory names the findings of rules without a category in 按类别汇总.
+const noCategory = "未分类"
+
+// categoryRank orders categories as the village lists do (categoryOrder): 部门比对, 研判程序, a category the
+// order does not know, 数据质量, none.
+func categoryRank(c string) int {
+	switch c {
+	case "部门比对":
+		return 0
+	case "研判程序":
+		return 1
+	case "数据质量":
+		return 3
+	case "":
+		return 4
+	}
+	return 2
+}
+
+// writeCategoryTable adds 按类别汇总: one row per rule category with findings in the latest run (部门比对 and
+// 研判程序 first, 数据质量 after), with the number of its rules that have findings, its counts by status and
+// the number of villages it lists findings in, and a total row.
+func writeCategoryTable(f *excelize.File, st summaryStyles, rules []*ruleCounts) error {
+	if _, err := f.NewSheet(sheetCategory); err != nil {
+		return err
+	}
+	type category struct {
+		name     string
+		rules    int
+		villages map[[2]string]bool
+		counts
+	}
+	byName := map[string]*category{}
+	var cats []*category
+	all := &category{villages: map[[2]string]bool{}}
+	for _, r := range rules {
+		c := byName[r.category]
+		if c == nil {
+			c = &category{name: r.category, villages: map[[2]string]bool{}}
+			byName[r.category], cats = c, append(cats, c)
+		}
+		for _, x := range []*category{c, all} {
+			x.rules++
+			x.new, x.open, x.waived, x.resolved = x.new+r.new, x.open+r.open, x.waived+r.waived, x.resolved+r.resolved
+			x.stillPresent += r.stillPresent
+			for v := range r.villages {
+				x.villages[v] = true
+			}
+		}
+	}
+	slices.SortFunc(cats, func(a, b *category) int {
+		return cmp.Or(cmp.Compare(categoryRank(a.name), categoryRank(b.name)), cmp.Compare(a.name, b.name))
+	})
+	headers := []string{"问题类别", "规则数"}
+	widths := []float64{12, 8}
+	for _, c := range statusColumns {
+		headers, widths = append(headers, c.header), append(widths, c.width)
+	}
+	headers, widths = append(headers, "涉及村数"), append(widths, 9)
+	row := func(name string, c *category) []any {
+		r := []any{name, c.rules}
+		for _, col := range statusColumns {
+			r = append(r, col.count(&c.counts))
+		}
+		return append(r, len(c.villages))
+	}
+	var rows [][]any
+	for _, c := range cats {
+		rows = append(rows, row(cmp.Or(c.name, noCategory), c))
+	}
+	return writeTable(f, st, sheetCategory, headers, widths, 1, rows, row("合计", all))
 }
 
 // addBarChart adds a stacked horizontal bar chart of series at cell of the 图表 sheet, its bars running

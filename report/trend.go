@@ -137,7 +137,7 @@ func setupSummaryPages(f *excelize.File, asOf time.Time) error {
 	if !asOf.IsZero() {
 		note = "基准日 " + asOf.Format(time.DateOnly)
 	}
-	for _, sheet := range []string{sheetByVillage, sheetByRule, sheetTrend} {
+	for _, sheet := range []string{sheetByVillage, sheetByRule, sheetCategory, sheetTrend} {
 		if err := setupPage(f, sheet, pageSetup{
 			landscape: true, oneWide: true, titleRows: 1, title: "问题汇总 " + sheet, note: note,
 		}); err != nil {

@@ -92,9 +92,10 @@ func runPass(ctx context.Context, conn *sql.Conn, input string, checks []Rule, p
 	return counts, tx.Commit()
 }
 
-// passQuery compiles checks of one input into one scan: per input row a list of one {rule, detail} per check
-// whose predicate holds (CASE WHEN without ELSE: a false or NULL predicate gives NULL, dropped), unnested into
-// one row per finding, then grouped per check and subject as runOne groups one rule's. Each check's SQL
+// passQuery compiles checks of one input into one scan: the input's rows where some check's predicate holds,
+// and per such row a list of one {rule, detail} per check whose predicate holds (CASE WHEN without ELSE: a
+// false or NULL predicate gives NULL, dropped), unnested into one row per finding, then grouped per check and
+// subject as runOne groups one rule's. Each check's SQL
 // stands on lines of its own, so that a trailing `--` comment ends there.
 func passQuery(input string, checks []Rule) string {
 	var b strings.Builder
@@ -110,9 +111,19 @@ FROM (SELECT subject, person_key, name, id_number, county, town, village, househ
 		}
 		fmt.Fprintf(&b, "\n  CASE WHEN (\n%s\n) THEN {'bidui_rule': '%s', 'bidui_detail': (\n%s\n)::VARCHAR} END", r.Where, r.Code, r.Detail)
 	}
+	// Only the rows some check flags build the list: most rows are flagged by none, and a list per row of a
+	// hundred elements would cost more than the predicates themselves.
 	b.WriteString(`
              ], x -> x IS NOT NULL)) AS hit
-      FROM ` + input + `) AS hits
+      FROM ` + input + `
+      WHERE `)
+	for i, r := range checks {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteString("(\n" + r.Where + "\n)")
+	}
+	b.WriteString(`) AS hits
 WHERE subject IS NOT NULL
 GROUP BY struct_extract(hit, 'bidui_rule'), subject`)
 	return b.String()

@@ -235,7 +235,7 @@ const pendingHits = "rule_hits_pending"
 // ruleInputs are the views of sql/views/rule_inputs.sql that rules read, in the order they are defined (a
 // later one may read an earlier one).
 var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_tekun", "rule_review",
-	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows"}
+	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows", "check_household_facts"}
 
 // tempTables are the temporary tables made on the rules' connection; drop removes them all, so that the
 // connection goes back to the pool as it came.
@@ -345,23 +345,36 @@ func unsetParams(r Rule, params map[string]any) string {
 	return reasonParams + strings.Join(unset, "、") + " 未设置（配置文件 [policy]）"
 }
 
+// writeCatalogue replaces rule_catalogue with rules, in one statement (a catalogue of hundreds of checks would
+// otherwise cost a statement each).
 func writeCatalogue(ctx context.Context, db *sql.DB, rules []Rule) error {
-	if _, err := db.ExecContext(ctx, `DELETE FROM rule_catalogue`); err != nil {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rule_catalogue`); err != nil {
 		return fmt.Errorf("clear rule_catalogue: %w", err)
 	}
-	for _, r := range rules {
-		if _, err := db.ExecContext(ctx, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis,
+	if len(rules) > 0 {
+		var args []any
+		for _, r := range rules {
+			args = append(args, r.Code, r.Title, r.Severity, r.Level, joinKinds(r.Needs), joinKinds(r.Uses), r.Action, r.Basis,
+				r.Description, nullable(r.Category), strings.Join(r.NationalCodes, ","))
+		}
+		// string_split('') gives [''], not []: empty lists stay empty.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis,
 			    description, category, national_code)
-			VALUES (?, ?, ?, ?, string_split(?, ','), string_split(?, ','), ?, ?, ?, ?, string_split(?, ','))`,
-			r.Code, r.Title, r.Severity, r.Level, joinKinds(r.Needs), joinKinds(r.Uses), r.Action, r.Basis, r.Description,
-			nullable(r.Category), strings.Join(r.NationalCodes, ",")); err != nil {
-			return fmt.Errorf("write rule_catalogue %s: %w", r.Code, err)
+			SELECT code, title, severity, level, list_filter(string_split(needs, ','), k -> k <> ''),
+			       list_filter(string_split(uses, ','), k -> k <> ''), action, basis, description, category,
+			       list_filter(string_split(national_code, ','), k -> k <> '')
+			FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(rules)), ", ")+`)
+			     AS r (code, title, severity, level, needs, uses, action, basis, description, category, national_code)`,
+			args...); err != nil {
+			return fmt.Errorf("write rule_catalogue: %w", err)
 		}
 	}
-	// string_split('') gives [''], not []: keep empty lists empty.
-	_, err := db.ExecContext(ctx, `UPDATE rule_catalogue SET uses = list_filter(uses, k -> k <> ''), needs = list_filter(needs, k -> k <> ''),
-		national_code = list_filter(national_code, k -> k <> '')`)
-	return err
+	return tx.Commit()
 }
 
 func joinKinds(ks []bidui.Kind) string {

@@ -134,8 +134,9 @@ func TestHeaderOnlyGSKeepsFindings(t *testing.T) {
 	}
 	var sum struct {
 		Rules []struct {
-			Code string `json:"code"`
-			Open int64  `json:"open"`
+			Code     string `json:"code"`
+			Category string `json:"category"`
+			Open     int64  `json:"open"`
 		} `json:"rules"`
 	}
 	js := queryLines(t, s.db, "SELECT CAST(summary AS VARCHAR) FROM runs ORDER BY run_id DESC LIMIT 1")
@@ -145,6 +146,9 @@ func TestHeaderOnlyGSKeepsFindings(t *testing.T) {
 	var open int64
 	for _, r := range sum.Rules {
 		open += r.Open
+		if r.Category == "" { // every rule of the summary says its category
+			t.Errorf("summary: rule %s has no category", r.Code)
+		}
 	}
 	if open != int64(len(before)) {
 		t.Errorf("the summary counts %d open findings, want %d (not rechecked count as open)", open, len(before))

@@ -10,8 +10,8 @@
 --   feedback_still_present
 --                  of those, the ones a returned workbook answered 已修正 that the run still raises (feedback
 --                  已反馈修正仍存在). Only new and open findings count; settling sets feedback on no other.
---
--- A rule's category, once rule_catalogue has one, is one more column of the select list: c.category.
+--   category       the rule's category in rule_catalogue (部门比对, 研判程序, 数据质量); NULL for a rule no longer
+--                  in the catalogue.
 CREATE OR REPLACE VIEW finding_counts AS
 SELECT h.run_id,
        nullif(trim(h.town), '') AS town,
@@ -20,7 +20,8 @@ SELECT h.run_id,
        h.status,
        max(h.title) AS title,
        count(*) AS findings,
-       count(h.feedback) FILTER (WHERE h.status IN ('new', 'open')) AS feedback_still_present
+       count(h.feedback) FILTER (WHERE h.status IN ('new', 'open')) AS feedback_still_present,
+       c.category
 FROM findings_history h
 LEFT JOIN rule_catalogue c ON c.code = h.rule
 GROUP BY ALL;
