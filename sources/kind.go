@@ -78,6 +78,9 @@ type sheetInfo struct {
 	sheet string          // sheet name
 	has   map[string]bool // fields the sheet has a column for
 	rowNo int             // the spreadsheet row of the record being finished
+	// headers says, per field the sheet has, its header as the sheet writes it (a kind whose files differ
+	// only in one header's wording tells them apart by it).
+	headers map[string]string
 }
 
 // A record is one normalised row: staging column -> value (string, bool, float64, int32, time.Time, []string,

@@ -220,7 +220,7 @@ func newRowParser(fc *fileContext, sh *sheetSource, hm *headerMatch, res *Result
 			}
 		}
 	}
-	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has}
+	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has, headers: hm.found}
 	if hm.spec.newFinisher != nil {
 		p.finish = hm.spec.newFinisher(p.info)
 	}
