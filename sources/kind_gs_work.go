@@ -17,10 +17,7 @@ var kindGSWork = bidui.RegisterKind("gs_work", "务工监测")
 var gsWorkKind = register(&kindSpec{
 	kind: kindGSWork,
 	fields: []field{
-		text("county", gsCounty...),
-		text("town", gsTown...),
-		text("village", gsVillage...),
-		text("household_no", "户编号"),
+		text("county", gsCounty...), text("town", gsTown...), text("village", gsVillage...), text("household_no", "户编号"),
 		text("person_no", "人编号", "人口编号"),
 		required(text("name", "姓名")),
 		required(id("id_number", "id_raw", "证件号码", "身份证号", "身份证号码", "公民身份号码")),
@@ -32,9 +29,7 @@ var gsWorkKind = register(&kindSpec{
 		text("work_county", "务工所在县", "计划务工所在县"),
 		text("channel", "就业渠道"),
 		number("monthly_wage", "务工月收入"),
-		text("employer", "务工企业名称"),
-		text("industry", "所属行业"),
-		text("point_to_point", "是否点对点输送"),
+		text("employer", "务工企业名称"), text("industry", "所属行业"), text("point_to_point", "是否点对点输送"),
 		number("transport_subsidy", "年度交通费补助"),
 		text("service_need", "就业服务需求"),
 	},
