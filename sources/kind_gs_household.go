@@ -2,14 +2,11 @@ package sources
 
 import "github.com/bidui/bidui"
 
-// kindGSHousehold is the 全国系统's （乡村建设）户信息 export.
-var kindGSHousehold = bidui.RegisterKind("gs_household", "乡村建设户信息")
-
 // gsHouseholdKind is one row per household of the 乡村建设 module: its place, 户编号, the 户主's name and ID, and
 // its living conditions. Its 卫生厕所是否能正常使用 column, which no other kind has, tells it from the person
 // table, whose 户编号, 姓名 and 证件号码 it repeats.
 var gsHouseholdKind = register(&kindSpec{
-	kind: kindGSHousehold,
+	kind: bidui.KindGSHousehold,
 	fields: []field{
 		text("county", gsCounty...),
 		text("town", gsTown...),

@@ -6,16 +6,13 @@ import (
 	"github.com/bidui/bidui"
 )
 
-// kindGSWork is the 全国系统's 务工月监测: its 已外出务工信息 and 计划外出务工信息 exports.
-var kindGSWork = bidui.RegisterKind("gs_work", "务工监测")
-
 // gsWorkKind is one row per work spell of a person: a spell already under way or ended (已外出务工信息), or a
 // planned one (计划外出务工信息), which is marked planned. The two files differ in the wording of their yes/no
 // column (是否已务工 against 是否计划务工) and of the county (务工所在县 against 计划务工所在县); that column,
 // which no other kind has, is what tells a work file from the person table, whose 户编号, 姓名 and 证件号码 it
 // repeats. Dates are often written 2023年05月 (month precision).
 var gsWorkKind = register(&kindSpec{
-	kind: kindGSWork,
+	kind: bidui.KindGSWork,
 	fields: []field{
 		text("county", gsCounty...), text("town", gsTown...), text("village", gsVillage...), text("household_no", "户编号"),
 		text("person_no", "人编号", "人口编号"),

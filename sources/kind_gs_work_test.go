@@ -11,7 +11,7 @@ import (
 func init() {
 	conformanceCases = append(conformanceCases,
 		conformanceCase{
-			kind: kindGSWork,
+			kind: bidui.KindGSWork,
 			header: []string{"县", "乡", "行政村", "户编号", "人编号", "姓名", "证件号码", "户类型", "是否已务工", "开始时间",
 				"结束时间", "务工所在县", "就业渠道", "务工月收入", "年度交通费补助", "备注"},
 			data: [][]any{
@@ -30,7 +30,7 @@ func init() {
 			idHeader: "证件号码", dateHeader: "开始时间", dateField: "start_on",
 		},
 		conformanceCase{
-			kind: kindGSHousehold,
+			kind: bidui.KindGSHousehold,
 			header: []string{"县(市、区、旗)", "乡(镇)", "行政村", "户编号", "户主姓名", "证件号码", "户类型", "是否有卫生厕所",
 				"卫生厕所是否能正常使用", "住房是否安全", "备注"},
 			data: [][]any{
@@ -67,17 +67,17 @@ func TestGSWorkHouseholdDetection(t *testing.T) {
 		{"（自定义）监测对象信息 (2).xlsx", bidui.KindGS, "", [][]any{title, made,
 			{"户编号", "姓名", "证件号码", "户类型", "监测对象类别"},
 			{"H1", "张三", cfID1, "脱贫户", ""}}},
-		{"（务工月监测）已外出务工信息_20231218.xlsx", kindGSWork, "false", [][]any{title, made,
+		{"（务工月监测）已外出务工信息_20231218.xlsx", bidui.KindGSWork, "false", [][]any{title, made,
 			{"县", "乡", "行政村", "户编号", "人编号", "姓名", "证件号码", "与户主关系", "性别", "户类型", "监测对象类别",
 				"劳动技能", "是否已务工", "务工所在县", "开始时间", "结束时间", "就业渠道", "务工月收入", "务工企业名称", "所属行业",
 				"是否点对点输送", "年度交通费补助"},
 			{"某县", "某镇", "甲村", "H1", "P1", "张三", cfID1, "户主", "男", "脱贫户", "", "普通劳动力", "是", "某区",
 				"2023年05月", "2023年11月", "外出务工", "4000", "某厂", "制造业", "否", "0"}}},
-		{"计划外出务工信息_20231218.xlsx", kindGSWork, "true", [][]any{title, made,
+		{"计划外出务工信息_20231218.xlsx", bidui.KindGSWork, "true", [][]any{title, made,
 			{"县", "乡", "行政村", "户编号", "姓名", "证件号码", "户类型", "监测对象类别", "是否计划外出务工",
 				"计划务工所在县", "就业服务需求"},
 			{"某县", "某镇", "甲村", "H1", "张三", cfID1, "脱贫户", "", "是", "某区", "职业介绍"}}},
-		{"（乡村建设）户信息_20231218.xlsx", kindGSHousehold, "", [][]any{title, made,
+		{"（乡村建设）户信息_20231218.xlsx", bidui.KindGSHousehold, "", [][]any{title, made,
 			{"县(市、区、旗)", "乡(镇)", "行政村", "户编号", "户主姓名", "证件号码", "户类型", "卫生厕所是否能正常使用",
 				"是否通生活用电", "入户路是否硬化"},
 			{"某县", "某镇", "甲村", "H1", "张三", cfID1, "脱贫户", "否", "是", "是"}}},
@@ -93,7 +93,7 @@ func TestGSWorkHouseholdDetection(t *testing.T) {
 				res.RowsLoaded, res.Err, f.kind)
 			continue
 		}
-		if f.kind == kindGSWork {
+		if f.kind == bidui.KindGSWork {
 			got := queryOne(t, db, `SELECT concat_ws('|', planned, working, work_county, start_on, start_on_precision, end_on)
 				FROM src_gs_work WHERE file_id = ?`, res.FileID)
 			want := f.planned + "|true|某区|2023-05-01|month|2023-11-01"
