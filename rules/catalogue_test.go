@@ -26,6 +26,9 @@ func testParams(asOf string) map[string]any {
 		"identify_days": int64(15), "dibao_cancel_months": int64(12), "self_pay_poverty": 5000.0, "self_pay_other": 20000.0,
 		"elimination_min_months": int64(6), "compulsory_age_min": int64(7), "compulsory_age_max": int64(15),
 		"education_stages_covered": "学前,小学,初中,高中,中职",
+		// The data-quality catalogue's (etc/bidui.toml [policy]).
+		"labour_age_min": int64(16), "labour_age_max": int64(59), "work_income_range_min": 100.0, "work_income_range_max": 30000.0,
+		"welfare_post_age_min": int64(16), "welfare_post_age_max": int64(69), "work_open_months": int64(36),
 	}
 }
 
