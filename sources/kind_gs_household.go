@@ -8,9 +8,7 @@ import "github.com/bidui/bidui"
 var gsHouseholdKind = register(&kindSpec{
 	kind: bidui.KindGSHousehold,
 	fields: []field{
-		text("county", gsCounty...),
-		text("town", gsTown...),
-		text("village", gsVillage...),
+		text("county", gsCounty...), text("town", gsTown...), text("village", gsVillage...),
 		required(text("household_no", "户编号")),
 		text("name", "户主姓名", "姓名"),
 		id("id_number", "id_raw", "证件号码", "户主证件号码", "身份证号码", "户主身份证号"),
