@@ -11,7 +11,9 @@
 -- description: 风险未消除的监测户，就业帮扶含“劳务输出”或“外出务工补贴”，而识别监测以来户内无人在县外务工：没有一条已外出
 -- description: 务工记录的务工所在县在户所在县以外（已填写、不是本县、不含户所在县名称），且结束时间为空或不早于识别监测时间
 -- description: （识别监测时间为空则不看结束时间）。户所在县为空的不判断。一户一条，报给户主。
-SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+-- The head's ID as matching settled it (the export's cell may be damaged), else the cell.
+SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name,
+       coalesce((SELECT p.id_number FROM persons p WHERE p.person_key = h.head_key), h.head_id) AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：风险未消除的监测户，就业帮扶“' || rule_work_measure(h.measures, '就业帮扶') || '”；务工监测：'
          || coalesce(rule_date_text(h.identified_on, h.identified_on_precision) || '识别监测以来', '') || '户内无人在县外务工' AS detail

@@ -18,7 +18,9 @@ WITH outside AS (
     WHERE NOT coalesce(w.planned, false) AND w.start_on IS NOT NULL AND rule_work_outside(w.work_county, h.county)
     GROUP BY h.hh
 )
-SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+-- The head's ID as matching settled it (the export's cell may be damaged), else the cell.
+SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name,
+       coalesce((SELECT p.id_number FROM persons p WHERE p.person_key = h.head_key), h.head_id) AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：' || rule_date_text(h.identified_on, h.identified_on_precision) || '识别监测，就业帮扶“'
          || rule_work_measure(h.measures, '就业帮扶') || '”；务工监测：县外务工最晚' || rule_date_text(o.last_start, o.last_prec)

@@ -13,7 +13,9 @@
 WITH risky AS (
     SELECT DISTINCT hh FROM rule_gs WHERE list_contains(coalesce(risks, []), '因务工就业不稳')
 )
-SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+-- The head's ID as matching settled it (the export's cell may be damaged), else the cell.
+SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name,
+       coalesce((SELECT p.id_number FROM persons p WHERE p.person_key = h.head_key), h.head_id) AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：风险未消除的监测户，风险类型有因务工就业不稳；务工监测：户内无人登记' AS detail
 FROM rule_gs_households h

@@ -18,7 +18,9 @@ WITH shared AS (
     GROUP BY hh, trim(member_phone)
     HAVING count(DISTINCT trim(work_place)) > 1
 )
-SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name, h.head_id AS id_number,
+-- The head's ID as matching settled it (the export's cell may be damaged), else the cell.
+SELECT 'gs:' || h.hh AS subject, h.head_key AS person_key, h.head_name AS name,
+       coalesce((SELECT p.id_number FROM persons p WHERE p.person_key = h.head_key), h.head_id) AS id_number,
        h.county, h.town, h.village, h.household_no,
        '全国系统：' || s.who || '务工所在地不同，家庭成员联系电话都是' || s.phone AS detail
 FROM shared s
