@@ -10,9 +10,11 @@ CREATE OR REPLACE MACRO check_as_of() AS
 coalesce((SELECT as_of FROM runs ORDER BY run_id DESC LIMIT 1), current_date);
 
 -- check_age(id, birth, as_of): full years at as_of from the birth date inside a valid 18-digit ID number, else
--- from the export's 出生日期; NULL when neither is known.
+-- from the export's 出生日期; NULL when neither is known. A 15-digit number, or one whose birth date is not a
+-- day from 1900 to as_of (two digits swapped: 9155-06-25), gives no age of its own.
 CREATE OR REPLACE MACRO check_age(id, birth, as_of) AS
-coalesce(rule_age(id, as_of),
+coalesce(CASE WHEN length(id) = 18 AND try_strptime(substr(id, 7, 8), '%Y%m%d')::DATE BETWEEN DATE '1900-01-01' AND as_of
+              THEN rule_age(id, as_of) END,
          date_diff('year', birth, as_of) - CASE WHEN strftime(as_of, '%m%d') < strftime(birth, '%m%d') THEN 1 ELSE 0 END);
 
 -- check_in_school(s): a 在校生状况 that names a stage (not blank, 非在校生 or 学龄前儿童).
@@ -44,8 +46,9 @@ SELECT hh,
        count(*) FILTER (WHERE NOT again AND trim(dibao) IN ('农村低保', '城市低保', '是')) AS n_dibao,
        count(*) FILTER (WHERE NOT again AND trim(tekun) IN ('农村特困', '城市特困', '是')) AS n_tekun,
        -- A 残疾人证 is the ID number and two digits, category and grade (20 characters; 22 with the reissue mark).
-       count(*) FILTER (WHERE NOT again AND (trim(id_type) LIKE '%残疾人证%' OR length(trim(id_raw)) IN (20, 22))) AS n_disability_card,
-       count(*) FILTER (WHERE NOT again AND length(trim(id_raw)) IN (20, 22) AND substr(trim(id_raw), 20, 1) IN ('1', '2')) AS n_severe_card,
+       -- Not any 20-character cell: Excel turns an ID into 3.70323197001011E+17, 20 characters long.
+       count(*) FILTER (WHERE NOT again AND (trim(id_type) LIKE '%残疾人证%' OR regexp_full_match(trim(id_raw), '[0-9]{17}[0-9Xx][0-9]{2}([0-9]{2})?'))) AS n_disability_card,
+       count(*) FILTER (WHERE NOT again AND regexp_full_match(trim(id_raw), '[0-9]{17}[0-9Xx][0-9][12]([0-9]{2})?')) AS n_severe_card,
        count(*) FILTER (WHERE NOT again AND NOT (coalesce(resident_medical, false) OR coalesce(employee_medical, false))) AS n_uninsured
 FROM rule_gs
 GROUP BY hh;
@@ -54,7 +57,8 @@ GROUP BY hh;
 -- rule_gs (every src_gs column by its canonical name, person_key, hh, labour_none, labour_with, house_unsafe,
 -- member_monitored, …), and
 --   subject      the person_key, else gs-row:<file_id>:<row_no>
---   age          full years at check_as_of() (check_age); NULL when unknown
+--   age          full years at check_as_of() (check_age) from the ID of the person the row is linked to (the
+--                corrected number when the export's is damaged), else from the row's; NULL when unknown
 --   in_school    在校生状况 names a stage (check_in_school)
 --   stage        rule_school_stage(school_status): 学前, 小学, 初中, 高中, 中职, 高职, 本科, 研究生 or NULL
 --   hh_open_monitored, hh_monitored, hh_eliminated (risk eliminated), hh_poverty (脱贫户): the household's
@@ -63,7 +67,7 @@ GROUP BY hh;
 CREATE OR REPLACE VIEW check_persons AS
 SELECT coalesce(g.person_key, 'gs-row:' || g.file_id || ':' || g.row_no) AS subject,
        g.*,
-       check_age(g.id_number, g.birth_date, check_as_of()) AS age,
+       check_age(coalesce(p.id_number, g.id_number), g.birth_date, check_as_of()) AS age,
        check_in_school(g.school_status) AS in_school,
        rule_school_stage(trim(g.school_status)) AS stage,
        coalesce(h.open_monitored, false) AS hh_open_monitored,
@@ -74,6 +78,7 @@ SELECT coalesce(g.person_key, 'gs-row:' || g.file_id || ':' || g.row_no) AS subj
 FROM rule_gs g
 LEFT JOIN rule_gs_households h ON h.hh = g.hh
 LEFT JOIN check_household_facts f ON f.hh = g.hh
+LEFT JOIN persons p ON p.person_key = g.person_key
 WHERE NOT g.again;
 
 -- check_households: one row per gs household (rule_gs.hh): every column of its head row (the 户主, else the
@@ -92,11 +97,14 @@ WHERE NOT g.again;
 --   with grade digit 1 or 2), n_uninsured (neither 城乡居民 nor 职工 basic medical insurance is 是): member counts
 CREATE OR REPLACE VIEW check_households AS
 SELECT 'gs:' || head.hh AS subject,
-       head.* EXCLUDE (risks),
+       -- The finding names the head by the ID matching knows them by (an Excel-damaged ID cell is recovered
+       -- from another source), as the person rules do with persons.id_number.
+       head.* EXCLUDE (risks) REPLACE (coalesce(hp.id_number, head.id_number) AS id_number),
        h.members, h.heads, h.monitored, h.open_monitored, h.risk_eliminated AS eliminated, h.poverty_exited,
        h.all_no_labour, h.some_labour, h.measures AS measures_all,
        f.* EXCLUDE (hh)
 FROM (SELECT * FROM rule_gs
       QUALIFY row_number() OVER (PARTITION BY hh ORDER BY again, head_order) = 1) head
 JOIN rule_gs_households h ON h.hh = head.hh
-JOIN check_household_facts f ON f.hh = head.hh;
+JOIN check_household_facts f ON f.hh = head.hh
+LEFT JOIN persons hp ON hp.person_key = head.person_key;
