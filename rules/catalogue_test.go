@@ -29,6 +29,9 @@ func testParams(asOf string) map[string]any {
 		"elimination_min_months": int64(6), "compulsory_age_min": int64(7), "compulsory_age_max": int64(15),
 		"education_stages_covered": "学前,小学,初中,高中,中职",
 		"severe_disability_grade":  int64(2), "new_certificate_since": "2022-01-01",
+		// The data-quality catalogue's (etc/bidui.toml [policy]).
+		"labour_age_min": int64(16), "labour_age_max": int64(59), "work_income_range_min": 100.0, "work_income_range_max": 30000.0,
+		"welfare_post_age_min": int64(16), "welfare_post_age_max": int64(69), "work_open_months": int64(36),
 	}
 }
 
