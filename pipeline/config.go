@@ -42,6 +42,43 @@ type Policy struct {
 	EliminationMinMonths   int      `toml:"elimination_min_months"`
 	CompulsoryAge          []int    `toml:"compulsory_age"`
 	EducationStagesCovered []string `toml:"education_stages_covered"`
+
+	// The data-quality checks' thresholds (docs/operations.md). A two-element list [min, max] is the SQL
+	// parameters <key>_min and <key>_max.
+	PreschoolMaxAge         int       `toml:"preschool_max_age"`
+	PrimaryAge              []int     `toml:"primary_age"`
+	JuniorAge               []int     `toml:"junior_age"`
+	SeniorAge               []int     `toml:"senior_age"`
+	PostgraduateMinAge      int       `toml:"postgraduate_min_age"`
+	HigherEducationMinAge   int       `toml:"higher_education_min_age"`
+	LowEducationAge         []int     `toml:"low_education_age"`
+	YuluLeadMonths          int       `toml:"yulu_lead_months"`
+	LabourAge               []int     `toml:"labour_age"`
+	TekunAge                []int     `toml:"tekun_age"`
+	MedicalSubsidyWindow    []string  `toml:"medical_subsidy_window"` // ["MM-DD", "MM-DD"]; no default
+	WorkIncomeRange         []float64 `toml:"work_income_range"`
+	WelfarePostAge          []int     `toml:"welfare_post_age"`
+	WelfarePostsMax         int       `toml:"welfare_posts_max"`
+	WorkOpenMonths          int       `toml:"work_open_months"`
+	IdentifyIncomeMax       float64   `toml:"identify_income_max"`
+	IdentifyIncomeMonths    int       `toml:"identify_income_months"`
+	WageIncomeFloor         float64   `toml:"wage_income_floor"`
+	LackLabourShare         float64   `toml:"lack_labour_share"`
+	MeasureLeadMonths       int       `toml:"measure_lead_months"`
+	FarmlandAreaMax         float64   `toml:"farmland_area_max"`
+	ForestAreaMax           float64   `toml:"forest_area_max"`
+	ReturnedFarmlandAreaMax float64   `toml:"returned_farmland_area_max"`
+	OrchardAreaMax          float64   `toml:"orchard_area_max"`
+	PastureAreaMax          float64   `toml:"pasture_area_max"`
+	WaterAreaMax            float64   `toml:"water_area_max"`
+	RoadDistanceMax         float64   `toml:"road_distance_max"`
+	DeathGraceDays          int       `toml:"death_grace_days"`
+	BenefitGraceDays        int       `toml:"benefit_grace_days"`
+	SevereDisabilityGrade   int       `toml:"severe_disability_grade"`
+	NewCertificateSince     Date      `toml:"new_certificate_since"`
+	PensionAge              []int     `toml:"pension_age"`
+	PensionCheckYear        int       `toml:"pension_check_year"` // 0: the year before as_of's
+	PensionSubsidyGroups    []string  `toml:"pension_subsidy_groups"`
 }
 
 // Export holds the options of the written workbooks.
@@ -67,6 +104,39 @@ func DefaultConfig() Config {
 			EliminationMinMonths:   6,
 			CompulsoryAge:          []int{7, 15},
 			EducationStagesCovered: []string{"学前", "小学", "初中", "高中", "中职"},
+
+			PreschoolMaxAge:         6,
+			PrimaryAge:              []int{6, 14},
+			JuniorAge:               []int{12, 17},
+			SeniorAge:               []int{15, 20},
+			PostgraduateMinAge:      20,
+			HigherEducationMinAge:   18,
+			LowEducationAge:         []int{16, 22},
+			YuluLeadMonths:          6,
+			LabourAge:               []int{16, 59},
+			TekunAge:                []int{18, 59},
+			WorkIncomeRange:         []float64{100, 30000},
+			WelfarePostAge:          []int{16, 69},
+			WelfarePostsMax:         2,
+			WorkOpenMonths:          36,
+			IdentifyIncomeMax:       20000,
+			IdentifyIncomeMonths:    12,
+			WageIncomeFloor:         100,
+			LackLabourShare:         0.25,
+			MeasureLeadMonths:       1,
+			FarmlandAreaMax:         100,
+			ForestAreaMax:           200,
+			ReturnedFarmlandAreaMax: 200,
+			OrchardAreaMax:          200,
+			PastureAreaMax:          100,
+			WaterAreaMax:            100,
+			RoadDistanceMax:         5,
+			DeathGraceDays:          60,
+			BenefitGraceDays:        60,
+			SevereDisabilityGrade:   2,
+			NewCertificateSince:     MustDate("2022-01-01"),
+			PensionAge:              []int{16, 59},
+			PensionSubsidyGroups:    []string{"低保", "特困"},
 		},
 		Limits: sources.DefaultLimits,
 	}
@@ -100,9 +170,11 @@ func (c *Config) LoadConfigFile(path string) error {
 		return &ConfigError{File: path, Msg: err.Error()}
 	}
 	// Lists replace the defaults instead of being appended to.
-	c.Policy.CompulsoryAge = nil
-	c.Policy.EducationStagesCovered = nil
 	def := DefaultConfig().Policy
+	lists := c.Policy.lists()
+	for _, l := range lists {
+		l.clear()
+	}
 	md, err := toml.Decode(string(body), c)
 	if err != nil {
 		var perr toml.ParseError
@@ -123,11 +195,11 @@ func (c *Config) LoadConfigFile(path string) error {
 		}
 		return &ConfigError{File: path, Msg: err.Error()}
 	}
-	if !md.IsDefined("policy", "compulsory_age") {
-		c.Policy.CompulsoryAge = def.CompulsoryAge
-	}
-	if !md.IsDefined("policy", "education_stages_covered") {
-		c.Policy.EducationStagesCovered = def.EducationStagesCovered
+	defLists := def.lists()
+	for i, l := range lists {
+		if !md.IsDefined("policy", l.key) {
+			l.restore(defLists[i])
+		}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		keys := make([]string, len(und))
@@ -185,6 +257,9 @@ func (c *Config) Validate() error {
 	case len(p.EducationStagesCovered) == 0:
 		return bad("policy.education_stages_covered", "must list at least one stage")
 	}
+	if err := p.validateChecks(); err != nil {
+		return err
+	}
 	for _, l := range []struct {
 		key   string
 		value int64
@@ -208,7 +283,7 @@ func (c *Config) Validate() error {
 // with ::DATE), lists split into scalars or joined with commas.
 func (c *Config) Params(asOf time.Time) map[string]any {
 	p := c.Policy
-	return map[string]any{
+	m := map[string]any{
 		"as_of":                    asOf.Format(time.DateOnly),
 		"monitoring_line":          p.MonitoringLine,
 		"new_assistance_since":     p.NewAssistanceSince.String(),
@@ -221,7 +296,45 @@ func (c *Config) Params(asOf time.Time) map[string]any {
 		"compulsory_age_min":       int64(p.CompulsoryAge[0]),
 		"compulsory_age_max":       int64(p.CompulsoryAge[1]),
 		"education_stages_covered": strings.Join(p.EducationStagesCovered, ","),
+
+		"preschool_max_age":          int64(p.PreschoolMaxAge),
+		"postgraduate_min_age":       int64(p.PostgraduateMinAge),
+		"higher_education_min_age":   int64(p.HigherEducationMinAge),
+		"yulu_lead_months":           int64(p.YuluLeadMonths),
+		"welfare_posts_max":          int64(p.WelfarePostsMax),
+		"work_open_months":           int64(p.WorkOpenMonths),
+		"identify_income_max":        p.IdentifyIncomeMax,
+		"identify_income_months":     int64(p.IdentifyIncomeMonths),
+		"wage_income_floor":          p.WageIncomeFloor,
+		"lack_labour_share":          p.LackLabourShare,
+		"measure_lead_months":        int64(p.MeasureLeadMonths),
+		"farmland_area_max":          p.FarmlandAreaMax,
+		"forest_area_max":            p.ForestAreaMax,
+		"returned_farmland_area_max": p.ReturnedFarmlandAreaMax,
+		"orchard_area_max":           p.OrchardAreaMax,
+		"pasture_area_max":           p.PastureAreaMax,
+		"water_area_max":             p.WaterAreaMax,
+		"road_distance_max":          p.RoadDistanceMax,
+		"death_grace_days":           int64(p.DeathGraceDays),
+		"benefit_grace_days":         int64(p.BenefitGraceDays),
+		"severe_disability_grade":    int64(p.SevereDisabilityGrade),
+		"new_certificate_since":      p.NewCertificateSince.String(),
+		"pension_check_year":         int64(p.PensionCheckYear),
+		"pension_subsidy_groups":     strings.Join(p.PensionSubsidyGroups, ","),
 	}
+	if p.PensionCheckYear == 0 {
+		m["pension_check_year"] = int64(asOf.Year() - 1)
+	}
+	for _, r := range p.ageRanges() {
+		m[r.key+"_min"], m[r.key+"_max"] = int64(r.v[0]), int64(r.v[1])
+	}
+	m["work_income_range_min"], m["work_income_range_max"] = p.WorkIncomeRange[0], p.WorkIncomeRange[1]
+	// medical_subsidy_window has no default: unset, its parameters are absent and the rules that read them
+	// are skipped with the reason.
+	if len(p.MedicalSubsidyWindow) == 2 {
+		m["medical_subsidy_from"], m["medical_subsidy_to"] = p.MedicalSubsidyWindow[0], p.MedicalSubsidyWindow[1]
+	}
+	return m
 }
 
 // Date is a calendar date without a time zone. In TOML it is a local date (2022-01-01) or a string

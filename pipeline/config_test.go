@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bidui/bidui/rules"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -88,6 +91,18 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"policy.review_lead_days", func(c *Config) { c.Policy.ReviewLeadDays = -1 }},
 		{"policy.compulsory_age", func(c *Config) { c.Policy.CompulsoryAge = []int{15, 7} }},
 		{"policy.education_stages_covered", func(c *Config) { c.Policy.EducationStagesCovered = nil }},
+		{"policy.labour_age", func(c *Config) { c.Policy.LabourAge = []int{16} }},
+		{"policy.senior_age", func(c *Config) { c.Policy.SeniorAge = []int{20, 15} }},
+		{"policy.work_income_range", func(c *Config) { c.Policy.WorkIncomeRange = []float64{-1, 100} }},
+		{"policy.medical_subsidy_window", func(c *Config) { c.Policy.MedicalSubsidyWindow = []string{"09-01"} }},
+		{"policy.medical_subsidy_window", func(c *Config) { c.Policy.MedicalSubsidyWindow = []string{"09-01", "13-01"} }},
+		{"policy.lack_labour_share", func(c *Config) { c.Policy.LackLabourShare = 1.5 }},
+		{"policy.severe_disability_grade", func(c *Config) { c.Policy.SevereDisabilityGrade = 0 }},
+		{"policy.farmland_area_max", func(c *Config) { c.Policy.FarmlandAreaMax = 0 }},
+		{"policy.welfare_posts_max", func(c *Config) { c.Policy.WelfarePostsMax = 0 }},
+		{"policy.pension_check_year", func(c *Config) { c.Policy.PensionCheckYear = 23 }},
+		{"policy.pension_subsidy_groups", func(c *Config) { c.Policy.PensionSubsidyGroups = []string{"低保,特困"} }},
+		{"policy.new_certificate_since", func(c *Config) { c.Policy.NewCertificateSince = Date{} }},
 	}
 	for _, tt := range tests {
 		c := DefaultConfig()
@@ -95,6 +110,74 @@ func TestValidateNamesTheKey(t *testing.T) {
 		var ce *ConfigError
 		if err := c.Validate(); !errors.As(err, &ce) || ce.Key != tt.key {
 			t.Errorf("%s: Validate() = %v", tt.key, err)
+		}
+	}
+}
+
+// TestSampleConfigIsTheDefault: etc/bidui.toml loads, and its [policy] is the built-in default (the sample
+// documents the defaults; medical_subsidy_window has none and stays commented out).
+func TestSampleConfigIsTheDefault(t *testing.T) {
+	c := DefaultConfig()
+	if err := c.LoadConfigFile(filepath.Join("..", "etc", "bidui.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	def := DefaultConfig()
+	asOf := MustDate("2023-06-10").Time()
+	got, want := c.Params(asOf), def.Params(asOf)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: sample %v, default %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("sample gives %d parameters, default %d", len(got), len(want))
+	}
+}
+
+// TestCheckParams: list keys become _min/_max, a list in the file replaces the default, pension_check_year 0
+// is the year before as_of's, and medical_subsidy_window, unset by default, gives its two parameters only when set.
+func TestCheckParams(t *testing.T) {
+	asOf := MustDate("2023-06-10").Time()
+	def := DefaultConfig()
+	p := def.Params(asOf)
+	if p["labour_age_min"] != int64(16) || p["labour_age_max"] != int64(59) || p["work_income_range_max"] != 30000.0 ||
+		p["pension_check_year"] != int64(2022) || p["pension_subsidy_groups"] != "低保,特困" || p["new_certificate_since"] != "2022-01-01" {
+		t.Errorf("default params %v", p)
+	}
+	if _, ok := p["medical_subsidy_from"]; ok {
+		t.Error("medical_subsidy_from set without a medical_subsidy_window")
+	}
+	c := DefaultConfig()
+	if err := c.LoadConfigFile(writeConfig(t, "[policy]\nlabour_age = [18, 60]\nmedical_subsidy_window = [\"09-01\", \"12-31\"]\npension_check_year = 2021\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p = c.Params(asOf)
+	if p["labour_age_min"] != int64(18) || p["labour_age_max"] != int64(60) || p["medical_subsidy_from"] != "09-01" ||
+		p["medical_subsidy_to"] != "12-31" || p["pension_check_year"] != int64(2021) || p["tekun_age_min"] != int64(18) {
+		t.Errorf("params %v", p)
+	}
+}
+
+// TestEveryParameterHasAValue: every parameter a rule may use is supplied by the config, and nothing else is;
+// only medical_subsidy_window's two have no default.
+func TestEveryParameterHasAValue(t *testing.T) {
+	c := DefaultConfig()
+	c.Policy.MedicalSubsidyWindow = []string{"09-01", "12-31"}
+	p := c.Params(MustDate("2023-06-10").Time())
+	for _, name := range rules.Parameters {
+		if _, ok := p[name]; !ok {
+			t.Errorf("rules.Parameters has %s, the config does not supply it", name)
+		}
+	}
+	for name := range p {
+		if !slices.Contains(rules.Parameters, name) {
+			t.Errorf("the config supplies %s, rules.Parameters lacks it", name)
 		}
 	}
 }

@@ -36,7 +36,7 @@ type ruleCase struct {
 // TestRuleData runs every rule's data tests: the rule must produce exactly the expected subjects, and every
 // other expected column must equal what the finding says.
 func TestRuleData(t *testing.T) {
-	catalogue, err := rules.Load(biduisql.Rules())
+	catalogue, err := rules.LoadCatalogue(biduisql.Rules(), biduisql.Checks())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64)
 	}
 	sum := r.sum
 	r.stageStarted(StageRules)
-	catalogue, err := rules.Load(biduisql.Rules())
+	catalogue, err := rules.LoadCatalogue(biduisql.Rules(), biduisql.Checks())
 	if err != nil {
 		return fmt.Errorf("load rules: %w", err)
 	}
@@ -112,7 +112,7 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64)
 		rs := counts[o.Rule.Code]
 		rs.Code, rs.Title, rs.Status, rs.Reason = o.Rule.Code, o.Rule.Title, o.Status, o.Reason
 		sum.Rules = append(sum.Rules, rs)
-		if o.Status != rules.Ran {
+		if o.Status != rules.Ran && !o.Inapplicable() {
 			sum.Problems = append(sum.Problems, fmt.Sprintf("%s %s: %s", o.Rule.Code, o.Status, o.Reason))
 		}
 	}

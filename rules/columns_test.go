@@ -18,6 +18,7 @@ const columnsRule = `-- code: ZZ-01
 -- columns: gs.labour, gs.measures|gs.dev_support, medical.self_pay_total
 -- action: 核实
 -- basis: 测试
+-- category: 数据质量
 SELECT 'x' AS subject, NULL AS person_key, NULL AS name, NULL AS id_number, NULL AS county, NULL AS town,
        NULL AS village, NULL AS household_no, '说明' AS detail
 `

@@ -76,7 +76,7 @@ func states(t *testing.T, db *sql.DB, run int64) map[string]state {
 
 func TestFindingLifecycle(t *testing.T) {
 	db := testDB(t)
-	mustExec(t, db, `INSERT INTO rule_catalogue VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
+	mustExec(t, db, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis, description) VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
 
 	settleRun(t, db, 1, "2023-06-01", true, "A", "B")
 	want := map[string]state{"A": {"new", "2023-06-01", "2023-06-01"}, "B": {"new", "2023-06-01", "2023-06-01"}}
@@ -137,7 +137,7 @@ func check(t *testing.T, got, want map[string]state) {
 
 func TestVerificationAnswers(t *testing.T) {
 	db := testDB(t)
-	mustExec(t, db, `INSERT INTO rule_catalogue VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
+	mustExec(t, db, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis, description) VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
 	settleRun(t, db, 1, "2023-06-01", true, "A", "B", "C")
 	id := func(subject string) string {
 		var s string
@@ -229,7 +229,7 @@ func TestVerificationAnswers(t *testing.T) {
 // earlier one, a row without an answer answers nothing, and the note comes from the answer that counts.
 func TestConflictingAnswers(t *testing.T) {
 	db := testDB(t)
-	mustExec(t, db, `INSERT INTO rule_catalogue VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
+	mustExec(t, db, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis, description) VALUES ('XX-01', 't', 'high', 'household', ['gs'], [], 'a', 'b', 'c')`)
 	settleRun(t, db, 1, "2023-06-01", true, "A", "B", "C")
 	var ids []any
 	for _, s := range []string{"A", "B", "C"} {

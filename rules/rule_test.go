@@ -18,6 +18,7 @@ const goodHeader = `-- code: XX-01
 -- basis: 集中排查工作方案
 -- description: 第一行
 -- description: 第二行
+-- category: 部门比对
 `
 
 func TestParseGood(t *testing.T) {
@@ -54,8 +55,8 @@ func TestParseMalformed(t *testing.T) {
 		{"unknown field", replace("-- uses: gs\n", "-- usage: gs\n"), `x.sql:6: unknown header field "usage"`},
 		{"twice", replace("-- uses: gs\n", "-- title: again\n"), `x.sql:6: field "title" given twice (first on line 2)`},
 		{"empty action", replace("action: 逐户研判", "action:"), `x.sql:7: action: empty value`},
-		{"no query", goodHeader, `x.sql:10: no query after the header`},
-		{"unknown parameter", goodHeader + "SELECT $monitoring_lines\n", `x.sql:11: unknown parameter $monitoring_lines`},
+		{"no query", goodHeader, `x.sql:11: no query after the header`},
+		{"unknown parameter", goodHeader + "SELECT $monitoring_lines\n", `x.sql:12: unknown parameter $monitoring_lines`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

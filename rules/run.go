@@ -21,6 +21,22 @@ type Outcome struct {
 	Duration time.Duration
 }
 
+// Inapplicable says whether the rule was skipped only because the files of a kind it needs lack a column it
+// judges by, or because a parameter it reads has no value (a policy key without a default the county has not
+// set). Such a rule cannot apply to this county's data as sent; the summary lists it with the reason, but it
+// does not make the run partial the way a missing or failed file does (a national export of 自定义 columns
+// lacks some columns every night).
+func (o Outcome) Inapplicable() bool {
+	return o.Status == Skipped && (strings.HasPrefix(o.Reason, reasonColumns) || strings.HasPrefix(o.Reason, reasonParams))
+}
+
+// The beginnings of a skipped rule's reason.
+const (
+	reasonKinds   = "缺少数据："
+	reasonColumns = "缺少数据列："
+	reasonParams  = "缺少参数："
+)
+
 // Outcome statuses.
 const (
 	Ran     = "ran"
@@ -120,39 +136,56 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 		return nil, err
 	}
 	defer conn.Close()
-	drop, err := materialiseInputs(ctx, conn, log)
-	defer drop()
-	if err != nil {
+	temps := &tempTables{conn: conn}
+	defer temps.drop(ctx)
+	if err := materialiseInputs(ctx, temps, log); err != nil {
 		return nil, err
 	}
-	var outcomes []Outcome
-	for _, r := range rules {
+	outcomes := make([]Outcome, len(rules))
+	passes := map[string][]int{} // input view → the indexes of its runnable checks
+	var inputs []string
+	for i, r := range rules {
 		if err := ctx.Err(); err != nil {
-			return outcomes, err
+			return nil, err
 		}
 		o := Outcome{Rule: r}
 		if why := avail.Reason(r); why != "" {
-			o.Status, o.Reason = Skipped, "缺少数据："+why
+			o.Status, o.Reason = Skipped, reasonKinds+why
 			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
 		} else if why := cols.Reason(r); why != "" {
-			o.Status, o.Reason = Skipped, "缺少数据列："+why
+			o.Status, o.Reason = Skipped, reasonColumns+why
 			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
+		} else if why := unsetParams(r, params); why != "" {
+			o.Status, o.Reason = Skipped, why
+			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
+		} else if r.Input != "" {
+			if passes[r.Input] == nil {
+				inputs = append(inputs, r.Input)
+			}
+			passes[r.Input] = append(passes[r.Input], i)
+			continue
 		} else {
 			start := time.Now()
 			n, err := runOne(ctx, conn, r, params)
-			o.Duration = time.Since(start)
-			switch {
-			case ctx.Err() != nil:
-				return outcomes, ctx.Err()
-			case err != nil:
-				o.Status, o.Reason = Failed, err.Error()
-				log.Error("rule failed", "rule", r.Code, "file", r.File, "err", err)
-			default:
-				o.Status, o.Findings, o.Reason = Ran, n, cols.Note(r)
-				log.Info("rule ran", "rule", r.Code, "findings", n, "ms", o.Duration.Milliseconds())
+			o = ranOrFailed(r, n, err, time.Since(start), cols, log)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
 			}
 		}
-		outcomes = append(outcomes, o)
+		outcomes[i] = o
+	}
+	for _, input := range inputs {
+		var group []Rule
+		for _, i := range passes[input] {
+			group = append(group, rules[i])
+		}
+		got, err := runChecks(ctx, temps, input, group, cols, params, log)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range passes[input] {
+			outcomes[i] = got[k]
+		}
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO main.rule_hits SELECT * FROM temp.`+pendingHits); err != nil {
 		return outcomes, fmt.Errorf("write rule_hits: %w", err)
@@ -183,32 +216,48 @@ const pendingHits = "rule_hits_pending"
 var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_tekun", "rule_review",
 	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows"}
 
-// materialiseInputs computes each rule input view into a temporary table of the same name on conn, and
-// creates the temporary table of pending hits. drop removes them all, so that the connection goes back to
-// the pool as it came. A view that cannot be computed stays a view: the rules that read it fail one by one,
-// with the reason, as they would without this, and the others run.
-func materialiseInputs(ctx context.Context, conn *sql.Conn, log *slog.Logger) (drop func(), err error) {
-	var made []string
-	drop = func() {
-		for _, t := range made {
-			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+t)
-		}
+// tempTables are the temporary tables made on the rules' connection; drop removes them all, so that the
+// connection goes back to the pool as it came.
+type tempTables struct {
+	conn *sql.Conn
+	made []string
+}
+
+// materialise computes view into a temporary table of the same name on the connection (a temporary table
+// hides the view for that connection alone).
+func (t *tempTables) materialise(ctx context.Context, view string) error {
+	if _, err := t.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+view+` AS SELECT * FROM main.`+view); err != nil {
+		return err
 	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+pendingHits+` (`+hitColumns+`)`); err != nil {
-		return drop, fmt.Errorf("create %s: %w", pendingHits, err)
+	t.made = append(t.made, view)
+	return nil
+}
+
+func (t *tempTables) has(name string) bool { return slices.Contains(t.made, name) }
+
+func (t *tempTables) drop(ctx context.Context) {
+	for _, name := range t.made {
+		t.conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+name)
 	}
-	made = append(made, pendingHits)
+}
+
+// materialiseInputs computes each rule input view into a temporary table of the same name, and creates the
+// temporary table of pending hits. A view that cannot be computed stays a view: the rules that read it fail
+// one by one, with the reason, as they would without this, and the others run.
+func materialiseInputs(ctx context.Context, temps *tempTables, log *slog.Logger) error {
+	if _, err := temps.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+pendingHits+` (`+hitColumns+`)`); err != nil {
+		return fmt.Errorf("create %s: %w", pendingHits, err)
+	}
+	temps.made = append(temps.made, pendingHits)
 	for _, v := range ruleInputs {
-		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+v+` AS SELECT * FROM main.`+v); err != nil {
+		if err := temps.materialise(ctx, v); err != nil {
 			if ctx.Err() != nil {
-				return drop, ctx.Err()
+				return ctx.Err()
 			}
 			log.Warn("rule input not computed ahead; the rules read the view", "view", v, "err", err)
-			continue
 		}
-		made = append(made, v)
 	}
-	return drop, nil
+	return nil
 }
 
 // runOne inserts the rule's findings into the pending hits, one row per subject, inside a transaction so that
@@ -247,18 +296,50 @@ func runOne(ctx context.Context, conn *sql.Conn, r Rule, params map[string]any) 
 	return int(n), tx.Commit()
 }
 
+// ranOrFailed is the outcome of rule r that ran alone: n findings, or err.
+func ranOrFailed(r Rule, n int, err error, took time.Duration, cols SourceColumns, log *slog.Logger) Outcome {
+	o := Outcome{Rule: r, Duration: took}
+	if err != nil {
+		o.Status, o.Reason = Failed, err.Error()
+		log.Error("rule failed", "rule", r.Code, "file", r.File, "err", err)
+		return o
+	}
+	o.Status, o.Findings, o.Reason = Ran, n, cols.Note(r)
+	log.Info("rule ran", "rule", r.Code, "findings", n, "ms", took.Milliseconds())
+	return o
+}
+
+// unsetParams says which parameters rule r reads that have no value (a policy key without a default, such as
+// medical_subsidy_window, that the county has not set), or "" when all have one.
+func unsetParams(r Rule, params map[string]any) string {
+	var unset []string
+	for _, p := range r.Params {
+		if v, ok := params[p]; !ok || v == nil {
+			unset = append(unset, "$"+p)
+		}
+	}
+	if len(unset) == 0 {
+		return ""
+	}
+	return reasonParams + strings.Join(unset, "、") + " 未设置（配置文件 [policy]）"
+}
+
 func writeCatalogue(ctx context.Context, db *sql.DB, rules []Rule) error {
 	if _, err := db.ExecContext(ctx, `DELETE FROM rule_catalogue`); err != nil {
 		return fmt.Errorf("clear rule_catalogue: %w", err)
 	}
 	for _, r := range rules {
-		if _, err := db.ExecContext(ctx, `INSERT INTO rule_catalogue VALUES (?, ?, ?, ?, string_split(?, ','), string_split(?, ','), ?, ?, ?)`,
-			r.Code, r.Title, r.Severity, r.Level, joinKinds(r.Needs), joinKinds(r.Uses), r.Action, r.Basis, r.Description); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO rule_catalogue (code, title, severity, level, needs, uses, action, basis,
+			    description, category, national_code)
+			VALUES (?, ?, ?, ?, string_split(?, ','), string_split(?, ','), ?, ?, ?, ?, string_split(?, ','))`,
+			r.Code, r.Title, r.Severity, r.Level, joinKinds(r.Needs), joinKinds(r.Uses), r.Action, r.Basis, r.Description,
+			nullable(r.Category), strings.Join(r.NationalCodes, ",")); err != nil {
 			return fmt.Errorf("write rule_catalogue %s: %w", r.Code, err)
 		}
 	}
 	// string_split('') gives [''], not []: keep empty lists empty.
-	_, err := db.ExecContext(ctx, `UPDATE rule_catalogue SET uses = list_filter(uses, k -> k <> ''), needs = list_filter(needs, k -> k <> '')`)
+	_, err := db.ExecContext(ctx, `UPDATE rule_catalogue SET uses = list_filter(uses, k -> k <> ''), needs = list_filter(needs, k -> k <> ''),
+		national_code = list_filter(national_code, k -> k <> '')`)
 	return err
 }
 

@@ -105,21 +105,38 @@ func apply(ctx context.Context, db *dbsql.DB, m Migration) error {
 	return tx.Commit()
 }
 
-// CreateViews creates or replaces every embedded view, in file name order.
+// CreateViews creates or replaces every embedded view, in file name order; a file that reads what a later
+// file defines (checks.sql reads rule_inputs.sql's rule_gs) is run again after the others, until every file
+// has run or a round makes no progress (then the first file's error is returned). Every statement of a view
+// file is CREATE OR REPLACE or IF NOT EXISTS, so running one again is harmless.
 func CreateViews(ctx context.Context, db *dbsql.DB) error {
 	names, err := fs.Glob(Views(), "*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		body, err := fs.ReadFile(Views(), name)
-		if err != nil {
-			return err
+	for len(names) > 0 {
+		var later []string
+		var first error
+		for _, name := range names {
+			body, err := fs.ReadFile(Views(), name)
+			if err != nil {
+				return err
+			}
+			if _, err := db.ExecContext(ctx, string(body)); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if first == nil {
+					first = fmt.Errorf("view %s: %w", name, err)
+				}
+				later = append(later, name)
+			}
 		}
-		if _, err := db.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("view %s: %w", name, err)
+		if len(later) == len(names) {
+			return first
 		}
+		names = later
 	}
 	return nil
 }

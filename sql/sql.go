@@ -1,6 +1,6 @@
 // Package sql embeds the SQL files of bidui: schema migrations (schema/NNNN_name.sql, applied in order),
 // the analysts' views (views/*.sql, created after the migrations), the rule catalogue (rules/*.sql, one
-// file per rule with a metadata header) and the matching cascade (match/*.sql, run in name order). Import it under another name, e.g. biduisql, beside database/sql.
+// file per rule with a metadata header, and the check table checks/*.toml) and the matching cascade (match/*.sql, run in name order). Import it under another name, e.g. biduisql, beside database/sql.
 package sql
 
 import (
@@ -17,6 +17,9 @@ var views embed.FS
 //go:embed rules/*.sql
 var rules embed.FS
 
+//go:embed checks/*.toml
+var checks embed.FS
+
 //go:embed match/*.sql
 var match embed.FS
 
@@ -28,6 +31,10 @@ func Views() fs.FS { return sub(views, "views") }
 
 // Rules returns the rule files at the root of the returned file system.
 func Rules() fs.FS { return sub(rules, "rules") }
+
+// Checks returns the files of the check table (checks/<family>.toml, entries [[check]]) at the root of the
+// returned file system.
+func Checks() fs.FS { return sub(checks, "checks") }
 
 // Match returns the statements of the matching cascade (package match runs them), NN_step.sql at the root of
 // the returned file system.

@@ -27,7 +27,7 @@ func runRules(_ context.Context, e *env, args []string) error {
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
-	catalogue, err := rules.Load(biduisql.Rules())
+	catalogue, err := rules.LoadCatalogue(biduisql.Rules(), biduisql.Checks())
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,6 @@
 -- code: DB-01
 -- title: 新增农村低保户未进行逐户研判
+-- category: 研判程序
 -- severity: high
 -- level: household
 -- needs: dibao, review

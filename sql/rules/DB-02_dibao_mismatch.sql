@@ -1,5 +1,6 @@
 -- code: DB-02
 -- title: 低保享受情况与民政名册不一致
+-- category: 部门比对
 -- severity: medium
 -- level: person
 -- needs: gs, dibao

@@ -1,5 +1,6 @@
 -- code: DB-03
 -- title: 脱贫享受政策户低保被取消
+-- category: 部门比对
 -- severity: high
 -- level: household
 -- needs: gs, dibao

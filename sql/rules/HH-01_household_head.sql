@@ -1,5 +1,7 @@
 -- code: HH-01
 -- title: 户主信息异常
+-- category: 数据质量
+-- national_code: 3_02_011, 3_02_012, 3_11_001, 3_11_002
 -- severity: low
 -- level: household
 -- needs: gs

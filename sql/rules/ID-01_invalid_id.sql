@@ -1,5 +1,7 @@
 -- code: ID-01
 -- title: 证件号码无效
+-- category: 部门比对
+-- national_code: 1_01_002, 1_01_003, 1_01_004, 1_12_002, 1_12_003, 1_12_004
 -- severity: medium
 -- level: row
 -- needs: gs

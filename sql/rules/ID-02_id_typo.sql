@@ -1,5 +1,6 @@
 -- code: ID-02
 -- title: 证件号码疑似录入错误
+-- category: 部门比对
 -- severity: medium
 -- level: row
 -- needs: gs

@@ -1,5 +1,6 @@
 -- code: ID-03
 -- title: 同一证件号码姓名不一致
+-- category: 部门比对
 -- severity: medium
 -- level: person
 -- needs: gs

@@ -1,5 +1,7 @@
 -- code: ID-04
 -- title: 同一人员重复登记
+-- category: 数据质量
+-- national_code: 1_01_001, 1_12_001
 -- severity: high
 -- level: person
 -- needs: gs

@@ -1,5 +1,6 @@
 -- code: ID-05
 -- title: 性别或出生日期与证件号码不符
+-- category: 数据质量
 -- severity: low
 -- level: person
 -- needs: gs

@@ -1,5 +1,6 @@
 -- code: JY-01
 -- title: 在校生状况与学籍信息不一致
+-- category: 部门比对
 -- severity: medium
 -- level: person
 -- needs: gs, education

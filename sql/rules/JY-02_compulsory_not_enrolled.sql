@@ -1,5 +1,6 @@
 -- code: JY-02
 -- title: 义务教育阶段适龄人员未在学籍
+-- category: 部门比对
 -- severity: high
 -- level: person
 -- needs: gs, education

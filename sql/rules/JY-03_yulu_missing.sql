@@ -1,5 +1,6 @@
 -- code: JY-03
 -- title: 中高职学生未享受雨露计划
+-- category: 部门比对
 -- severity: medium
 -- level: person
 -- needs: gs, education

@@ -1,5 +1,7 @@
 -- code: KF-01
 -- title: 有劳动能力监测户未落实开发式帮扶
+-- category: 数据质量
+-- national_code: 5_11_030, 5_11_032, 5_12_007
 -- severity: medium
 -- level: household
 -- needs: gs

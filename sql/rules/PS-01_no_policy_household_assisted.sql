@@ -1,5 +1,6 @@
 -- code: PS-01
 -- title: 脱贫不享受政策户享受低保或有在校生
+-- category: 部门比对
 -- severity: medium
 -- level: household
 -- needs: gs

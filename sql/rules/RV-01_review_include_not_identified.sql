@@ -1,5 +1,6 @@
 -- code: RV-01
 -- title: 研判结论为纳入但未识别为监测对象
+-- category: 研判程序
 -- severity: high
 -- level: household
 -- needs: review, gs

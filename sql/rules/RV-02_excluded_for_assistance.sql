@@ -1,5 +1,6 @@
 -- code: RV-02
 -- title: 以享受低保/特困为由不纳入监测
+-- category: 研判程序
 -- severity: high
 -- level: household
 -- needs: review

@@ -1,5 +1,7 @@
 -- code: SR-01
 -- title: 脱贫户收入低于监测线未纳入监测
+-- category: 数据质量
+-- national_code: 1_02_006, 3_11_010
 -- severity: high
 -- level: household
 -- needs: gs

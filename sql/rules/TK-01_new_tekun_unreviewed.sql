@@ -1,5 +1,6 @@
 -- code: TK-01
 -- title: 新增分散供养特困人员未进行逐户研判
+-- category: 研判程序
 -- severity: high
 -- level: household
 -- needs: tekun, review

@@ -1,5 +1,6 @@
 -- code: TK-02
 -- title: 特困供养情况与民政名册不一致
+-- category: 部门比对
 -- severity: medium
 -- level: person
 -- needs: gs, tekun

@@ -1,5 +1,7 @@
 -- code: XC-01
 -- title: 风险消除不精准
+-- category: 数据质量
+-- national_code: 1_11_009, 2_11_002, 3_11_010, 4_11_010, 5_18_009
 -- severity: high
 -- level: household
 -- needs: gs

@@ -1,5 +1,6 @@
 -- code: XC-02
 -- title: 风险消除后出现新增风险
+-- category: 部门比对
 -- severity: high
 -- level: household
 -- needs: gs

@@ -1,5 +1,6 @@
 -- code: YB-01
 -- title: 未参加基本医疗保险
+-- category: 部门比对
 -- severity: high
 -- level: person
 -- needs: gs, medical

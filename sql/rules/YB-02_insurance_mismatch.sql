@@ -1,5 +1,6 @@
 -- code: YB-02
 -- title: 参保情况与医保数据不一致
+-- category: 部门比对
 -- severity: medium
 -- level: person
 -- needs: gs, medical

@@ -1,5 +1,6 @@
 -- code: YB-03
 -- title: 应资助参保未资助
+-- category: 部门比对
 -- severity: high
 -- level: person
 -- needs: medical

@@ -1,5 +1,6 @@
 -- code: YB-04
 -- title: 高额医疗自付未纳入监测
+-- category: 部门比对
 -- severity: high
 -- level: person
 -- needs: medical

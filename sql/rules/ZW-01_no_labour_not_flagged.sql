@@ -1,5 +1,7 @@
 -- code: ZW-01
 -- title: 整户无劳动能力户未标识兜底保障户
+-- category: 部门比对
+-- national_code: 5_11_033
 -- severity: medium
 -- level: household
 -- needs: gs

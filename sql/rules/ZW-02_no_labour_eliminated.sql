@@ -1,5 +1,7 @@
 -- code: ZW-02
 -- title: 整户无劳动能力户已标注风险消除
+-- category: 数据质量
+-- national_code: 4_11_011
 -- severity: high
 -- level: household
 -- needs: gs
