@@ -53,8 +53,13 @@ func TestFixturesDeterministic(t *testing.T) {
 		dirs = append(dirs, dir)
 	}
 	a, b := sha256Tree(t, dirs[0]), sha256Tree(t, dirs[1])
-	if len(a) != 8 {
-		t.Errorf("%d files, want 6 department files and 2 answer key files: %v", len(a), a)
+	key, err := fixtures.ReadAnswerKey(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Six departments, and those whose kind bidui reads of the four of departments.md and the 全国系统's other exports.
+	if len(a) != len(key.Files)+2 || len(key.Files) < 6 {
+		t.Errorf("%d files, want the %d department files the key lists and 2 answer key files: %v", len(a), len(key.Files), a)
 	}
 	for name, sum := range a {
 		if b[name] != sum {
@@ -68,10 +73,6 @@ func TestFixturesDeterministic(t *testing.T) {
 		if _, ok := a[f]; !ok {
 			t.Errorf("%s not beside the inbox", f)
 		}
-	}
-	key, err := fixtures.ReadAnswerKey(dirs[0])
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(key.Rules) < len(fixtures.RuleCodes) {
 		t.Errorf("answer key covers %d rules, want %d", len(key.Rules), len(fixtures.RuleCodes))
