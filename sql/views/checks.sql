@@ -10,9 +10,11 @@ CREATE OR REPLACE MACRO check_as_of() AS
 coalesce((SELECT as_of FROM runs ORDER BY run_id DESC LIMIT 1), current_date);
 
 -- check_age(id, birth, as_of): full years at as_of from the birth date inside a valid 18-digit ID number, else
--- from the export's 出生日期; NULL when neither is known.
+-- from the export's 出生日期; NULL when neither is known. A 15-digit number, or one whose birth date is not a
+-- day from 1900 to as_of (two digits swapped: 9155-06-25), gives no age of its own.
 CREATE OR REPLACE MACRO check_age(id, birth, as_of) AS
-coalesce(rule_age(id, as_of),
+coalesce(CASE WHEN length(id) = 18 AND try_strptime(substr(id, 7, 8), '%Y%m%d')::DATE BETWEEN DATE '1900-01-01' AND as_of
+              THEN rule_age(id, as_of) END,
          date_diff('year', birth, as_of) - CASE WHEN strftime(as_of, '%m%d') < strftime(birth, '%m%d') THEN 1 ELSE 0 END);
 
 -- check_in_school(s): a 在校生状况 that names a stage (not blank, 非在校生 or 学龄前儿童).
@@ -54,7 +56,8 @@ GROUP BY hh;
 -- rule_gs (every src_gs column by its canonical name, person_key, hh, labour_none, labour_with, house_unsafe,
 -- member_monitored, …), and
 --   subject      the person_key, else gs-row:<file_id>:<row_no>
---   age          full years at check_as_of() (check_age); NULL when unknown
+--   age          full years at check_as_of() (check_age) from the ID of the person the row is linked to (the
+--                corrected number when the export's is damaged), else from the row's; NULL when unknown
 --   in_school    在校生状况 names a stage (check_in_school)
 --   stage        rule_school_stage(school_status): 学前, 小学, 初中, 高中, 中职, 高职, 本科, 研究生 or NULL
 --   hh_open_monitored, hh_monitored, hh_eliminated (risk eliminated), hh_poverty (脱贫户): the household's
@@ -63,7 +66,7 @@ GROUP BY hh;
 CREATE OR REPLACE VIEW check_persons AS
 SELECT coalesce(g.person_key, 'gs-row:' || g.file_id || ':' || g.row_no) AS subject,
        g.*,
-       check_age(g.id_number, g.birth_date, check_as_of()) AS age,
+       check_age(coalesce(p.id_number, g.id_number), g.birth_date, check_as_of()) AS age,
        check_in_school(g.school_status) AS in_school,
        rule_school_stage(trim(g.school_status)) AS stage,
        coalesce(h.open_monitored, false) AS hh_open_monitored,
@@ -74,6 +77,7 @@ SELECT coalesce(g.person_key, 'gs-row:' || g.file_id || ':' || g.row_no) AS subj
 FROM rule_gs g
 LEFT JOIN rule_gs_households h ON h.hh = g.hh
 LEFT JOIN check_household_facts f ON f.hh = g.hh
+LEFT JOIN persons p ON p.person_key = g.person_key
 WHERE NOT g.again;
 
 -- check_households: one row per gs household (rule_gs.hh): every column of its head row (the 户主, else the
