@@ -52,8 +52,17 @@ func RegisterKind(name, label string) Kind {
 	}
 	labels[k] = label
 	Kinds = append(Kinds, k)
+	optional[k] = true
 	return k
 }
+
+// optional are the kinds registered with RegisterKind.
+var optional = map[Kind]bool{}
+
+// Optional reports whether a county may go without files of kind k for good: the kinds beyond the source
+// contract's first seven (registered with RegisterKind) come from departments that not every county receives
+// files from, so a rule skipped only because the inbox has none of them does not make a run partial.
+func (k Kind) Optional() bool { return optional[k] }
 
 // isKindName: a kind names a table (src_<kind>) and appears in SQL as a literal, so it is kept to [a-z0-9_].
 func isKindName(s string) bool {

@@ -23,9 +23,12 @@ var catalogueCodes = []string{
 func testParams(asOf string) map[string]any {
 	return map[string]any{
 		"as_of": asOf, "monitoring_line": 8000.0, "new_assistance_since": "2022-01-01", "review_lead_days": int64(30),
+		"death_grace_days": int64(60), "benefit_grace_days": int64(60), "pension_age_min": int64(16), "pension_age_max": int64(59),
+		"pension_check_year": int64(2022), "pension_subsidy_groups": "低保,特困",
 		"identify_days": int64(15), "dibao_cancel_months": int64(12), "self_pay_poverty": 5000.0, "self_pay_other": 20000.0,
 		"elimination_min_months": int64(6), "compulsory_age_min": int64(7), "compulsory_age_max": int64(15),
 		"education_stages_covered": "学前,小学,初中,高中,中职",
+		"severe_disability_grade":  int64(2), "new_certificate_since": "2022-01-01",
 	}
 }
 
@@ -171,7 +174,7 @@ func TestBrokenInputFailsItsRulesOnly(t *testing.T) {
 	mustExec(t, db, `INSERT INTO unsure_shape DEFAULT VALUES`)
 	mustExec(t, db, `CREATE OR REPLACE VIEW rule_unsure_rows AS SELECT * REPLACE (error('broken input') AS kind) FROM unsure_shape`)
 	outcomes, _ := runCatalogue(t, db, loadCatalogue(t), Availability{}, 1, "2023-06-10")
-	readers := []string{"DB-02", "JY-01", "JY-02", "TK-02", "YB-01"} // the rules whose SQL reads rule_unsure_rows
+	readers := []string{"CJ-02", "DB-02", "JY-01", "JY-02", "TK-02", "YB-01"} // the rules whose SQL reads rule_unsure_rows
 	for _, o := range outcomes {
 		switch {
 		case slices.Contains(readers, o.Rule.Code):

@@ -22,12 +22,14 @@ type Outcome struct {
 }
 
 // Inapplicable says whether the rule was skipped only because the files of a kind it needs lack a column it
-// judges by, or because a parameter it reads has no value (a policy key without a default the county has not
+// judges by, because the inbox has no file of an optional kind it needs (bidui.Kind.Optional: a county that
+// receives no 残联 files), or because a parameter it reads has no value (a policy key without a default the county has not
 // set). Such a rule cannot apply to this county's data as sent; the summary lists it with the reason, but it
 // does not make the run partial the way a missing or failed file does (a national export of 自定义 columns
 // lacks some columns every night).
 func (o Outcome) Inapplicable() bool {
-	return o.Status == Skipped && (strings.HasPrefix(o.Reason, reasonColumns) || strings.HasPrefix(o.Reason, reasonParams))
+	return o.Status == Skipped && (strings.HasPrefix(o.Reason, reasonColumns) || strings.HasPrefix(o.Reason, reasonParams) ||
+		strings.HasPrefix(o.Reason, reasonNotSent))
 }
 
 // The beginnings of a skipped rule's reason.
@@ -35,6 +37,7 @@ const (
 	reasonKinds   = "缺少数据："
 	reasonColumns = "缺少数据列："
 	reasonParams  = "缺少参数："
+	reasonNotSent = "未收到数据："
 )
 
 // Outcome statuses.
@@ -68,6 +71,21 @@ func (a Availability) Reason(r Rule) string {
 		}
 	}
 	return strings.Join(missing, "；")
+}
+
+// notSent tells whether every kind that keeps r from running is an optional kind the inbox has no file of.
+func (a Availability) notSent(r Rule) bool {
+	for _, k := range r.Needs {
+		if why := a[k]; why != "" && (why != NoFiles || !k.Optional()) {
+			return false
+		}
+	}
+	for _, k := range r.Uses {
+		if why := a[k]; why != "" && why != NoFiles {
+			return false
+		}
+	}
+	return true
 }
 
 // SourceColumns says, per loaded source kind, which canonical columns its files had. A kind that is not in the
@@ -151,6 +169,9 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 		o := Outcome{Rule: r}
 		if why := avail.Reason(r); why != "" {
 			o.Status, o.Reason = Skipped, reasonKinds+why
+			if avail.notSent(r) {
+				o.Reason = reasonNotSent + why
+			}
 			log.Info("rule skipped", "rule", r.Code, "reason", o.Reason)
 		} else if why := cols.Reason(r); why != "" {
 			o.Status, o.Reason = Skipped, reasonColumns+why

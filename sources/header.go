@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/bidui/bidui"
@@ -37,6 +38,8 @@ type headerMatch struct {
 	// twins maps a field's column to the later columns with the same header, which are kept in extra: when
 	// they disagree, the field's value is rejected (which of them is right, the file does not say).
 	twins map[int][]int
+	// refused is why the kind refuses the header although it matches (kindSpec.refuse); "" when it does not.
+	refused string
 }
 
 // flattenHeader reads row as a header, with parent as the row above it when the two form a two-level header
@@ -232,10 +235,21 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 			return nil
 		}
 	}
+	if len(spec.oneOf) > 0 && !slices.ContainsFunc(spec.oneOf, func(f string) bool { _, ok := m.found[f]; return ok }) {
+		return nil
+	}
+	if spec.refuse != nil {
+		m.refused = spec.refuse(m.found)
+	}
 	// A village's returned workbook whose 编号 column was deleted or renamed still has 户编号, 姓名 and 证件号码:
 	// it must not load as department data, whose rules would then raise findings from it.
 	if spec.kind != bidui.KindVerification && m.has(resultHeader) {
 		return nil
+	}
+	for _, group := range spec.anyOf {
+		if !slices.ContainsFunc(group, func(name string) bool { _, ok := m.found[name]; return ok }) {
+			return nil
+		}
 	}
 	m.score = len(m.found)
 	return m
@@ -302,6 +316,7 @@ func rank(a, b *headerMatch) int {
 func detectHeader(rows [][]string) (*headerMatch, error) {
 	var best *headerMatch
 	var rival *headerMatch
+	var refused *headerMatch // the first match a kind refused, reported when no kind takes the sheet
 	for r, row := range rows {
 		if blank(row) {
 			continue
@@ -311,12 +326,20 @@ func detectHeader(rows [][]string) (*headerMatch, error) {
 			parent = rows[r-1]
 		}
 		cells := flattenHeader(parent, row)
+		var matches []*headerMatch
 		for k, spec := range kinds {
-			m := matchHeader(spec, kindIndexes[k], cells)
-			if m == nil {
+			if m := matchHeader(spec, kindIndexes[k], cells); m != nil {
+				m.index = r
+				matches = append(matches, m)
+			}
+		}
+		for _, m := range matches {
+			if m.refused != "" || yields(m, matches) {
+				if refused == nil && m.refused != "" {
+					refused = m
+				}
 				continue
 			}
-			m.index = r
 			switch {
 			case best == nil || rank(m, best) > 0:
 				best, rival = m, nil
@@ -333,7 +356,38 @@ func detectHeader(rows [][]string) (*headerMatch, error) {
 		return nil, fmt.Errorf("%w: headers match both %s and %s equally (%d columns each)",
 			ErrAmbiguousKind, rival.spec.kind, best.spec.kind, best.score)
 	}
+	if best == nil {
+		return refused, nil
+	}
 	return best, nil
+}
+
+// yields tells whether m gives its header row up to another kind that matched the same row: a kind m
+// yields to (kindSpec.yieldsTo) that reads a column m's kind does not know; or a kind that yields to m's
+// kind and that reads every column m reads (a 公安 list of 姓名, 身份证号, 注销日期, 注销原因 is a death list).
+func yields(m *headerMatch, matches []*headerMatch) bool {
+	for _, o := range matches {
+		if o == m || o.refused != "" {
+			continue
+		}
+		if slices.Contains(m.spec.yieldsTo, o.spec.kind) && readsMore(o, m) {
+			return true
+		}
+		if slices.Contains(o.spec.yieldsTo, m.spec.kind) && !readsMore(m, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsMore tells whether a maps a column of the header that b leaves unmapped.
+func readsMore(a, b *headerMatch) bool {
+	for i, f := range a.cols {
+		if f != nil && b.cols[i] == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // headersSeen returns the non-empty cells of the most header-like row: the one with the most known headers

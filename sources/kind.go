@@ -23,6 +23,7 @@ const (
 	typeEnum                     // VARCHAR from an enumeration
 	typeRisk                     // one or more elements of the VARCHAR[] column risks
 	typeMeasure                  // one element of the STRUCT(category, text)[] column measures
+	typeCustom                   // the field's own parser (parse): a kind's vocabulary no other kind shares
 )
 
 // A field is one canonical column of a source kind and the headers that name it in department files.
@@ -35,6 +36,9 @@ type field struct {
 	rawCol   string       // typeID only: the column that keeps the cell as found
 	category string       // typeMeasure only: the measure's category as the contract names it
 	def      string       // the value of a blank cell, or of a missing column (typeText, typeEnum)
+	// parse reads a typeCustom cell: its value, set = false for a blank cell, and the reject reason of a
+	// cell it cannot read ("" when it can).
+	parse func(raw string) (v any, set bool, reason string)
 }
 
 // A kindSpec describes one source kind: its fields, which of them identify a person, and what is computed
@@ -44,6 +48,9 @@ type kindSpec struct {
 	fields []field
 	// keys are the fields of which at least one must be set for a row to be usable at all.
 	keys []string
+	// anyOf are groups of fields of which a sheet must have at least one each to be of this kind (the
+	// contract's + columns), beside every required field.
+	anyOf [][]string
 	// outputs are the staging columns the kind fills beyond its fields (computed ones).
 	outputs []string
 	// newFinisher returns the per-sheet hook that completes a normalised row (household keys, totals,
@@ -52,6 +59,15 @@ type kindSpec struct {
 	// person says how the kind's rows describe a person, for matching; nil for a kind whose rows name
 	// something else (a returned workbook's rows name findings).
 	person *personRows
+	// oneOf are the contract's `+` fields: a sheet is of this kind only when it has at least one of them
+	// (besides every required field). Empty: no such condition.
+	oneOf []string
+	// yieldsTo are kinds that take a header row this kind matches too, when they read a column this kind
+	// does not know (a 残联 or 人社 file has 注销日期 and 注销原因 as a death list has).
+	yieldsTo []bidui.Kind
+	// refuse says why a header that matches is still not of this kind ("" = it is): the sheet is then
+	// reported with that reason and skipped, unless another kind takes it. It may be nil.
+	refuse func(found map[string]string) string
 }
 
 // personRows says which staging columns of a kind matching reads (see PersonRowsView). Every person kind
@@ -78,6 +94,17 @@ type sheetInfo struct {
 	sheet string          // sheet name
 	has   map[string]bool // fields the sheet has a column for
 	rowNo int             // the spreadsheet row of the record being finished
+	// columns maps a field to its header as seen; rejects collects what the finisher rejects in the
+	// record being finished (see reject).
+	columns map[string]string
+	rejects []rejectRow
+}
+
+// reject records that the finisher could not make field of the current record out of value: a reject row
+// (file, sheet, row, the field's column) like any unreadable cell's. The rest of the row still loads.
+func (s *sheetInfo) reject(field, value, reason string) {
+	s.rejects = append(s.rejects, rejectRow{sheet: s.sheet, rowNo: s.rowNo, column: s.columns[field], field: field,
+		value: value, reason: reason})
 }
 
 // A record is one normalised row: staging column -> value (string, bool, float64, int32, time.Time, []string,
@@ -138,6 +165,10 @@ func year(name string, headers ...string) field {
 
 func enumField(name string, e *enumeration, headers ...string) field {
 	return field{name: name, headers: headers, typ: typeEnum, enum: e}
+}
+
+func custom(name string, parse func(string) (any, bool, string), headers ...string) field {
+	return field{name: name, headers: headers, typ: typeCustom, parse: parse}
 }
 
 func required(f field) field { f.required = true; return f }

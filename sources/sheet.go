@@ -103,10 +103,13 @@ func processSheet(ctx context.Context, fc *fileContext, sh *sheetSource, res *Re
 	if err != nil {
 		return failed(&FileError{Path: fc.path, Sheet: sh.name, Err: err})
 	}
-	if hm == nil {
+	if hm == nil || hm.refused != "" {
 		res.Status = bidui.FileUnrecognised
 		res.HeadersSeen = headersSeen(top)
 		what := "none of its first %d rows holds the required headers of any source kind"
+		if hm != nil {
+			what = "its headers are those of kind " + string(hm.spec.kind) + " (in its first %d rows) but " + hm.refused
+		}
 		if len(res.HeadersSeen) > 0 {
 			what += "; headers seen: " + strings.Join(res.HeadersSeen, ", ")
 		}
@@ -220,7 +223,7 @@ func newRowParser(fc *fileContext, sh *sheetSource, hm *headerMatch, res *Result
 			}
 		}
 	}
-	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has}
+	p.info = &sheetInfo{sha12: fc.sha12, sheet: sh.name, has: has, columns: hm.found}
 	if hm.spec.newFinisher != nil {
 		p.finish = hm.spec.newFinisher(p.info)
 	}
@@ -288,7 +291,9 @@ func (p *rowParser) row(cells []string, rowNo int) error {
 	rec["row_no"] = int32(rowNo)
 	if p.finish != nil {
 		p.info.rowNo = rowNo
+		p.info.rejects = nil
 		p.finish(rec)
+		rejects = append(rejects, p.info.rejects...)
 	}
 	p.res.RowsLoaded++
 	if !p.marks.settled() {

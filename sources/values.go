@@ -79,6 +79,12 @@ func (p *rowParser) normalize(rec record, i int, f *field, raw string, bad func(
 			}
 		}
 		rec["risks"] = list
+	case typeCustom:
+		if v, set, reason := f.parse(trimmed); reason != "" {
+			bad(i, f, trimmed, reason)
+		} else if set {
+			rec[f.name] = v
+		}
 	case typeMeasure:
 		if trimmed != "" {
 			rec["measures"] = append(rec["measures"].([]any), map[string]any{"category": f.category, "text": trimmed})

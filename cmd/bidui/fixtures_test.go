@@ -57,9 +57,13 @@ func TestFixturesDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Six departments, and those whose kind bidui reads of the four of departments.md and the 全国系统's other exports.
-	if len(a) != len(key.Files)+2 || len(key.Files) < 6 {
-		t.Errorf("%d files, want the %d department files the key lists and 2 answer key files: %v", len(a), len(key.Files), a)
+	if len(key.Files) < 6 || len(a) != len(key.Files)+2 {
+		t.Errorf("%d files, want the %d department files the key lists (at least 6) and 2 answer key files: %v", len(a), len(key.Files), a)
+	}
+	for _, f := range key.Files {
+		if _, ok := a[f]; !ok {
+			t.Errorf("%s: listed in the key, not written", f)
+		}
 	}
 	for name, sum := range a {
 		if b[name] != sum {

@@ -28,8 +28,7 @@ SELECT h.kind || ':' || p.id_number || ':' || coalesce(h.id_found, '') AS subjec
        p.name,
        p.id_number,
        p.county, p.town, p.village, p.household_no,
-       CASE h.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
-                   WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
+       src_label(h.kind)
          || '（' || h.rows || '）'
          || '：证件号码为' || h.id_found || '，应为' || p.id_number || '（' || h.explanation || '）'
        AS detail

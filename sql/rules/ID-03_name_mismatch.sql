@@ -26,11 +26,9 @@ flagged AS (
 )
 SELECT p.id_number AS subject, p.person_key, p.name, p.id_number, p.county, p.town, p.village, p.household_no,
        '同一证件号码登记的姓名：' || string_agg(DISTINCT
-           CASE n.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
-                       WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
+           src_label(n.kind)
            || '「' || n.name_norm || '」', '，' ORDER BY
-           CASE n.kind WHEN 'gs' THEN '全国系统' WHEN 'dibao' THEN '低保名册' WHEN 'tekun' THEN '特困名册'
-                       WHEN 'medical' THEN '医保数据' WHEN 'education' THEN '学籍数据' ELSE '研判台账' END
+           src_label(n.kind)
            || '「' || n.name_norm || '」') AS detail
 FROM names n
 JOIN flagged USING (person_key)

@@ -46,8 +46,9 @@ SELECT hh,
        count(*) FILTER (WHERE NOT again AND trim(dibao) IN ('农村低保', '城市低保', '是')) AS n_dibao,
        count(*) FILTER (WHERE NOT again AND trim(tekun) IN ('农村特困', '城市特困', '是')) AS n_tekun,
        -- A 残疾人证 is the ID number and two digits, category and grade (20 characters; 22 with the reissue mark).
-       count(*) FILTER (WHERE NOT again AND (trim(id_type) LIKE '%残疾人证%' OR length(trim(id_raw)) IN (20, 22))) AS n_disability_card,
-       count(*) FILTER (WHERE NOT again AND length(trim(id_raw)) IN (20, 22) AND substr(trim(id_raw), 20, 1) IN ('1', '2')) AS n_severe_card,
+       -- Not any 20-character cell: Excel turns an ID into 3.70323197001011E+17, 20 characters long.
+       count(*) FILTER (WHERE NOT again AND (trim(id_type) LIKE '%残疾人证%' OR regexp_full_match(trim(id_raw), '[0-9]{17}[0-9Xx][0-9]{2}([0-9]{2})?'))) AS n_disability_card,
+       count(*) FILTER (WHERE NOT again AND regexp_full_match(trim(id_raw), '[0-9]{17}[0-9Xx][0-9][12]([0-9]{2})?')) AS n_severe_card,
        count(*) FILTER (WHERE NOT again AND NOT (coalesce(resident_medical, false) OR coalesce(employee_medical, false))) AS n_uninsured
 FROM rule_gs
 GROUP BY hh;
@@ -96,11 +97,14 @@ WHERE NOT g.again;
 --   with grade digit 1 or 2), n_uninsured (neither 城乡居民 nor 职工 basic medical insurance is 是): member counts
 CREATE OR REPLACE VIEW check_households AS
 SELECT 'gs:' || head.hh AS subject,
-       head.* EXCLUDE (risks),
+       -- The finding names the head by the ID matching knows them by (an Excel-damaged ID cell is recovered
+       -- from another source), as the person rules do with persons.id_number.
+       head.* EXCLUDE (risks) REPLACE (coalesce(hp.id_number, head.id_number) AS id_number),
        h.members, h.heads, h.monitored, h.open_monitored, h.risk_eliminated AS eliminated, h.poverty_exited,
        h.all_no_labour, h.some_labour, h.measures AS measures_all,
        f.* EXCLUDE (hh)
 FROM (SELECT * FROM rule_gs
       QUALIFY row_number() OVER (PARTITION BY hh ORDER BY again, head_order) = 1) head
 JOIN rule_gs_households h ON h.hh = head.hh
-JOIN check_household_facts f ON f.hh = head.hh;
+JOIN check_household_facts f ON f.hh = head.hh
+LEFT JOIN persons hp ON hp.person_key = head.person_key;
