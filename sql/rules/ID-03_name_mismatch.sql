@@ -13,9 +13,9 @@ WITH names AS (
     SELECT l.person_key, l.kind, l.name_norm, l.name_agreement
     FROM links l
     WHERE l.method = 'exact_id' AND l.name_norm IS NOT NULL
-      -- A 研判台账 row names the head of household beside any member's ID: its name counts only when the ID
-      -- is the head's (the person is 户主 in 全国系统).
-      AND (l.kind <> 'review'
+      -- A 研判台账 or 住建 row names the head of household beside any member's ID: its name counts only when
+      -- the ID is the head's (the person is 户主 in 全国系统).
+      AND (l.kind NOT IN ('review', 'housing')
            OR l.person_key IN (SELECT h.person_key FROM src_gs g
                                JOIN links h ON h.kind = 'gs' AND h.file_id = g.file_id AND h.row_no = g.row_no
                                WHERE trim(g.relation) = '户主'))
