@@ -235,9 +235,6 @@ func matchHeader(spec *kindSpec, index map[string]*field, cells []headerCell) *h
 			return nil
 		}
 	}
-	if len(spec.oneOf) > 0 && !slices.ContainsFunc(spec.oneOf, func(f string) bool { _, ok := m.found[f]; return ok }) {
-		return nil
-	}
 	if spec.refuse != nil {
 		m.refused = spec.refuse(m.found)
 	}

@@ -59,9 +59,6 @@ type kindSpec struct {
 	// person says how the kind's rows describe a person, for matching; nil for a kind whose rows name
 	// something else (a returned workbook's rows name findings).
 	person *personRows
-	// oneOf are the contract's `+` fields: a sheet is of this kind only when it has at least one of them
-	// (besides every required field). Empty: no such condition.
-	oneOf []string
 	// yieldsTo are kinds that take a header row this kind matches too, when they read a column this kind
 	// does not know (a 残联 or 人社 file has 注销日期 and 注销原因 as a death list has).
 	yieldsTo []bidui.Kind

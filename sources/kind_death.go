@@ -37,7 +37,7 @@ var deathKind = register(&kindSpec{
 	},
 	keys:        []string{"id_number", "name"},
 	outputs:     []string{"is_death"},
-	oneOf:       deathDates,
+	anyOf:       [][]string{deathDates},
 	yieldsTo:    []bidui.Kind{"disability", "pension", "housing"},
 	refuse:      refuseDeregistrations,
 	newFinisher: deathFinisher,

@@ -94,7 +94,7 @@ func TestDeathYields(t *testing.T) {
 	roster := &kindSpec{kind: "disability", fields: []field{
 		required(text("name", "姓名")), id("id_number", "id_raw", "身份证号"), text("cert_no", "残疾人证号"),
 		date("cancelled_on", "注销日期"), text("cancel_reason", "注销原因"),
-	}, oneOf: []string{"cert_no", "id_number"}}
+	}, anyOf: [][]string{{"cert_no", "id_number"}}}
 	for _, c := range []struct {
 		header []string
 		death  bool // the death list keeps the header, the roster yields

@@ -57,7 +57,7 @@ var pensionKind = register(&kindSpec{
 		text("stop_reason", "终止原因", "停发原因"),
 	},
 	keys:        []string{"id_number", "name"},
-	oneOf:       []string{"insured_status", "benefit_status", "subsidy_category"},
+	anyOf:       [][]string{{"insured_status", "benefit_status", "subsidy_category"}},
 	newFinisher: pensionFinisher,
 	person:      &personRows{name: "name", county: "county", town: "town", village: "village"},
 })
