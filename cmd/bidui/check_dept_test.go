@@ -22,14 +22,7 @@ func TestCheckDeathPension(t *testing.T) {
 			"张三,370323195001010011,正常缴费,2023年,100元档,100元,无\n",
 		"注销.csv": "姓名,身份证号,注销日期\n王五,370323195001010035,2023-05-01\n",
 	}
-	var paths []string
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeFiles(t, dir, files)
 	var out strings.Builder
 	err := Run(context.Background(), append([]string{"check"}, paths...), nil, &out, io.Discard)
 	if !errors.Is(err, errPartialCheck) {
@@ -48,4 +41,18 @@ func TestCheckDeathPension(t *testing.T) {
 			t.Errorf("check output does not say %q:\n%s", want, got)
 		}
 	}
+}
+
+// writeFiles writes each body under its name in dir and returns the paths.
+func writeFiles(t *testing.T, dir string, files map[string]string) []string {
+	t.Helper()
+	var paths []string
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
 }

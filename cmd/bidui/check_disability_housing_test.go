@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -24,14 +22,7 @@ func TestCheckDisabilityHousing(t *testing.T) {
 			"1,某镇,甲村,张三,370323195001010011,局部危房,2022-05-12,修缮加固,未开工\n" +
 			"2,某镇,乙村,李四,370323195001010027,基本安全,2022-05-13,,\n",
 	}
-	var paths []string
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeFiles(t, dir, files)
 	var out strings.Builder
 	if err := Run(context.Background(), append([]string{"check"}, paths...), nil, &out, io.Discard); err != nil {
 		t.Fatalf("check: %v\n%s", err, out.String())
