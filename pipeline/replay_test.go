@@ -150,6 +150,12 @@ func (d matchDump) same(t *testing.T, what string, d2 matchDump, withFindings bo
 		{"person_merges", d.merges, d2.merges}, {"source rows", d.rows, d2.rows}} {
 		if !slices.Equal(c.a, c.b) {
 			t.Errorf("%s: %s differ: %d rows against %d", what, c.name, len(c.b), len(c.a))
+			for i := range min(len(c.a), len(c.b)) {
+				if c.a[i] != c.b[i] {
+					t.Errorf("first difference:\n %s\n %s", c.a[i], c.b[i])
+					break
+				}
+			}
 		}
 	}
 	if withFindings && !slices.Equal(d.findings, d2.findings) {

@@ -80,6 +80,7 @@ func reader(path string) int {
 type site struct {
 	dir, inbox, db, out string
 	town                *fixtures.Result
+	env                 []string // added to the binary's environment (e.g. a TMPDIR of the test's own)
 }
 
 func newSite(t *testing.T, households int) *site {
@@ -107,6 +108,9 @@ func (s *site) args(extra ...string) []string {
 func (s *site) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = s.dir
+	if len(s.env) > 0 {
+		cmd.Env = append(os.Environ(), s.env...)
+	}
 	return cmd
 }
 
