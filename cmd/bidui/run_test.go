@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/bidui/bidui/pipeline"
+	"github.com/bidui/bidui/rules"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -529,13 +530,8 @@ func TestExtraSheetIsReportedNotPartial(t *testing.T) {
 	}
 }
 
-// inapplicable says whether a rule's skip reason is one that does not make a run partial: a column the export
-// lacks, a parameter not set, a department that not every county receives files from.
+// inapplicable says whether a rule's skip reason is one that does not make a run partial (rules.Outcome's own
+// test): a column the export lacks, a parameter not set, a department that not every county receives files from.
 func inapplicable(reason string) bool {
-	for _, p := range []string{"缺少数据列：", "缺少参数：", "未收到数据："} {
-		if strings.HasPrefix(reason, p) {
-			return true
-		}
-	}
-	return false
+	return rules.Outcome{Status: rules.Skipped, Reason: reason}.Inapplicable()
 }
