@@ -161,6 +161,7 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 	}
 	outcomes := make([]Outcome, len(rules))
 	passes := map[string][]int{} // input view → the indexes of its runnable checks
+	var queries []int            // the indexes of the runnable rules with a query of their own
 	var inputs []string
 	for i, r := range rules {
 		if err := ctx.Err(); err != nil {
@@ -186,14 +187,23 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 			passes[r.Input] = append(passes[r.Input], i)
 			continue
 		} else {
-			start := time.Now()
-			n, err := runOne(ctx, conn, r, params)
-			o = ranOrFailed(r, n, err, time.Since(start), cols, log)
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
+			queries = append(queries, i)
+			continue
 		}
 		outcomes[i] = o
+	}
+	if len(queries) > 0 {
+		var group []Rule
+		for _, i := range queries {
+			group = append(group, rules[i])
+		}
+		got, err := runQueries(ctx, conn, group, cols, params, log)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range queries {
+			outcomes[i] = got[k]
+		}
 	}
 	for _, input := range inputs {
 		var group []Rule
@@ -232,10 +242,15 @@ const hitColumns = `rule VARCHAR, subject VARCHAR, person_key VARCHAR, name VARC
 // pendingHits is the temporary table that holds the hits of the rules run so far.
 const pendingHits = "rule_hits_pending"
 
-// ruleInputs are the views of sql/views/rule_inputs.sql that rules read, in the order they are defined (a
-// later one may read an earlier one).
+// ruleInputs are the views of sql/views/rule_inputs*.sql and checks.sql that more than one rule reads, in the
+// order they are defined (a later one may read an earlier one). A view of a kind the inbox lacks is computed
+// empty, at no cost.
 var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_tekun", "rule_review",
-	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows", "check_household_facts"}
+	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows",
+	"rule_death", "rule_deaths", "rule_pension", "rule_pension_covers",
+	"rule_disability", "rule_disability_covers", "rule_housing", "rule_gs_household_risks",
+	"rule_gs_work_persons", "rule_gs_work", "rule_gs_household", "rule_gs_workers",
+	"check_household_facts"}
 
 // tempTables are the temporary tables made on the rules' connection; drop removes them all, so that the
 // connection goes back to the pool as it came.
@@ -271,7 +286,10 @@ func materialiseInputs(ctx context.Context, temps *tempTables, log *slog.Logger)
 	}
 	temps.made = append(temps.made, pendingHits)
 	for _, v := range ruleInputs {
-		if err := temps.materialise(ctx, v); err != nil {
+		start := time.Now()
+		err := temps.materialise(ctx, v)
+		log.Info("rule input computed", "view", v, "ms", time.Since(start).Milliseconds())
+		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -293,14 +311,7 @@ func runOne(ctx context.Context, conn *sql.Conn, r Rule, params map[string]any) 
 		args = append(args, sql.Named(p, v))
 	}
 	args = append(args, sql.Named("bidui_rule", r.Code))
-	// The rule's own query is wrapped, not edited: its columns are picked by name and subjects deduplicated.
-	q := `INSERT INTO temp.` + pendingHits + `
-		SELECT $bidui_rule, subject, any_value(person_key), any_value(name), any_value(id_number),
-		       any_value(county), any_value(town), any_value(village), any_value(household_no),
-		       string_agg(DISTINCT detail, '；')
-		FROM (` + r.SQL + `) AS hits (` + strings.Join(Columns, ", ") + `)
-		WHERE subject IS NOT NULL
-		GROUP BY subject`
+	q := `INSERT INTO temp.` + pendingHits + "\n" + wrapped(r, "$bidui_rule")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -315,6 +326,104 @@ func runOne(ctx context.Context, conn *sql.Conn, r Rule, params map[string]any) 
 		return 0, err
 	}
 	return int(n), tx.Commit()
+}
+
+// runQueries runs the rules that have a query of their own (not check-table entries) in one statement: their
+// wrapped queries joined by UNION ALL, so that DuckDB plans and schedules them together instead of one after
+// another. When that statement fails, each rule runs alone, so that one broken rule fails by itself.
+func runQueries(ctx context.Context, conn *sql.Conn, rs []Rule, cols SourceColumns, params map[string]any, log *slog.Logger) ([]Outcome, error) {
+	start := time.Now()
+	counts, err := runBatch(ctx, conn, rs, params)
+	took := time.Since(start)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	outcomes := make([]Outcome, len(rs))
+	if err == nil {
+		for i, r := range rs {
+			outcomes[i] = Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)}
+		}
+		log.Info("rules ran", "rules", len(rs), "ms", took.Milliseconds())
+		return outcomes, nil
+	}
+	if len(rs) > 1 {
+		log.Warn("rules together failed; running them one by one", "rules", len(rs), "err", err)
+	}
+	for i, r := range rs {
+		start := time.Now()
+		n, err := runOne(ctx, conn, r, params)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		outcomes[i] = ranOrFailed(r, n, err, time.Since(start), cols, log)
+	}
+	return outcomes, nil
+}
+
+// runBatch inserts the findings of every rule of rs into the pending hits in one statement and one transaction,
+// and returns how many each raised.
+func runBatch(ctx context.Context, conn *sql.Conn, rs []Rule, params map[string]any) (map[string]int, error) {
+	var args []any
+	bound := map[string]bool{}
+	var parts, codes []string
+	for _, r := range rs {
+		for _, p := range r.Params {
+			v, ok := params[p]
+			if !ok {
+				return nil, fmt.Errorf("%s: parameter $%s has no value", r.File, p)
+			}
+			if !bound[p] {
+				bound[p] = true
+				args = append(args, sql.Named(p, v))
+			}
+		}
+		parts = append(parts, "("+wrapped(r, "'"+strings.ReplaceAll(r.Code, "'", "''")+"'")+")")
+		codes = append(codes, r.Code)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.`+pendingHits+"\n"+strings.Join(parts, "\nUNION ALL\n"), args...); err != nil {
+		return nil, fmt.Errorf("%d rules together: %w", len(rs), err)
+	}
+	counts, err := countHits(ctx, tx, codes)
+	if err != nil {
+		return nil, err
+	}
+	return counts, tx.Commit()
+}
+
+// countHits counts the pending hits of each rule of codes.
+func countHits(ctx context.Context, tx *sql.Tx, codes []string) (map[string]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rule, count(*) FROM temp.`+pendingHits+` WHERE list_contains(string_split($codes, ','), rule) GROUP BY rule`,
+		sql.Named("codes", strings.Join(codes, ",")))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var code string
+		var n int64
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, err
+		}
+		counts[code] = int(n)
+	}
+	return counts, rows.Err()
+}
+
+// wrapped is the query of rule r as a rule_hits row per subject, its rule column the SQL expression code: the
+// rule's own query is wrapped, not edited; its columns are picked by name and subjects deduplicated.
+func wrapped(r Rule, code string) string {
+	return `SELECT ` + code + `, subject, any_value(person_key), any_value(name), any_value(id_number),
+		       any_value(county), any_value(town), any_value(village), any_value(household_no),
+		       string_agg(DISTINCT detail, '；')
+		FROM (` + r.SQL + `) AS hits (` + strings.Join(Columns, ", ") + `)
+		WHERE subject IS NOT NULL
+		GROUP BY subject`
 }
 
 // ranOrFailed is the outcome of rule r that ran alone: n findings, or err.
