@@ -303,3 +303,60 @@ func TestFailedOptionalKindSkips(t *testing.T) {
 		t.Errorf("medical file failed: reason %q, want XC-02 skipped naming the failed 医保 file", why)
 	}
 }
+
+// TestRulesTogetherEqualOneByOne: the rules with queries of their own, run batchSize at a time in one
+// statement each, raise exactly the hits each raises run alone, and count them per rule.
+func TestRulesTogetherEqualOneByOne(t *testing.T) {
+	db := testDB(t)
+	synthTown(t, db, 2000)
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	temps := &tempTables{conn: conn}
+	defer temps.drop(ctx)
+	log := slog.New(slog.DiscardHandler)
+	if err := materialiseInputs(ctx, temps, log); err != nil {
+		t.Fatal(err)
+	}
+	rs := loadCatalogue(t)
+	params := testParams("2023-06-10")
+	read := func() []string {
+		var all string
+		if err := conn.QueryRowContext(ctx, `SELECT coalesce(string_agg(l, chr(10) ORDER BY l), '')
+			FROM (SELECT concat_ws('|', rule, subject, person_key, name, id_number, county, town, village, household_no, detail) AS l
+			      FROM temp.`+pendingHits+`)`).Scan(&all); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM temp.`+pendingHits); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Split(all, "\n")
+	}
+	alone := map[string]int{}
+	for _, r := range rs {
+		n, err := runOne(ctx, conn, r, params)
+		if err != nil {
+			t.Fatalf("%s alone: %v", r.Code, err)
+		}
+		alone[r.Code] = n
+	}
+	want := read()
+	outcomes, err := runQueries(ctx, conn, rs, nil, params, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); !slices.Equal(got, want) {
+		t.Errorf("together: %d hits, one by one: %d", len(got), len(want))
+	}
+	if len(rs) <= batchSize {
+		t.Fatalf("%d rules: fewer than one batch, the test proves nothing", len(rs))
+	}
+	for _, o := range outcomes {
+		if o.Status != Ran || o.Findings != alone[o.Rule.Code] {
+			t.Errorf("%s together: %s with %d findings, alone %d", o.Rule.Code, o.Status, o.Findings, alone[o.Rule.Code])
+		}
+	}
+}

@@ -328,10 +328,22 @@ func runOne(ctx context.Context, conn *sql.Conn, r Rule, params map[string]any) 
 	return int(n), tx.Commit()
 }
 
-// runQueries runs the rules that have a query of their own (not check-table entries) in one statement: their
-// wrapped queries joined by UNION ALL, so that DuckDB plans and schedules them together instead of one after
-// another. When that statement fails, each rule runs alone, so that one broken rule fails by itself.
+// runQueries runs the rules that have a query of their own (not check-table entries) batchSize at a time, each
+// batch in one statement: their wrapped queries joined by UNION ALL, so that DuckDB plans and schedules them
+// together instead of one after another. When a batch fails, each of its rules runs alone, so that one broken
+// rule fails by itself.
 func runQueries(ctx context.Context, conn *sql.Conn, rs []Rule, cols SourceColumns, params map[string]any, log *slog.Logger) ([]Outcome, error) {
+	if n := batchSize; len(rs) > n {
+		var outcomes []Outcome
+		for i := 0; i < len(rs); i += n {
+			got, err := runQueries(ctx, conn, rs[i:min(i+n, len(rs))], cols, params, log)
+			if err != nil {
+				return nil, err
+			}
+			outcomes = append(outcomes, got...)
+		}
+		return outcomes, nil
+	}
 	start := time.Now()
 	counts, err := runBatch(ctx, conn, rs, params)
 	took := time.Since(start)
@@ -343,7 +355,7 @@ func runQueries(ctx context.Context, conn *sql.Conn, rs []Rule, cols SourceColum
 		for i, r := range rs {
 			outcomes[i] = Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)}
 		}
-		log.Info("rules ran", "rules", len(rs), "ms", took.Milliseconds())
+		log.Info("rules ran", "rules", len(rs), "first", rs[0].Code, "last", rs[len(rs)-1].Code, "ms", took.Milliseconds())
 		return outcomes, nil
 	}
 	if len(rs) > 1 {
@@ -359,6 +371,11 @@ func runQueries(ctx context.Context, conn *sql.Conn, rs []Rule, cols SourceColum
 	}
 	return outcomes, nil
 }
+
+// batchSize is how many rules run in one statement at most. Together they use both cores better than one
+// after another, but all their hash tables are alive at once: on the county, the 68 rules in one statement
+// took 570 MiB more than one by one, eight at a time 190 MiB more.
+const batchSize = 8
 
 // runBatch inserts the findings of every rule of rs into the pending hits in one statement and one transaction,
 // and returns how many each raised.
