@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/bidui/bidui"
 	"github.com/duckdb/duckdb-go/v2"
@@ -116,9 +117,9 @@ func (d *dbStager) columns(ctx context.Context, spec *kindSpec) ([]string, error
 }
 
 func tableColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?
-		ORDER BY column_index`, table)
+	// pragma_table_info reads the one table; duckdb_columns() would bind every view of the schema first, which
+	// cost 8 ms a file on the county (1.7 s of CPU over 216 files). The name is a kind's table, never a file's.
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_info('`+strings.ReplaceAll(table, "'", "''")+`') ORDER BY cid`)
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s: %w", table, err)
 	}
