@@ -53,7 +53,7 @@ func (r *runner) importFiles(ctx context.Context, paths []string) (*Summary, err
 	if err := r.importGiven(ctx, paths); err != nil {
 		return nil, err
 	}
-	if err := r.matchStage(ctx, false); err != nil {
+	if err := r.matchStage(ctx, ""); err != nil {
 		return nil, err
 	}
 	if err := r.complete(ctx, false); err != nil {

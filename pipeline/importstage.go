@@ -22,7 +22,9 @@ type imported struct {
 }
 
 // importStage loads the inbox files as p planned, parsing some and carrying others, and records them in
-// files, all under file ids given in path order as if the files had been read one after another.
+// files, all under file ids given in path order as if the files had been read one after another. When the
+// files parsed again give the published run's rows (plan.sameRows), it carries the published run's matching
+// over and has p replay it.
 func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 	r.stageStarted(StageImport, "files", len(p.files))
 	parsed, err := r.parseFiles(ctx, p.files)
@@ -51,8 +53,17 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 	var ids []newFileID
 	for i, f := range p.files {
 		if f.carry == nil {
-			for _, res := range parsed[i] {
-				ids = append(ids, newFileID{old: res.FileID, id: r.nextID})
+			// The published sheets of the file, to compare the rows parsed again with, when as many.
+			was := p.publishedAt(f.path)
+			if len(was) != len(parsed[i]) {
+				was = nil
+			}
+			for j, res := range parsed[i] {
+				n := newFileID{old: res.FileID, id: r.nextID}
+				if was != nil {
+					n.prev = was[j].id
+				}
+				ids = append(ids, n)
 				res.FileID = r.nextID
 				r.nextID++
 				results = append(results, res)
@@ -63,7 +74,7 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 			res := s.res
 			res.Path, res.FileID = f.path, r.nextID
 			r.nextID++
-			n := newFileID{old: s.id, id: res.FileID, carried: true, kind: res.Kind}
+			n := newFileID{old: s.id, id: res.FileID, carried: true, kind: res.Kind, prev: s.id}
 			if res.Status != bidui.FileUnrecognised && res.Status != bidui.FileIgnored {
 				res.Status = bidui.FileCarried
 			}
@@ -76,6 +87,7 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 			results = append(results, res)
 		}
 	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS file_map`)
 	if err := p.placeRows(ctx, conn, ids); err != nil {
 		return nil, err
 	}
@@ -93,6 +105,16 @@ func (r *runner) importStage(ctx context.Context, p *plan) (*imported, error) {
 	}
 	if err := r.recordDropped(ctx, conn, dropped); err != nil {
 		return nil, err
+	}
+	why, err := p.sameRows(ctx, conn, ids, results, dropped)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		if err := p.carryMatching(ctx, conn); err != nil {
+			return nil, err
+		}
+		p.replay(why)
 	}
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return nil, fmt.Errorf("import: commit: %w", err)

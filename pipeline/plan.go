@@ -32,7 +32,9 @@ import (
 // may be gone); a newer importer may read the same bytes differently. When every file is
 // carried from itself and the published run read no other, the inbox is unchanged: the new database starts
 // as a copy of the published one (its rows are renumbered rather than copied) and the links are replayed,
-// and with the same parameters (as_of among them) so are the rule hits. Config.Reparse turns all of it off.
+// and with the same parameters (as_of among them) so are the rule hits. When files were parsed again, the
+// import stage may still find the rows the published run's (plan.sameRows): the links, and with the same
+// parameters the rule hits, are then replayed all the same. Config.Reparse turns all of it off.
 type plan struct {
 	files []plannedFile // the inbox files to read, in name order
 	// notRead are the inbox entries not read (hidden, lock files, folders, links to nothing, duplicates), in
@@ -47,8 +49,12 @@ type plan struct {
 	attached  bool // the published database is attached to the new one as prev (see history)
 
 	fromCopy    bool // start from a file copy of the published database
-	replayMatch bool // carry the published run's persons and links over (implies fromCopy)
+	replayMatch bool // carry the published run's persons and links over
 	replayRules bool // carry its rule hits over too (implies replayMatch)
+	// paramsSame says that this run's parameters are the published run's: its rule hits may be replayed.
+	paramsSame bool
+	// replayWhy says why the links are replayed, for the log and the summary ("" when they are not).
+	replayWhy string
 }
 
 // plannedFile is one inbox file and what to do with it.
@@ -66,9 +72,10 @@ type publishedRun struct {
 
 // prevSheet is a files row of the published run.
 type prevSheet struct {
-	id      int64
-	res     sources.Result // as recorded: Path and SHA256 are the published file's
-	deduped bool           // some of its rows were an earlier file's, and were not loaded
+	id  int64
+	res sources.Result // as recorded: Path and SHA256 are the published file's
+	// duplicate are its rows that an earlier file had too, and were not loaded.
+	duplicate int64
 }
 
 // makePlan lists and hashes the inbox and reads the published database's latest run (read-only, closed
@@ -114,9 +121,17 @@ func makePlan(ctx context.Context, cfg Config, asOf time.Time, version, dbPath s
 		f.carry = p.prev.sheetsOf(f.path, f.sha256)
 	}
 	p.fromCopy = len(p.files) > 0 && p.prev.sameFiles(p.files)
-	p.replayMatch = p.fromCopy
-	p.replayRules = p.replayMatch && sameParams(p.prev.params, cfg.Params(asOf))
+	p.paramsSame = sameParams(p.prev.params, cfg.Params(asOf))
+	if p.fromCopy {
+		p.replay("inbox unchanged since the published run")
+	}
 	return p, nil
+}
+
+// replay makes the plan replay the published run's links, and with the same parameters its rule hits, for the
+// reason why.
+func (p *plan) replay(why string) {
+	p.replayMatch, p.replayRules, p.replayWhy = true, p.paramsSame, why
 }
 
 // readAsOf returns the as-of of the latest run of the database at path, zero when it cannot be read.
@@ -181,7 +196,7 @@ func (prev *publishedRun) sheetsOf(path, sum string) []prevSheet {
 			continue
 		}
 		switch {
-		case s.deduped:
+		case s.duplicate > 0:
 			return nil // the file that had its other rows may be gone
 		case s.res.Status == bidui.FileLoaded, s.res.Status == bidui.FileCarried, s.res.Status == bidui.FileUnrecognised,
 			s.res.Status == bidui.FileIgnored:
@@ -211,7 +226,7 @@ func (prev *publishedRun) sameFiles(files []plannedFile) bool {
 func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_id, path, coalesce(sha256, ''), format, encoding, kind, sheet, header_row, CAST(columns AS VARCHAR),
-		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error, coalesce(rows_duplicate, 0) > 0
+		       rows_read, rows_loaded, rows_skipped, rows_rejected, status, error, coalesce(rows_duplicate, 0)
 		FROM files WHERE run_id = ? ORDER BY file_id`, run)
 	if err != nil {
 		return nil, fmt.Errorf("files of the published run: %w", err)
@@ -226,7 +241,7 @@ func publishedSheets(ctx context.Context, db *sql.DB, run int64) ([]prevSheet, e
 			header                            sql.NullInt64
 		)
 		if err := rows.Scan(&p.id, &p.res.Path, &p.res.SHA256, &format, &enc, &kind, &sheet, &header, &columns, &p.res.RowsRead,
-			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText, &p.deduped); err != nil {
+			&p.res.RowsLoaded, &p.res.RowsSkipped, &p.res.RowsRejected, &p.res.Status, &errText, &p.duplicate); err != nil {
 			return nil, err
 		}
 		p.res.Format, p.res.Encoding = format.String, enc.String

@@ -309,10 +309,10 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		r.sum.NotPublished = "没有文件载入（收件箱为空，或每个文件都失败）：未发布，上次的数据库与工作簿保持不变"
 		return r.sum, ErrNothingLoaded
 	}
-	if err := r.matchStage(ctx, p.replayMatch); err != nil {
+	if err := r.matchStage(ctx, p.replayWhy); err != nil {
 		return nil, err
 	}
-	if err := r.rulesStage(ctx, im, p.rulesFrom()); err != nil {
+	if err := r.rulesStage(ctx, im, p.rulesFrom(), p.replayWhy); err != nil {
 		return nil, err
 	}
 	if err := r.reportStage(ctx); err != nil {

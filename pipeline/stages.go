@@ -12,9 +12,10 @@ import (
 	biduisql "github.com/bidui/bidui/sql"
 )
 
-// matchStage links the source rows to persons, or, when replayed is set, counts the published run's persons
-// and links, which the import stage carried over with the rows (plan.placeRows).
-func (r *runner) matchStage(ctx context.Context, replayed bool) error {
+// matchStage links the source rows to persons, or, when replayed says why they need not be, counts the
+// published run's persons and links, which the import stage carried over with the rows (plan.placeRows,
+// plan.carryMatching).
+func (r *runner) matchStage(ctx context.Context, replayed string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -23,9 +24,9 @@ func (r *runner) matchStage(ctx context.Context, replayed bool) error {
 	sum := r.sum
 	var st *match.Stats
 	var err error
-	if replayed {
-		sum.Replayed = append(sum.Replayed, StageMatch)
-		r.log.Info("inbox unchanged since the published run: its links are carried over")
+	if replayed != "" {
+		sum.Replayed, sum.ReplayedBecause = append(sum.Replayed, StageMatch), replayed
+		r.log.Info(replayed+": the published run's links are carried over", "because", replayed)
 		if err = match.CreateMacros(ctx, r.db); err == nil {
 			st, err = match.Count(ctx, r.db)
 		}
@@ -50,8 +51,8 @@ func (r *runner) matchStage(ctx context.Context, replayed bool) error {
 }
 
 // rulesStage runs the rules, or, when replayFrom is a run, tries to carry that run's hits over (rules.Replay
-// says when it cannot), and settles the findings.
-func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64) error {
+// says when it cannot) for the reason why, and settles the findings.
+func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64, why string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -70,7 +71,8 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64)
 		case err == nil:
 			replayed = true
 			sum.Replayed = append(sum.Replayed, StageRules)
-			r.log.Info("inbox and parameters unchanged since the published run: its rule hits are carried over", "from_run", replayFrom)
+			r.log.Info(why+", and parameters unchanged: the published run's rule hits are carried over", "because", why,
+				"from_run", replayFrom)
 		case !errors.Is(err, rules.ErrNotReplayable):
 			return err
 		}

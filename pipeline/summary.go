@@ -49,8 +49,10 @@ type Summary struct {
 	UnreadAnswers []UnknownAnswer `json:"unread_answers,omitempty"`
 	Stages        []StageTime     `json:"stages"` // in the order they ran; publish is missing from runs.summary
 	// Replayed names the stages whose results were carried over from the previous run because nothing they
-	// read had changed (match: the same inbox; rules: also the same parameters).
-	Replayed []string `json:"replayed,omitempty"`
+	// read had changed (match: the same inbox, or files sent again with other bytes but the same rows; rules:
+	// also the same parameters), and ReplayedBecause says which of the two.
+	Replayed        []string `json:"replayed,omitempty"`
+	ReplayedBecause string   `json:"replayed_because,omitempty"`
 	// FromPublished says that the new database started as a file copy of the published one, because the
 	// latest run read exactly this inbox: its rows were renumbered rather than copied.
 	FromPublished bool `json:"from_published_copy,omitempty"`

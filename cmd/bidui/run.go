@@ -27,8 +27,9 @@ Reconciles every file in the inbox: imports them, links rows to persons, runs th
 correction workbook per village under out/<as-of>/, and publishes the new database atomically. A run that
 fails leaves the published database as it was. A file whose bytes are unchanged since the last run (same
 sha256, same bidui version) is not parsed again: its rows are carried over. When the whole inbox is
-unchanged, the last run's links are carried over too, and with the same as-of and policy its rule hits as
-well (--reparse turns all of this off).
+unchanged, or when the files that changed give the same rows as before (a roster sent again, saved again),
+the last run's links are carried over too, and with the same as-of and policy its rule hits as well
+(--reparse turns all of this off).
 
 A rule that cannot run (its source missing or failed) leaves its findings as they were: they stay open,
 keep their last-checked date and are listed marked 本次未复核 with the reason. A run in which no file loads
