@@ -5,9 +5,11 @@
 -- characters and joining the character table (DuckDB's translate with a table this size is slow).
 -- priority orders the rows that give a person's name and place: the earlier kind (bidui.Kinds), then the
 -- earlier file and row, a total order, so that a person with rows of one kind that disagree (a 人社 file per
--- purpose, deaths from three departments) gets the same name however the rows were read.
+-- purpose, deaths from three departments) gets the same name however the rows were read. It is the three
+-- packed into one number (priority, file_id and row_no are never negative, and row_no is an INTEGER), which
+-- arg_min compares far faster than a struct.
 CREATE OR REPLACE TEMP TABLE m_raw AS
-SELECT kind, {'kind': priority, 'file': file_id, 'row': row_no} AS priority, file_id, row_no, id_raw, id_number, name, ename, county, town,
+SELECT kind, (priority::HUGEINT << 96) + (file_id::HUGEINT << 32) + row_no AS priority, file_id, row_no, id_raw, id_number, name, ename, county, town,
        -- 民政 writes 上埠村委会 or 上埠村民委员会 where 全国系统 writes 上埠村, and 东关居委会 for 东关社区.
        CASE WHEN village LIKE '%委%' OR village LIKE '%会%'
             THEN regexp_replace(regexp_replace(trim(village), '村(民委员会|委会|委)$', '村'),
