@@ -14,7 +14,7 @@ WITH masked_rows AS (
     FROM m_suspect s, range(1, 19) t(p)
     WHERE NOT valid AND regexp_full_match(id_number, '[0-9]{17}[0-9X]')
 ), masked_known AS (
-    SELECT k.*, p, substr(id, 1, p - 1) || '_' || substr(id, p + 1) AS mkey
+    SELECT k.person_key, k.id, k.cname, k.csound, k.first_kind, k.birth, p, substr(id, 1, p - 1) || '_' || substr(id, p + 1) AS mkey
     FROM m_known k, range(1, 19) t(p)
 ), swapped AS (
     SELECT s.*, p, substr(id_number, 1, p - 1) || substr(id_number, p + 1, 1) || substr(id_number, p, 1) || substr(id_number, p + 2) AS skey
@@ -30,7 +30,7 @@ WITH masked_rows AS (
     SELECT s.*, 'excel_000', substr(coalesce(id_number, id_raw), 1, 15)
     FROM m_suspect s WHERE regexp_full_match(coalesce(id_number, id_raw), '[0-9]{15}000')
 ), known15 AS (
-    SELECT k.*, substr(id, 1, 15) AS key15 FROM m_known k
+    SELECT k.person_key, k.id, k.cname, k.csound, k.first_kind, k.birth, substr(id, 1, 15) AS key15 FROM m_known k
 )
 SELECT kind, file_id, row_no, method, person_key, pos, kid, knname, first_kind, ename,
        names_agree_s(ename, knname, esound, ksound) AS agreement, ambiguity, kbirth
