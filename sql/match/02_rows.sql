@@ -18,15 +18,28 @@ SELECT kind, (priority::HUGEINT << 96) + (file_id::HUGEINT << 32) + row_no AS pr
        household_no, hkey,
        -- The birth date: gs says it; else the ID's date digits, however damaged the rest of the ID is
        -- (Excel's E+17 and its 000 keep them; a swap or wrong digit there makes no date, or a wrong one).
+       -- (The cheap tests before each regexp spare most rows the regexp.)
        coalesce(birth_date, CASE
-           WHEN regexp_full_match(upper(id_raw), '[1-9]\.[0-9]{10,14}E\+?17')
+           WHEN (contains(id_raw, 'E') OR contains(id_raw, 'e')) AND regexp_full_match(upper(id_raw), '[1-9]\.[0-9]{10,14}E\+?17')
                THEN try_strptime(substr(rpad(replace(split_part(upper(id_raw), 'E', 1), '.', ''), 15, '0'), 7, 8), '%Y%m%d')
-           WHEN regexp_full_match(coalesce(id_number, id_raw), '[0-9]{15}')
+           WHEN length(coalesce(id_number, id_raw)) = 15 AND regexp_full_match(coalesce(id_number, id_raw), '[0-9]{15}')
                THEN try_strptime('19' || substr(coalesce(id_number, id_raw), 7, 6), '%Y%m%d')
            WHEN length(coalesce(id_number, id_raw)) = 18
                THEN try_strptime(substr(coalesce(id_number, id_raw), 7, 8), '%Y%m%d') END::DATE) AS birth,
-       coalesce(id_valid(id_number), false) AS valid
-FROM src_person_rows AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date, hkey);
+       -- valid is id_valid(id_number) (sql/schema), its check character's weighted sum taken from the first 17
+       -- digits as one number: the same result, several times faster than 17 substrings per row.
+       coalesce(regexp_full_match(id_number, '[0-9]{17}[0-9X]')
+           AND try_strptime(substr(id_number, 7, 8), '%Y%m%d') IS NOT NULL
+           AND substr('10X98765432',
+           (((d17 // 10000000000000000 % 10) * 7 + (d17 // 1000000000000000 % 10) * 9 +
+            (d17 // 100000000000000 % 10) * 10 + (d17 // 10000000000000 % 10) * 5 + (d17 // 1000000000000 % 10) * 8 +
+            (d17 // 100000000000 % 10) * 4 + (d17 // 10000000000 % 10) * 2 + (d17 // 1000000000 % 10) * 1 +
+            (d17 // 100000000 % 10) * 6 + (d17 // 10000000 % 10) * 3 + (d17 // 1000000 % 10) * 7 +
+            (d17 // 100000 % 10) * 9 + (d17 // 10000 % 10) * 10 + (d17 // 1000 % 10) * 5 + (d17 // 100 % 10) * 8 +
+            (d17 // 10 % 10) * 4 + (d17 % 10) * 2) % 11) + 1, 1) = substr(id_number, 18, 1),
+           false) AS valid
+FROM (SELECT *, try_cast(substr(id_number, 1, 17) AS BIGINT) AS d17 FROM src_person_rows
+      AS r (kind, priority, file_id, row_no, id_raw, id_number, name, ename, county, town, village, household_no, birth_date, hkey));
 
 CREATE OR REPLACE TEMP TABLE m_chars (ch VARCHAR, norm VARCHAR, sound VARCHAR);
 
