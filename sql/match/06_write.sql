@@ -5,8 +5,9 @@ SELECT kind, file_id, row_no, person_key, method, pos, agreement, first_kind, kn
        NULL AS household_same
 FROM m_corrected WHERE n_agree = 1
 UNION ALL
-SELECT r.kind, r.file_id, r.row_no, person_key_of(r.id_number), 'exact_id', NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL
-FROM m_rows r
+-- The person key of a valid ID is m_known's (person_key_of hashes: once per ID, not once per row).
+SELECT r.kind, r.file_id, r.row_no, k.person_key, 'exact_id', NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL
+FROM m_rows r JOIN m_known k ON k.id = r.id_number
 WHERE r.valid AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
 UNION ALL
 SELECT kind, file_id, row_no, any_value(person_key), 'name', NULL, any_value(agreement), any_value(first_kind), any_value(knname),
