@@ -51,31 +51,30 @@ WITH mixed AS (
     SELECT person_key_of(s.id_number) FROM m_corrected c
     JOIN m_suspect s ON s.kind = c.kind AND s.file_id = c.file_id AND s.row_no = c.row_no
     WHERE c.n_agree > 0 AND s.valid
+), taken AS (
+    SELECT k.person_key, k.id AS id_number, k.name, k.nname AS name_norm, k.birth AS birth_date, k.county, k.town, k.village, k.household_no,
+           k.in_gs, k.in_dibao, k.in_tekun, k.in_medical, k.in_education, k.in_review
+    FROM m_known k
+    WHERE NOT k.only15 AND NOT EXISTS (SELECT 1 FROM mixed x WHERE x.person_key = k.person_key)
+    UNION ALL
+    SELECT k.person_key, k.id AS id_number,
+           arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name,
+           arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name_norm,
+           k.birth AS birth_date,
+           arg_min(r.county, r.priority) FILTER (WHERE r.county IS NOT NULL) AS county,
+           arg_min(r.town, r.priority) FILTER (WHERE r.town IS NOT NULL) AS town,
+           arg_min(r.village, r.priority) FILTER (WHERE r.village IS NOT NULL) AS village,
+           arg_min(r.household_no, r.priority) FILTER (WHERE r.household_no IS NOT NULL) AS household_no,
+           bool_or(r.kind = 'gs') AS in_gs, bool_or(r.kind = 'dibao') AS in_dibao, bool_or(r.kind = 'tekun') AS in_tekun,
+           bool_or(r.kind = 'medical') AS in_medical, bool_or(r.kind = 'education') AS in_education,
+           bool_or(r.kind = 'review') AS in_review
+    FROM m_link l
+    JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
+    JOIN m_known k ON k.person_key = l.person_key
+    WHERE l.person_key IN (SELECT person_key FROM mixed)
+    GROUP BY k.person_key, k.id, k.birth, k.only15
 )
-SELECT k.person_key, k.id AS id_number, k.name, k.nname AS name_norm,
-       CASE WHEN substr(k.id, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
-       k.birth AS birth_date, k.county, k.town, k.village, k.household_no,
-       k.in_gs, k.in_dibao, k.in_tekun, k.in_medical, k.in_education, k.in_review
-FROM m_known k
-WHERE NOT k.only15 AND NOT EXISTS (SELECT 1 FROM mixed x WHERE x.person_key = k.person_key)
-UNION ALL
-SELECT k.person_key, k.id AS id_number,
-       arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name,
-       arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name_norm,
-       CASE WHEN substr(k.id, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
-       k.birth AS birth_date,
-       arg_min(r.county, r.priority) FILTER (WHERE r.county IS NOT NULL) AS county,
-       arg_min(r.town, r.priority) FILTER (WHERE r.town IS NOT NULL) AS town,
-       arg_min(r.village, r.priority) FILTER (WHERE r.village IS NOT NULL) AS village,
-       arg_min(r.household_no, r.priority) FILTER (WHERE r.household_no IS NOT NULL) AS household_no,
-       bool_or(r.kind = 'gs') AS in_gs, bool_or(r.kind = 'dibao') AS in_dibao, bool_or(r.kind = 'tekun') AS in_tekun,
-       bool_or(r.kind = 'medical') AS in_medical, bool_or(r.kind = 'education') AS in_education,
-       bool_or(r.kind = 'review') AS in_review
-FROM m_link l
-JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
-JOIN m_known k ON k.person_key = l.person_key
-WHERE l.person_key IN (SELECT person_key FROM mixed)
-GROUP BY k.person_key, k.id, k.birth, k.only15;
+SELECT *, CASE WHEN substr(id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex FROM taken;
 
 INSERT INTO links (kind, file_id, row_no, person_key, method, score, explanation, id_found, name_norm, name_agreement)
 SELECT l.kind, l.file_id, l.row_no, l.person_key, l.method,
