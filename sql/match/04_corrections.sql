@@ -9,13 +9,23 @@ WHERE NOT r.valid OR r.id_number LIKE '%000';
 
 -- Candidates from every correction, each a hash join on a derived key.
 CREATE OR REPLACE TEMP TABLE m_cand AS
-WITH masked_rows AS (
+WITH damaged AS (
+    SELECT * FROM m_suspect WHERE NOT valid AND regexp_full_match(id_number, '[0-9]{17}[0-9X]')
+), masked_rows AS (
     SELECT s.*, p, substr(id_number, 1, p - 1) || '_' || substr(id_number, p + 1) AS mkey
-    FROM m_suspect s, range(1, 19) t(p)
-    WHERE NOT valid AND regexp_full_match(id_number, '[0-9]{17}[0-9X]')
+    FROM damaged s, range(1, 19) t(p)
+), near_known AS (
+    -- Only a known ID equal to a damaged one but in one place can match it, so only those are masked (18
+    -- masked keys for each known ID would be millions): one differing in the first 9 places has the last 9 of
+    -- a damaged ID, in places 10-13 its first 9 and last 5, in places 14-18 its first 13.
+    SELECT k.person_key, k.id, k.cname, k.csound, k.first_kind, k.birth
+    FROM m_known k
+    WHERE substr(k.id, 10) IN (SELECT substr(id_number, 10) FROM damaged)
+       OR substr(k.id, 1, 9) || substr(k.id, 14) IN (SELECT substr(id_number, 1, 9) || substr(id_number, 14) FROM damaged)
+       OR substr(k.id, 1, 13) IN (SELECT substr(id_number, 1, 13) FROM damaged)
 ), masked_known AS (
     SELECT k.*, p, substr(id, 1, p - 1) || '_' || substr(id, p + 1) AS mkey
-    FROM m_known k, range(1, 19) t(p)
+    FROM near_known k, range(1, 19) t(p)
 ), swapped AS (
     SELECT s.*, p, substr(id_number, 1, p - 1) || substr(id_number, p + 1, 1) || substr(id_number, p, 1) || substr(id_number, p + 2) AS skey
     FROM m_suspect s, range(1, 18) t(p)
@@ -30,7 +40,7 @@ WITH masked_rows AS (
     SELECT s.*, 'excel_000', substr(coalesce(id_number, id_raw), 1, 15)
     FROM m_suspect s WHERE regexp_full_match(coalesce(id_number, id_raw), '[0-9]{15}000')
 ), known15 AS (
-    SELECT k.*, substr(id, 1, 15) AS key15 FROM m_known k
+    SELECT k.person_key, k.id, k.cname, k.csound, k.first_kind, k.birth, substr(id, 1, 15) AS key15 FROM m_known k
 )
 SELECT kind, file_id, row_no, method, person_key, pos, kid, knname, first_kind, ename,
        names_agree_s(ename, knname, esound, ksound) AS agreement, ambiguity, kbirth

@@ -13,7 +13,7 @@ WITH todo AS (
     WHERE r.valid AND r.hkey IS NOT NULL AND k.gshh IS NOT NULL
       AND r.hkey IN (SELECT hkey FROM m_rows WHERE NOT valid AND hkey IS NOT NULL)
 ), known AS (
-    SELECT k.*, k.ksound AS sound, length(k.nname) AS len, substr(k.nname, 1, 1) AS surname,
+    SELECT k.person_key, k.nname, k.ksound, k.village, k.birth, k.first_kind, k.gshh, k.ksound AS sound, length(k.nname) AS len, substr(k.nname, 1, 1) AS surname,
            count(*) OVER (PARTITION BY k.nname) AS freq
     FROM m_known k WHERE k.nname IS NOT NULL
 ), pairs AS (

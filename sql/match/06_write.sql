@@ -5,8 +5,9 @@ SELECT kind, file_id, row_no, person_key, method, pos, agreement, first_kind, kn
        NULL AS household_same
 FROM m_corrected WHERE n_agree = 1
 UNION ALL
-SELECT r.kind, r.file_id, r.row_no, person_key_of(r.id_number), 'exact_id', NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL
-FROM m_rows r
+-- The person key of a valid ID is m_known's (person_key_of hashes: once per ID, not once per row).
+SELECT r.kind, r.file_id, r.row_no, k.person_key, 'exact_id', NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL
+FROM m_rows r JOIN m_known k ON k.id = r.id_number
 WHERE r.valid AND NOT EXISTS (SELECT 1 FROM m_corrected c WHERE c.kind = r.kind AND c.file_id = r.file_id AND c.row_no = r.row_no AND c.n_agree > 0)
 UNION ALL
 SELECT kind, file_id, row_no, any_value(person_key), 'name', NULL, any_value(agreement), any_value(first_kind), any_value(knname),
@@ -40,23 +41,40 @@ HAVING count(DISTINCT person_key) FILTER (WHERE accepted) > 1
     OR count(DISTINCT person_key) FILTER (WHERE village_same OR birth_same) > 1
     OR NOT bool_or(has_id);
 
+-- Persons. Most are known by a valid ID to which exact-ID links alone lead, from all the rows of that ID:
+-- m_known has aggregated those rows already. The others (linked by a correction or a name too, or with a row
+-- of their ID linked to another person, or known by a 15-digit ID alone) are aggregated from their links.
 INSERT INTO persons BY NAME
-SELECT k.person_key, k.id AS id_number,
-       arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name,
-       arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name_norm,
-       CASE WHEN substr(k.id, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex,
-       k.birth AS birth_date,
-       arg_min(r.county, r.priority) FILTER (WHERE r.county IS NOT NULL) AS county,
-       arg_min(r.town, r.priority) FILTER (WHERE r.town IS NOT NULL) AS town,
-       arg_min(r.village, r.priority) FILTER (WHERE r.village IS NOT NULL) AS village,
-       arg_min(r.household_no, r.priority) FILTER (WHERE r.household_no IS NOT NULL) AS household_no,
-       bool_or(r.kind = 'gs') AS in_gs, bool_or(r.kind = 'dibao') AS in_dibao, bool_or(r.kind = 'tekun') AS in_tekun,
-       bool_or(r.kind = 'medical') AS in_medical, bool_or(r.kind = 'education') AS in_education,
-       bool_or(r.kind = 'review') AS in_review
-FROM m_link l
-JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
-JOIN m_known k ON k.person_key = l.person_key
-GROUP BY k.person_key, k.id, k.birth, k.only15;
+WITH mixed AS (
+    SELECT person_key FROM m_link WHERE method <> 'exact_id'
+    UNION
+    SELECT person_key_of(s.id_number) FROM m_corrected c
+    JOIN m_suspect s ON s.kind = c.kind AND s.file_id = c.file_id AND s.row_no = c.row_no
+    WHERE c.n_agree > 0 AND s.valid
+), taken AS (
+    SELECT k.person_key, k.id AS id_number, k.name, k.nname AS name_norm, k.birth AS birth_date, k.county, k.town, k.village, k.household_no,
+           k.in_gs, k.in_dibao, k.in_tekun, k.in_medical, k.in_education, k.in_review
+    FROM m_known k
+    WHERE NOT k.only15 AND NOT EXISTS (SELECT 1 FROM mixed x WHERE x.person_key = k.person_key)
+    UNION ALL
+    SELECT k.person_key, k.id AS id_number,
+           arg_min(r.name, r.priority) FILTER (WHERE nullif(trim(r.name), '') IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name,
+           arg_min(r.nname, r.priority) FILTER (WHERE r.nname IS NOT NULL AND (l.method = 'exact_id' OR k.only15)) AS name_norm,
+           k.birth AS birth_date,
+           arg_min(r.county, r.priority) FILTER (WHERE r.county IS NOT NULL) AS county,
+           arg_min(r.town, r.priority) FILTER (WHERE r.town IS NOT NULL) AS town,
+           arg_min(r.village, r.priority) FILTER (WHERE r.village IS NOT NULL) AS village,
+           arg_min(r.household_no, r.priority) FILTER (WHERE r.household_no IS NOT NULL) AS household_no,
+           bool_or(r.kind = 'gs') AS in_gs, bool_or(r.kind = 'dibao') AS in_dibao, bool_or(r.kind = 'tekun') AS in_tekun,
+           bool_or(r.kind = 'medical') AS in_medical, bool_or(r.kind = 'education') AS in_education,
+           bool_or(r.kind = 'review') AS in_review
+    FROM m_link l
+    JOIN m_rows r ON r.kind = l.kind AND r.file_id = l.file_id AND r.row_no = l.row_no
+    JOIN m_known k ON k.person_key = l.person_key
+    WHERE l.person_key IN (SELECT person_key FROM mixed)
+    GROUP BY k.person_key, k.id, k.birth, k.only15
+)
+SELECT *, CASE WHEN substr(id_number, 17, 1)::INTEGER % 2 = 1 THEN '男' ELSE '女' END AS sex FROM taken;
 
 INSERT INTO links (kind, file_id, row_no, person_key, method, score, explanation, id_found, name_norm, name_agreement)
 SELECT l.kind, l.file_id, l.row_no, l.person_key, l.method,

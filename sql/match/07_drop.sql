@@ -1,6 +1,5 @@
 -- The cascade's temporary tables.
 
-DROP TABLE m_raw;
 DROP TABLE m_chars;
 DROP TABLE m_names;
 DROP TABLE m_rows;
