@@ -142,7 +142,11 @@ func testChecks(t testing.TB) []Rule {
 		entry("ZZ-201", "household", "check_households", `heads <> 1`, `'户主' || heads || '人'`) +
 		entry("ZZ-202", "household", "check_households", `n_labour_none = members AND rule_measure(measures_all, '产业帮扶') <> ''`,
 			`'无劳动力户有产业帮扶：' || rule_measure(measures_all, '产业帮扶')`) +
-		entry("ZZ-203", "household", "check_households", `n_dibao > 0 AND n_in_school > 0`, `n_dibao || '人低保，' || n_in_school || '人在校'`)
+		entry("ZZ-203", "household", "check_households", `n_dibao > 0 AND n_in_school > 0`, `n_dibao || '人低保，' || n_in_school || '人在校'`) +
+		// The same rule_measure calls as ZZ-202's, computed once per household (hoist), and one inside a lambda.
+		entry("ZZ-204", "household", "check_households", `rule_measure(measures_all, '产业帮扶') <> '' AND rule_measure(measures_all, '健康帮扶') = ''
+			AND len(list_filter([measures_all], m -> rule_measure(m, '产业帮扶') <> '')) > 0`,
+			`'产业帮扶：' || rule_measure(measures_all, '产业帮扶') || '；健康帮扶：' || rule_measure(measures_all, '健康帮扶')`)
 	rs, err := ParseChecks("zz.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)

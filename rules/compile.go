@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -95,9 +97,24 @@ func runPass(ctx context.Context, conn *sql.Conn, input string, checks []Rule, p
 // passQuery compiles checks of one input into one scan: the input's rows where some check's predicate holds,
 // and per such row a list of one {rule, detail} per check whose predicate holds (CASE WHEN without ELSE: a
 // false or NULL predicate gives NULL, dropped), unnested into one row per finding, then grouped per check and
-// subject as runOne groups one rule's. Each check's SQL
-// stands on lines of its own, so that a trailing `--` comment ends there.
+// subject as runOne groups one rule's. Each check's SQL stands on lines of its own, so that a trailing `--`
+// comment ends there. The calls the checks repeat are computed once per row first (see hoist).
 func passQuery(input string, checks []Rule) string {
+	where := make([]string, len(checks))
+	detail := make([]string, len(checks))
+	for i, r := range checks {
+		where[i], detail[i] = r.Where, r.Detail
+	}
+	calls := hoist(where, detail)
+	from := input
+	if len(calls) > 0 {
+		var cols []string
+		for i, c := range calls {
+			cols = append(cols, fmt.Sprintf("%s AS bidui_call_%d", c, i))
+		}
+		// Aliased as the input, so that a check's column qualified by the input's name still binds.
+		from = "(SELECT *, " + strings.Join(cols, ", ") + " FROM " + input + ") AS " + input
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO temp.` + pendingHits + `
 SELECT struct_extract(hit, 'bidui_rule'), subject, any_value(person_key), any_value(name), any_value(id_number),
@@ -109,22 +126,73 @@ FROM (SELECT subject, person_key, name, id_number, county, town, village, househ
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, "\n  CASE WHEN (\n%s\n) THEN {'bidui_rule': '%s', 'bidui_detail': (\n%s\n)::VARCHAR} END", r.Where, r.Code, r.Detail)
+		fmt.Fprintf(&b, "\n  CASE WHEN (\n%s\n) THEN {'bidui_rule': '%s', 'bidui_detail': (\n%s\n)::VARCHAR} END", where[i], r.Code, detail[i])
 	}
 	// Only the rows some check flags build the list: most rows are flagged by none, and a list per row of a
 	// hundred elements would cost more than the predicates themselves.
 	b.WriteString(`
              ], x -> x IS NOT NULL)) AS hit
-      FROM ` + input + `
+      FROM ` + from + `
       WHERE `)
-	for i, r := range checks {
+	for i := range checks {
 		if i > 0 {
 			b.WriteString(" OR ")
 		}
-		b.WriteString("(\n" + r.Where + "\n)")
+		b.WriteString("(\n" + where[i] + "\n)")
 	}
 	b.WriteString(`) AS hits
 WHERE subject IS NOT NULL
 GROUP BY struct_extract(hit, 'bidui_rule'), subject`)
 	return b.String()
+}
+
+// measureCall is a call of rule_measure on a column of the input with a literal category. Its list lambdas
+// are the dearest thing the household checks compute, and the checks repeat the same few: 59 calls of 11
+// categories on the county, where computing each once per household made the pass 0.2 s (30%) faster.
+var measureCall = regexp.MustCompile(`\brule_measure\(\s*([a-z_][a-z0-9_]*)\s*,\s*'([^']*)'\s*\)`)
+
+// lambdaParam is a lambda's parameter (x -> …): a name that is not a column of the input.
+var lambdaParam = regexp.MustCompile(`\b([a-z_][a-z0-9_]*)\s*->`)
+
+// hoist replaces, in every text of where and detail, each call of measureCall that the texts hold more than
+// once by bidui_call_<n>, and returns the calls in n order, to be computed once per row of the input.
+func hoist(where, detail []string) []string {
+	texts := append(slices.Clone(where), detail...)
+	params := map[string]bool{}
+	count := map[string]int{}
+	for _, t := range texts {
+		for _, m := range lambdaParam.FindAllStringSubmatch(t, -1) {
+			params[m[1]] = true
+		}
+	}
+	for _, t := range texts {
+		for _, m := range measureCall.FindAllStringSubmatch(t, -1) {
+			if !params[m[1]] {
+				count[m[0]]++
+			}
+		}
+	}
+	var calls []string
+	index := map[string]int{}
+	replace := func(t string) string {
+		return measureCall.ReplaceAllStringFunc(t, func(call string) string {
+			if count[call] < 2 {
+				return call
+			}
+			i, ok := index[call]
+			if !ok {
+				i = len(calls)
+				index[call] = i
+				calls = append(calls, call)
+			}
+			return fmt.Sprintf("bidui_call_%d", i)
+		})
+	}
+	for i := range where {
+		where[i] = replace(where[i])
+	}
+	for i := range detail {
+		detail[i] = replace(detail[i])
+	}
+	return calls
 }

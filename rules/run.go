@@ -249,7 +249,7 @@ var ruleInputs = []string{"rule_gs", "rule_gs_households", "rule_dibao", "rule_t
 	"rule_medical_years", "rule_medical_latest", "rule_education_latest", "rule_unsure_rows",
 	"rule_death", "rule_deaths", "rule_pension", "rule_pension_covers",
 	"rule_disability", "rule_disability_covers", "rule_housing", "rule_gs_household_risks",
-	"rule_gs_work_persons", "rule_gs_work", "rule_gs_household", "rule_gs_workers",
+	"rule_gs_work_persons", "rule_gs_work", "rule_gs_workers",
 	"check_household_facts"}
 
 // tempTables are the temporary tables made on the rules' connection; drop removes them all, so that the

@@ -95,6 +95,10 @@ WHERE NOT g.again;
 --   n_ill (长期慢性病 or 患有大病), n_in_school, n_dibao, n_tekun (the member's gs 低保/特困 field says
 --   receiving), n_disability_card (证件类型 残疾人证, or a 20/22-character number), n_severe_card (such a number
 --   with grade digit 1 or 2), n_uninsured (neither 城乡居民 nor 职工 basic medical insurance is 是): member counts
+--   out_of_school_ages  INTEGER[]: the ages of the members not in school, as check_persons reads them ([] when none)
+--   vocational       the 中职, 高职 and 技师学院 students as 名字为“中职二年级” phrases joined by 、 (NULL when none)
+-- The members are read from rule_gs itself (rows an earlier file already holds left out), not from
+-- check_persons and its joins.
 CREATE OR REPLACE VIEW check_households AS
 SELECT 'gs:' || head.hh AS subject,
        -- The finding names the head by the ID matching knows them by (an Excel-damaged ID cell is recovered
@@ -102,9 +106,21 @@ SELECT 'gs:' || head.hh AS subject,
        head.* EXCLUDE (risks) REPLACE (coalesce(hp.id_number, head.id_number) AS id_number),
        h.members, h.heads, h.monitored, h.open_monitored, h.risk_eliminated AS eliminated, h.poverty_exited,
        h.all_no_labour, h.some_labour, h.measures AS measures_all,
-       f.* EXCLUDE (hh)
+       f.* EXCLUDE (hh),
+       coalesce(m.out_of_school_ages, []) AS out_of_school_ages, m.vocational
 FROM (SELECT * FROM rule_gs
       QUALIFY row_number() OVER (PARTITION BY hh ORDER BY again, head_order) = 1) head
 JOIN rule_gs_households h ON h.hh = head.hh
 JOIN check_household_facts f ON f.hh = head.hh
-LEFT JOIN persons hp ON hp.person_key = head.person_key;
+LEFT JOIN persons hp ON hp.person_key = head.person_key
+LEFT JOIN (
+    SELECT g.hh,
+           list(check_age(coalesce(p.id_number, g.id_number), g.birth_date, check_as_of()))
+               FILTER (WHERE NOT check_in_school(g.school_status)) AS out_of_school_ages,
+           string_agg(g.name || '为“' || trim(g.school_status) || '”', '、' ORDER BY g.file_id, g.row_no)
+               FILTER (WHERE rule_school_stage(trim(g.school_status)) IN ('中职', '高职') OR trim(g.school_status) LIKE '技师学院%') AS vocational
+    FROM rule_gs g
+    LEFT JOIN persons p ON p.person_key = g.person_key
+    WHERE NOT g.again
+    GROUP BY g.hh
+) m ON m.hh = head.hh;
