@@ -11,6 +11,41 @@ import (
 	"time"
 )
 
+// runAllChecks runs the checks of every input (groups[i] over inputs[i]): all their passes in one statement
+// first, and when that fails, each input's pass by itself (runChecks), so that a broken check fails alone.
+// The outcomes are per input, in the order of groups.
+func runAllChecks(ctx context.Context, temps *tempTables, inputs []string, groups [][]Rule, cols SourceColumns, params map[string]any, log *slog.Logger) ([][]Outcome, error) {
+	outcomes := make([][]Outcome, len(inputs))
+	if len(inputs) > 1 {
+		start := time.Now()
+		counts, err := runPasses(ctx, temps.conn, inputs, groups, params)
+		took := time.Since(start)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err == nil {
+			n := 0
+			for i, checks := range groups {
+				for _, r := range checks {
+					outcomes[i] = append(outcomes[i], Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)})
+				}
+				n += len(checks)
+			}
+			log.Info("checks ran", "input", strings.Join(inputs, ","), "checks", n, "ms", took.Milliseconds())
+			return outcomes, nil
+		}
+		log.Warn("check passes together failed; running each input's pass by itself", "inputs", len(inputs), "err", err)
+	}
+	for i, input := range inputs {
+		got, err := runChecks(ctx, temps, input, groups[i], cols, params, log)
+		if err != nil {
+			return nil, err
+		}
+		outcomes[i] = got
+	}
+	return outcomes, nil
+}
+
 // runChecks runs the checks of one input view (all runnable: their kinds, columns and parameters are there)
 // in one scan of it, compiled by passQuery. Each check's outcome counts its own findings; the duration is the
 // pass's, shared. When the pass fails, the input is computed once into a temporary table and each check runs
@@ -53,42 +88,42 @@ func runChecks(ctx context.Context, temps *tempTables, input string, checks []Ru
 // runPass inserts the findings of checks into the pending hits, one row per check and subject, in one
 // transaction, and returns how many each check raised.
 func runPass(ctx context.Context, conn *sql.Conn, input string, checks []Rule, params map[string]any) (map[string]int, error) {
+	counts, err := runPasses(ctx, conn, []string{input}, [][]Rule{checks}, params)
+	if err != nil {
+		return nil, fmt.Errorf("%s（%d条检查一次扫描）: %w", input, len(checks), err)
+	}
+	return counts, nil
+}
+
+// runPasses runs the pass of each input (the checks of groups[i] over inputs[i]) in one statement, their
+// queries joined by UNION ALL as the rules' batches are, in one transaction, and returns how many each check
+// raised.
+func runPasses(ctx context.Context, conn *sql.Conn, inputs []string, groups [][]Rule, params map[string]any) (map[string]int, error) {
 	var args []any
 	bound := map[string]bool{}
-	var codes []string
-	for _, r := range checks {
-		codes = append(codes, r.Code)
-		for _, p := range r.Params {
-			if !bound[p] {
-				bound[p] = true
-				args = append(args, sql.Named(p, params[p]))
+	var codes, parts []string
+	for i, checks := range groups {
+		for _, r := range checks {
+			codes = append(codes, r.Code)
+			for _, p := range r.Params {
+				if !bound[p] {
+					bound[p] = true
+					args = append(args, sql.Named(p, params[p]))
+				}
 			}
 		}
+		parts = append(parts, "("+passSelect(inputs[i], checks)+")")
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, passQuery(input, checks), args...); err != nil {
-		return nil, fmt.Errorf("%s（%d条检查一次扫描）: %w", input, len(checks), err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT rule, count(*) FROM temp.`+pendingHits+` WHERE list_contains(string_split($codes, ','), rule) GROUP BY rule`,
-		sql.Named("codes", strings.Join(codes, ",")))
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.`+pendingHits+"\n"+strings.Join(parts, "\nUNION ALL\n"), args...); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var code string
-		var n int64
-		if err := rows.Scan(&code, &n); err != nil {
-			return nil, err
-		}
-		counts[code] = int(n)
-	}
-	if err := rows.Err(); err != nil {
+	counts, err := countHits(ctx, tx, codes)
+	if err != nil {
 		return nil, err
 	}
 	return counts, tx.Commit()
@@ -100,6 +135,11 @@ func runPass(ctx context.Context, conn *sql.Conn, input string, checks []Rule, p
 // subject as runOne groups one rule's. Each check's SQL stands on lines of its own, so that a trailing `--`
 // comment ends there. The calls the checks repeat are computed once per row first (see hoist).
 func passQuery(input string, checks []Rule) string {
+	return `INSERT INTO temp.` + pendingHits + "\n" + passSelect(input, checks)
+}
+
+// passSelect is the query of passQuery without its INSERT.
+func passSelect(input string, checks []Rule) string {
 	where := make([]string, len(checks))
 	detail := make([]string, len(checks))
 	for i, r := range checks {
@@ -116,8 +156,7 @@ func passQuery(input string, checks []Rule) string {
 		from = "(SELECT *, " + strings.Join(cols, ", ") + " FROM " + input + ") AS " + input
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO temp.` + pendingHits + `
-SELECT struct_extract(hit, 'bidui_rule'), subject, any_value(person_key), any_value(name), any_value(id_number),
+	b.WriteString(`SELECT struct_extract(hit, 'bidui_rule'), subject, any_value(person_key), any_value(name), any_value(id_number),
        any_value(county), any_value(town), any_value(village), any_value(household_no),
        string_agg(DISTINCT struct_extract(hit, 'bidui_detail'), '；')
 FROM (SELECT subject, person_key, name, id_number, county, town, village, household_no,

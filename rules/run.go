@@ -205,17 +205,19 @@ func RunWithColumns(ctx context.Context, db *sql.DB, rules []Rule, avail Availab
 			outcomes[i] = got[k]
 		}
 	}
-	for _, input := range inputs {
-		var group []Rule
+	groups := make([][]Rule, len(inputs))
+	for n, input := range inputs {
 		for _, i := range passes[input] {
-			group = append(group, rules[i])
+			groups[n] = append(groups[n], rules[i])
 		}
-		got, err := runChecks(ctx, temps, input, group, cols, params, log)
-		if err != nil {
-			return nil, err
-		}
+	}
+	got, err := runAllChecks(ctx, temps, inputs, groups, cols, params, log)
+	if err != nil {
+		return nil, err
+	}
+	for n, input := range inputs {
 		for k, i := range passes[input] {
-			outcomes[i] = got[k]
+			outcomes[i] = got[n][k]
 		}
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO main.rule_hits SELECT * FROM temp.`+pendingHits); err != nil {
