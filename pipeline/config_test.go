@@ -87,6 +87,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		change func(*Config)
 	}{
 		{"inbox", func(c *Config) { c.Inbox = " " }},
+		{"memory_limit", func(c *Config) { c.MemoryLimit = "3 apples" }},
 		{"policy.monitoring_line", func(c *Config) { c.Policy.MonitoringLine = 0 }},
 		{"policy.review_lead_days", func(c *Config) { c.Policy.ReviewLeadDays = -1 }},
 		{"policy.compulsory_age", func(c *Config) { c.Policy.CompulsoryAge = []int{15, 7} }},
@@ -179,5 +180,35 @@ func TestEveryParameterHasAValue(t *testing.T) {
 		if !slices.Contains(rules.Parameters, name) {
 			t.Errorf("the config supplies %s, rules.Parameters lacks it", name)
 		}
+	}
+}
+
+// TestMemoryLimit: memory_limit caps the memory of the run's database, as DuckDB reads it back; without it
+// DuckDB keeps its default.
+func TestMemoryLimit(t *testing.T) {
+	c := DefaultConfig()
+	if err := c.LoadConfigFile(writeConfig(t, `memory_limit = "300MB"`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	setting := func(limit string) string {
+		db, err := createDB(filepath.Join(t.TempDir(), "m.duckdb"), "", limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var v string
+		if err := db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got := setting(c.MemoryLimit); got != "286.1 MiB" {
+		t.Errorf("memory_limit %q: the database says %q, want 286.1 MiB (300 MB)", c.MemoryLimit, got)
+	}
+	if got := setting(""); got == "286.1 MiB" {
+		t.Errorf("no memory_limit: the database says %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 )
@@ -135,14 +136,19 @@ func (r *runner) publishedFile() string {
 	return r.paths.db
 }
 
-// createDB creates a database at path, as a copy of the database file from unless from is "", and opens it.
-func createDB(path, from string) (*sql.DB, error) {
+// createDB creates a database at path, as a copy of the database file from unless from is "", and opens it,
+// its memory capped at memoryLimit unless that is "" (Config.MemoryLimit).
+func createDB(path, from, memoryLimit string) (*sql.DB, error) {
 	if from != "" {
 		if err := copyFile(from, path); err != nil {
 			return nil, fmt.Errorf("copy the published database: %w", err)
 		}
 	}
-	db, err := sql.Open("duckdb", path)
+	dsn := path
+	if memoryLimit != "" {
+		dsn += "?memory_limit=" + url.QueryEscape(memoryLimit)
+	}
+	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}

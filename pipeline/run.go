@@ -339,7 +339,7 @@ func (r *runner) checkAsOf() error {
 // makes it owner-only.
 func (r *runner) setUp(ctx context.Context, from string) error {
 	var err error
-	if r.db, err = createDB(r.paths.tmpDB, from); err != nil {
+	if r.db, err = createDB(r.paths.tmpDB, from, r.cfg.MemoryLimit); err != nil {
 		return err
 	}
 	if err := biduisql.Migrate(ctx, r.db); err != nil {
