@@ -26,9 +26,7 @@ func runAllChecks(ctx context.Context, temps *tempTables, inputs []string, group
 		if err == nil {
 			n := 0
 			for i, checks := range groups {
-				for _, r := range checks {
-					outcomes[i] = append(outcomes[i], Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)})
-				}
+				outcomes[i] = ranTogether(checks, counts, took, cols)
 				n += len(checks)
 			}
 			log.Info("checks ran", "input", strings.Join(inputs, ","), "checks", n, "ms", took.Milliseconds())
@@ -57,13 +55,9 @@ func runChecks(ctx context.Context, temps *tempTables, input string, checks []Ru
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	outcomes := make([]Outcome, len(checks))
 	if err == nil {
-		for i, r := range checks {
-			outcomes[i] = Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)}
-		}
 		log.Info("checks ran", "input", input, "checks", len(checks), "ms", took.Milliseconds())
-		return outcomes, nil
+		return ranTogether(checks, counts, took, cols), nil
 	}
 	if len(checks) == 1 {
 		return []Outcome{ranOrFailed(checks[0], 0, err, took, cols, log)}, nil
@@ -74,15 +68,7 @@ func runChecks(ctx context.Context, temps *tempTables, input string, checks []Ru
 			log.Warn("check input not computed ahead; each check reads the view", "view", input, "err", err)
 		}
 	}
-	for i, r := range checks {
-		start := time.Now()
-		n, err := runOne(ctx, temps.conn, r, params)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		outcomes[i] = ranOrFailed(r, n, err, time.Since(start), cols, log)
-	}
-	return outcomes, nil
+	return oneByOne(ctx, temps.conn, checks, cols, params, log)
 }
 
 // runPass inserts the findings of checks into the pending hits, one row per check and subject, in one
@@ -99,34 +85,13 @@ func runPass(ctx context.Context, conn *sql.Conn, input string, checks []Rule, p
 // queries joined by UNION ALL as the rules' batches are, in one transaction, and returns how many each check
 // raised.
 func runPasses(ctx context.Context, conn *sql.Conn, inputs []string, groups [][]Rule, params map[string]any) (map[string]int, error) {
-	var args []any
-	bound := map[string]bool{}
-	var codes, parts []string
+	var all []Rule
+	parts := make([]string, len(groups))
 	for i, checks := range groups {
-		for _, r := range checks {
-			codes = append(codes, r.Code)
-			for _, p := range r.Params {
-				if !bound[p] {
-					bound[p] = true
-					args = append(args, sql.Named(p, params[p]))
-				}
-			}
-		}
-		parts = append(parts, "("+passSelect(inputs[i], checks)+")")
+		all = append(all, checks...)
+		parts[i] = passSelect(inputs[i], checks)
 	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.`+pendingHits+"\n"+strings.Join(parts, "\nUNION ALL\n"), args...); err != nil {
-		return nil, err
-	}
-	counts, err := countHits(ctx, tx, codes)
-	if err != nil {
-		return nil, err
-	}
-	return counts, tx.Commit()
+	return insertTogether(ctx, conn, all, parts, params)
 }
 
 // passQuery compiles checks of one input into one scan: the input's rows where some check's predicate holds,

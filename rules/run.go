@@ -352,17 +352,29 @@ func runQueries(ctx context.Context, conn *sql.Conn, rs []Rule, cols SourceColum
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	outcomes := make([]Outcome, len(rs))
 	if err == nil {
-		for i, r := range rs {
-			outcomes[i] = Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)}
-		}
 		log.Info("rules ran", "rules", len(rs), "first", rs[0].Code, "last", rs[len(rs)-1].Code, "ms", took.Milliseconds())
-		return outcomes, nil
+		return ranTogether(rs, counts, took, cols), nil
 	}
 	if len(rs) > 1 {
 		log.Warn("rules together failed; running them one by one", "rules", len(rs), "err", err)
 	}
+	return oneByOne(ctx, conn, rs, cols, params, log)
+}
+
+// ranTogether is the outcomes of rules rs that ran in one statement, which took took and raised counts.
+func ranTogether(rs []Rule, counts map[string]int, took time.Duration, cols SourceColumns) []Outcome {
+	outcomes := make([]Outcome, len(rs))
+	for i, r := range rs {
+		outcomes[i] = Outcome{Rule: r, Status: Ran, Findings: counts[r.Code], Duration: took, Reason: cols.Note(r)}
+	}
+	return outcomes
+}
+
+// oneByOne runs each rule of rs alone (runOne), so that a broken one fails by itself and the others run. The
+// error is only for ctx cancellation.
+func oneByOne(ctx context.Context, conn *sql.Conn, rs []Rule, cols SourceColumns, params map[string]any, log *slog.Logger) ([]Outcome, error) {
+	outcomes := make([]Outcome, len(rs))
 	for i, r := range rs {
 		start := time.Now()
 		n, err := runOne(ctx, conn, r, params)
@@ -382,10 +394,26 @@ const batchSize = 8
 // runBatch inserts the findings of every rule of rs into the pending hits in one statement and one transaction,
 // and returns how many each raised.
 func runBatch(ctx context.Context, conn *sql.Conn, rs []Rule, params map[string]any) (map[string]int, error) {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = wrapped(r, "'"+strings.ReplaceAll(r.Code, "'", "''")+"'")
+	}
+	counts, err := insertTogether(ctx, conn, rs, parts, params)
+	if err != nil {
+		return nil, fmt.Errorf("%d rules together: %w", len(rs), err)
+	}
+	return counts, nil
+}
+
+// insertTogether inserts into the pending hits what the queries parts (rules rs's, whose parameters they
+// bind by name) select, joined by UNION ALL, in one statement and one transaction, and returns how many hits
+// each rule of rs raised.
+func insertTogether(ctx context.Context, conn *sql.Conn, rs []Rule, parts []string, params map[string]any) (map[string]int, error) {
 	var args []any
 	bound := map[string]bool{}
-	var parts, codes []string
-	for _, r := range rs {
+	codes := make([]string, len(rs))
+	for i, r := range rs {
+		codes[i] = r.Code
 		for _, p := range r.Params {
 			v, ok := params[p]
 			if !ok {
@@ -396,16 +424,14 @@ func runBatch(ctx context.Context, conn *sql.Conn, rs []Rule, params map[string]
 				args = append(args, sql.Named(p, v))
 			}
 		}
-		parts = append(parts, "("+wrapped(r, "'"+strings.ReplaceAll(r.Code, "'", "''")+"'")+")")
-		codes = append(codes, r.Code)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.`+pendingHits+"\n"+strings.Join(parts, "\nUNION ALL\n"), args...); err != nil {
-		return nil, fmt.Errorf("%d rules together: %w", len(rs), err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.`+pendingHits+"\n("+strings.Join(parts, ")\nUNION ALL\n(")+")", args...); err != nil {
+		return nil, err
 	}
 	counts, err := countHits(ctx, tx, codes)
 	if err != nil {
