@@ -174,11 +174,16 @@ func (r *runner) disagreements(ctx context.Context, conn *sql.Conn, k bidui.Kind
 
 // valueColumns lists, quoted, the columns of a source table that are not where a row was read.
 func valueColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
-	all, err := quotedColumns(ctx, conn, table, `SELECT column_name FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`)
+	return columnsExcept(ctx, conn, table, rowPlace)
+}
+
+// columnsExcept lists, quoted and in table order, the columns of table main.t that are not in except. It reads
+// the one table (pragma_table_info): duckdb_columns() would bind every view of the database first.
+func columnsExcept(ctx context.Context, conn *sql.Conn, t string, except map[string]bool) ([]string, error) {
+	all, err := quotedColumns(ctx, conn, t, `SELECT name FROM pragma_table_info('main.' || ?) ORDER BY cid`)
 	var cols []string
 	for _, c := range all {
-		if !rowPlace[strings.Trim(c, `"`)] {
+		if !except[strings.Trim(c, `"`)] {
 			cols = append(cols, c)
 		}
 	}

@@ -272,9 +272,7 @@ func sameSheet(res sources.Result, dup int64, s prevSheet) bool {
 // rowsDiffer tells whether the rows of table t under the parsed sheets of this run differ from those of the
 // published sheets in their places (file_map), in any column but the file id.
 func rowsDiffer(ctx context.Context, conn *sql.Conn, t string) (bool, error) {
-	cols, err := quotedColumns(ctx, conn, t, `SELECT column_name FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? AND column_name <> 'file_id'
-		ORDER BY column_index`)
+	cols, err := columnsExcept(ctx, conn, t, map[string]bool{"file_id": true})
 	if err != nil {
 		return false, err
 	}
