@@ -12,9 +12,6 @@ import (
 	"github.com/bidui/bidui/sources"
 )
 
-// memoryLimitPattern is an amount of memory as DuckDB's memory_limit takes it.
-var memoryLimitPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
-
 // Config is everything a run needs to know: where its inputs, database and outputs are, its reference date,
 // and the policy parameters the rules read. Build it with DefaultConfig, then LoadConfigFile, then flags, then
 // Validate.
@@ -28,7 +25,8 @@ type Config struct {
 	// Limits bound what one input file may cost to read; a file over one fails, naming it.
 	Limits sources.Limits `toml:"limits"`
 	// MemoryLimit caps the memory of the run's database ("3GB", DuckDB's memory_limit); DuckDB spills the
-	// rest to a temporary folder beside it. Empty: DuckDB's default, 80% of the machine's memory.
+	// rest to a temporary folder beside it. Empty: 3 GB, or DuckDB's default (80% of the machine's memory)
+	// when that is less.
 	MemoryLimit string `toml:"memory_limit"`
 
 	// Reparse makes the run parse every inbox file, even those whose bytes the published database already
@@ -239,7 +237,7 @@ func (c *Config) Validate() error {
 		return bad("db", "must not be empty")
 	case strings.TrimSpace(c.Out) == "":
 		return bad("out", "must not be empty")
-	case c.MemoryLimit != "" && !memoryLimitPattern.MatchString(c.MemoryLimit):
+	case c.MemoryLimit != "" && !isMemory(c.MemoryLimit):
 		return bad("memory_limit", "%q is not an amount of memory such as \"3GB\" or \"800MB\"", c.MemoryLimit)
 	}
 	p := c.Policy

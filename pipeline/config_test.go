@@ -184,7 +184,7 @@ func TestEveryParameterHasAValue(t *testing.T) {
 }
 
 // TestMemoryLimit: memory_limit caps the memory of the run's database, as DuckDB reads it back; without it
-// DuckDB keeps its default.
+// the database takes at most defaultMemoryLimit (less on a machine whose DuckDB default is less).
 func TestMemoryLimit(t *testing.T) {
 	c := DefaultConfig()
 	if err := c.LoadConfigFile(writeConfig(t, `memory_limit = "300MB"`)); err != nil {
@@ -208,7 +208,27 @@ func TestMemoryLimit(t *testing.T) {
 	if got := setting(c.MemoryLimit); got != "286.1 MiB" {
 		t.Errorf("memory_limit %q: the database says %q, want 286.1 MiB (300 MB)", c.MemoryLimit, got)
 	}
-	if got := setting(""); got == "286.1 MiB" {
-		t.Errorf("no memory_limit: the database says %q", got)
+	got := setting("")
+	if n, ok := parseMemory(got); !ok || n > defaultMemoryLimit {
+		t.Errorf("no memory_limit: the database says %q (%d bytes), want at most %d", got, n, int64(defaultMemoryLimit))
+	}
+}
+
+// TestParseMemory reads amounts as DuckDB writes them and as the configuration gives them.
+func TestParseMemory(t *testing.T) {
+	for in, want := range map[string]int64{
+		"286.1 MiB": 300_001_689, "3GB": 3_000_000_000, "18.7 GiB": 20_078_916_812, "512 bytes": 512,
+		"0 bytes": 0, "1.5 KiB": 1536, " 800 MB ": 800_000_000,
+	} {
+		got, ok := parseMemory(in)
+		// DuckDB writes one decimal, so an amount read back is within 0.05 of its unit.
+		if !ok || got < want-want/1000 || got > want+want/1000 {
+			t.Errorf("parseMemory(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "3", "3 apples", "GB", "-1GB", "3 G B"} {
+		if n, ok := parseMemory(in); ok {
+			t.Errorf("parseMemory(%q) = %d, want not an amount", in, n)
+		}
 	}
 }
