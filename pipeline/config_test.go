@@ -212,6 +212,19 @@ func TestMemoryLimit(t *testing.T) {
 	if n, ok := parseMemory(got); !ok || n > defaultMemoryLimit {
 		t.Errorf("no memory_limit: the database says %q (%d bytes), want at most %d", got, n, int64(defaultMemoryLimit))
 	}
+	// The allocator hands freed memory back early, whatever the limit.
+	db, err := createDB(filepath.Join(t.TempDir(), "a.duckdb"), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var flush string
+	if err := db.QueryRow(`SELECT current_setting('allocator_flush_threshold')`).Scan(&flush); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := parseMemory(flush); !ok || n > 16_000_000 {
+		t.Errorf("allocator_flush_threshold is %q, want at most 16 MB", flush)
+	}
 }
 
 // TestParseMemory reads amounts as DuckDB writes them and as the configuration gives them.

@@ -162,7 +162,23 @@ func createDB(path, from, memoryLimit string) (*sql.DB, error) {
 			return nil, fmt.Errorf("create %s: %w", path, err)
 		}
 	}
+	for _, set := range allocatorSettings {
+		if _, err := db.Exec(set); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("create %s: %s: %w", path, set, err)
+		}
+	}
 	return db, nil
+}
+
+// allocatorSettings make DuckDB hand the memory its statements have freed back to the system sooner (after a
+// statement that allocated 16 MB, not 128 MB, and from a background thread). Matching's statements free
+// hundreds of MiB each; kept, that memory set the county run's peak. On the generated county (three runs
+// each) the peak went from 927–1075 MiB to 864–939 MiB, with no change in matching's CPU time beyond the
+// noise.
+var allocatorSettings = []string{
+	`SET allocator_flush_threshold = '16MB'`,
+	`SET allocator_background_threads = true`,
 }
 
 // defaultMemoryLimit is the memory a run's database may take when the configuration sets no memory_limit.
