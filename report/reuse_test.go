@@ -7,8 +7,10 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
+	"time"
 )
 
 // The villages of exportRuns' latest run, by workbook path, and the rules each lists: 东村 JY-03, DB-01 and
@@ -284,4 +286,85 @@ func TestNoUsablePrevious(t *testing.T) {
 		}
 		sameFiles(t, "no folder", files, fresh)
 	})
+}
+
+// TestFingerprintCoversEveryField: a change to any field of a finding or of its village, or to an option that
+// changes the file, changes the workbook's fingerprint; so does a change to a rule or a head it shows, and
+// none to a rule or a household it does not show. A field added to finding without being hashed fails here.
+func TestFingerprintCoversEveryField(t *testing.T) {
+	base := func() (*village, map[string]rule, map[string]string, Options) {
+		v := &village{town: "城关镇", name: "东村", findings: []finding{{
+			id: "DB-01-0000000002", rule: "DB-01", title: "t", severity: "high", category: "部门比对",
+			householdNo: "370323001001000011", name: "张三", idNumber: "370323199001011234", detail: "d",
+			action: "a", status: "new", feedback: FeedbackStillPresent, firstSeen: time.Date(2023, 6, 10, 0, 0, 0, 0, time.UTC),
+		}}}
+		rules := map[string]rule{
+			"DB-01": {code: "DB-01", title: "t", severity: "high", description: "d", action: "a", basis: "b"},
+			"ZZ-99": {code: "ZZ-99", title: "z"},
+		}
+		heads := map[string]string{"370323001001000011": "张大", "370323001001000099": "李大"}
+		return v, rules, heads, Options{Build: "v1"}
+	}
+	asOf := time.Date(2023, 6, 10, 0, 0, 0, 0, time.UTC)
+	v, rules, heads, opt := base()
+	want := workbookFingerprint("城关镇/东村.xlsx", v, rules, heads, asOf, opt)
+
+	changed := map[string]func(v *village, rules map[string]rule, heads map[string]string, opt *Options){}
+	ft := reflect.TypeFor[finding]()
+	for i := range ft.NumField() {
+		changed["finding."+ft.Field(i).Name] = func(v *village, _ map[string]rule, _ map[string]string, _ *Options) {
+			f := reflect.ValueOf(&v.findings[0]).Elem().Field(i)
+			f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
+			switch x := f.Interface().(type) {
+			case string:
+				f.SetString(x + "x")
+			case time.Time:
+				f.Set(reflect.ValueOf(x.AddDate(0, 0, 1)))
+			default:
+				t.Fatalf("finding.%s is a %T: teach this test to change it", ft.Field(i).Name, x)
+			}
+		}
+	}
+	vt := reflect.TypeFor[village]()
+	if vt.NumField() != 3 {
+		t.Fatalf("village has %d fields: teach this test the new ones", vt.NumField())
+	}
+	changed["village.town"] = func(v *village, _ map[string]rule, _ map[string]string, _ *Options) { v.town = "河口镇" }
+	changed["village.name"] = func(v *village, _ map[string]rule, _ map[string]string, _ *Options) { v.name = "西村" }
+	changed["another finding"] = func(v *village, _ map[string]rule, _ map[string]string, _ *Options) {
+		v.findings = append(v.findings, v.findings[0])
+	}
+	changed["MaskIDs"] = func(_ *village, _ map[string]rule, _ map[string]string, opt *Options) { opt.MaskIDs = true }
+	changed["Build"] = func(_ *village, _ map[string]rule, _ map[string]string, opt *Options) { opt.Build = "v2" }
+	changed["the rule's basis"] = func(_ *village, rules map[string]rule, _ map[string]string, _ *Options) {
+		r := rules["DB-01"]
+		r.basis = "c"
+		rules["DB-01"] = r
+	}
+	changed["the rule gone"] = func(_ *village, rules map[string]rule, _ map[string]string, _ *Options) { delete(rules, "DB-01") }
+	changed["the head"] = func(_ *village, _ map[string]rule, heads map[string]string, _ *Options) {
+		heads["370323001001000011"] = "张二"
+	}
+	changed["the head gone"] = func(_ *village, _ map[string]rule, heads map[string]string, _ *Options) {
+		delete(heads, "370323001001000011")
+	}
+	for what, change := range changed {
+		v, rules, heads, opt := base()
+		change(v, rules, heads, &opt)
+		if workbookFingerprint("城关镇/东村.xlsx", v, rules, heads, asOf, opt) == want {
+			t.Errorf("changing %s leaves the fingerprint as it was", what)
+		}
+	}
+	if workbookFingerprint("城关镇/东村(2).xlsx", v, rules, heads, asOf, opt) == want {
+		t.Error("another path leaves the fingerprint as it was")
+	}
+	if workbookFingerprint("城关镇/东村.xlsx", v, rules, heads, asOf.AddDate(0, 0, 1), opt) == want {
+		t.Error("another as_of leaves the fingerprint as it was")
+	}
+	opt.Previous = "/elsewhere"
+	delete(rules, "ZZ-99")
+	delete(heads, "370323001001000099")
+	if workbookFingerprint("城关镇/东村.xlsx", v, rules, heads, asOf, opt) != want {
+		t.Error("the previous folder, or a rule or household the workbook does not show, changes the fingerprint")
+	}
 }
