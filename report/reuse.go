@@ -148,12 +148,14 @@ func (s *summingWriter) record(fp string) workbookRecord {
 // their households. Each value is written with its length, so that no two inputs run together alike.
 func workbookFingerprint(rel string, v *village, rules map[string]rule, heads map[string]string, asOf time.Time,
 	opt Options) string {
-	f := fingerprinter{h: sha256.New()}
-	f.text(strconv.Itoa(workbookFormat), opt.Build, rel, asOf.Format(time.RFC3339Nano),
-		strconv.FormatBool(opt.MaskIDs), v.town, v.name, strconv.Itoa(len(v.findings)))
+	var f fingerprinter
+	f.text(strconv.Itoa(workbookFormat), opt.Build, rel)
+	f.time(asOf)
+	f.text(strconv.FormatBool(opt.MaskIDs), v.town, v.name, strconv.Itoa(len(v.findings)))
 	for _, fd := range v.findings {
 		f.text(fd.id, fd.rule, fd.title, fd.severity, fd.category, fd.householdNo, fd.name, fd.idNumber,
-			fd.detail, fd.action, fd.status, fd.feedback, fd.firstSeen.Format(time.RFC3339Nano))
+			fd.detail, fd.action, fd.status, fd.feedback)
+		f.time(fd.firstSeen)
 	}
 	// The 说明 sheet lists the rules in the order they first appear, the visit sheet the heads of the
 	// households; anything else in the catalogue or among the heads does not touch this workbook.
@@ -176,19 +178,26 @@ func workbookFingerprint(rel string, v *village, rules map[string]rule, heads ma
 			}
 		}
 	}
-	return hex.EncodeToString(f.h.Sum(nil))
+	sum := sha256.Sum256(f.buf)
+	return hex.EncodeToString(sum[:])
 }
 
-// fingerprinter hashes strings, each preceded by its length.
+// fingerprinter collects the values of a fingerprint, each preceded by its length, to be hashed at once.
 type fingerprinter struct {
-	h   hash.Hash
-	len [8]byte
+	buf []byte
 }
 
 func (f *fingerprinter) text(values ...string) {
 	for _, s := range values {
-		binary.LittleEndian.PutUint64(f.len[:], uint64(len(s)))
-		f.h.Write(f.len[:])
-		io.WriteString(f.h, s)
+		f.buf = binary.LittleEndian.AppendUint64(f.buf, uint64(len(s)))
+		f.buf = append(f.buf, s...)
 	}
+}
+
+// time adds t with its zone, as a date cell shows it.
+func (f *fingerprinter) time(t time.Time) {
+	at := len(f.buf)
+	f.buf = binary.LittleEndian.AppendUint64(f.buf, 0)
+	f.buf = t.AppendFormat(f.buf, time.RFC3339Nano)
+	binary.LittleEndian.PutUint64(f.buf[at:], uint64(len(f.buf)-at-8))
 }
