@@ -122,7 +122,8 @@ func (r *runner) rulesStage(ctx context.Context, im *imported, replayFrom int64,
 	return nil
 }
 
-// reportStage writes the workbooks into a temporary folder beside out/<as_of>; publish moves it in place.
+// reportStage writes the workbooks into a temporary folder beside out/<as_of>; publish moves it in place. A
+// village workbook whose inputs are those of the published out/<as_of> is copied from there, not built again.
 func (r *runner) reportStage(ctx context.Context) error {
 	sum := r.sum
 	if err := ctx.Err(); err != nil {
@@ -130,7 +131,9 @@ func (r *runner) reportStage(ctx context.Context) error {
 	}
 	r.stageStarted(StageReport)
 	r.progress(StageReport, 0, 1, "")
-	w, err := report.Write(ctx, r.db, r.paths.tmpOut, report.Options{MaskIDs: r.cfg.Export.MaskIDs})
+	w, err := report.Write(ctx, r.db, r.paths.tmpOut, report.Options{
+		MaskIDs: r.cfg.Export.MaskIDs, Previous: r.paths.out, Build: r.opt.Version,
+	})
 	if err != nil {
 		return fmt.Errorf("write the outputs: %w", err)
 	}
@@ -141,7 +144,8 @@ func (r *runner) reportStage(ctx context.Context) error {
 		}
 		sum.Written = append(sum.Written, filepath.Join(r.paths.out, rel))
 	}
-	sum.Workbooks = len(w.Villages)
+	sum.Workbooks, sum.WorkbooksReused = len(w.Villages), w.Reused()
+	r.log.Info("workbooks written", "written", sum.Workbooks-sum.WorkbooksReused, "reused", sum.WorkbooksReused)
 	r.progress(StageReport, 1, 1, "")
 	r.point(StageReport + "/done")
 	return nil

@@ -39,6 +39,8 @@ type Summary struct {
 	Written      []string         `json:"written"`
 	// Workbooks is the number of village workbooks among Written.
 	Workbooks int `json:"village_workbooks"`
+	// WorkbooksReused is how many of the Workbooks were copied unchanged from the output folder they replace.
+	WorkbooksReused int `json:"village_workbooks_reused"`
 	// Waived and Feedback count this run's findings answered by the villages: 情况属实无需修正 (waived) and
 	// 已修正 but still raised (已反馈修正仍存在). UnknownAnswers are answers naming no finding ever issued.
 	Waived         int64           `json:"waived"`

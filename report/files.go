@@ -90,19 +90,28 @@ func writeFile(root *os.Root, rel string, write func(io.Writer) error) error {
 }
 
 // saveWorkbook writes the workbook f to rel under root as writeFile does, with the cell grid of the sheets
-// gridlines printed.
-func saveWorkbook(root *os.Root, rel string, f *excelize.File, gridlines gridlineSheets) error {
-	return writeFile(root, rel, func(w io.Writer) error {
+// gridlines printed. It returns the size and SHA-256 of the file written, as a manifest records them.
+func saveWorkbook(root *os.Root, rel string, f *excelize.File, gridlines gridlineSheets) (workbookRecord, error) {
+	var written workbookRecord
+	err := writeFile(root, rel, func(w io.Writer) error {
+		sw := newSummingWriter(w)
 		if len(gridlines) == 0 {
-			_, err := f.WriteTo(w)
-			return err
+			if _, err := f.WriteTo(sw); err != nil {
+				return err
+			}
+		} else {
+			var buf bytes.Buffer
+			if _, err := f.WriteTo(&buf); err != nil {
+				return err
+			}
+			if err := printGridlines(sw, buf.Bytes(), gridlines.parts(f)); err != nil {
+				return err
+			}
 		}
-		var buf bytes.Buffer
-		if _, err := f.WriteTo(&buf); err != nil {
-			return err
-		}
-		return printGridlines(w, buf.Bytes(), gridlines.parts(f))
+		written = sw.record("")
+		return nil
 	})
+	return written, err
 }
 
 // moveIntoPlace renames the finished temporary file tmp over rel.

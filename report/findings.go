@@ -34,7 +34,8 @@ func villageLabel(village string) string {
 	return village
 }
 
-// finding is one row of the findings view as a village workbook shows it; NULL text reads as "".
+// finding is one row of the findings view as a village workbook shows it; NULL text reads as "". A field added
+// here must be added to workbookFingerprint too, or a workbook showing it would be copied when it changed.
 type finding struct {
 	id, rule, title, severity   string
 	category                    string // the rule's category (部门比对, 研判程序, 数据质量); "" while the view has none

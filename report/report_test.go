@@ -195,7 +195,7 @@ func TestVillageWorkbooks(t *testing.T) {
 	if !slices.Equal(w.Villages, want) {
 		t.Fatalf("written:\n%+v\nwant:\n%+v", w.Villages, want)
 	}
-	assertOnlyFiles(t, dir, villagePaths(w))
+	assertOnlyFiles(t, dir, append(villagePaths(w), filepath.Join(dir, manifestFile)))
 
 	for _, v := range w.Villages {
 		f := openWorkbook(t, v.Path)
@@ -386,7 +386,8 @@ func flatten(rows [][]string) string {
 	return b.String()
 }
 
-// assertOnlyFiles checks that dir holds the files paths and nothing else (no temporary files left behind).
+// assertOnlyFiles checks that dir holds the files paths and nothing else (no temporary files left behind); the
+// manifest is among the paths when it is expected.
 func assertOnlyFiles(t *testing.T, dir string, paths []string) {
 	t.Helper()
 	var files []string
@@ -517,7 +518,7 @@ func TestHostileNamesStayInsideDir(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	assertOnlyFiles(t, dir, w.Paths())
+	assertOnlyFiles(t, dir, append(w.Paths(), filepath.Join(dir, manifestFile)))
 	for _, want := range []string{"未知乡镇/_x.xlsx", "未知乡镇/未落村.xlsx", "未知乡镇(2)/未落村.xlsx", "findings.csv(2)/未落村.xlsx"} {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(want))); err != nil {
 			t.Errorf("no %s: %v", want, err)

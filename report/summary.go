@@ -252,7 +252,8 @@ func writeSummary(ctx context.Context, db *sql.DB, root *os.Root, rel string) er
 	if err := f.SetDocProps(docProps("问题汇总", "防止返贫监测集中排查 数据比对问题汇总", asOf)); err != nil {
 		return fmt.Errorf("set document properties: %w", err)
 	}
-	return saveWorkbook(root, rel, f, gridlineSheets{sheetByVillage, sheetByRule, sheetCategory, sheetTrend})
+	_, err = saveWorkbook(root, rel, f, gridlineSheets{sheetByVillage, sheetByRule, sheetCategory, sheetTrend})
+	return err
 }
 
 // writeTable writes a header row and data rows from A1 on sheet, then freezes the header and the first

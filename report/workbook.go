@@ -147,18 +147,19 @@ func newStyles(f *excelize.File) (styles, error) {
 }
 
 // writeWorkbook writes the workbook of village v to rel (slash-separated, relative to root). heads names the
-// head of each household (by household number) for the visit sheet.
+// head of each household (by household number) for the visit sheet. It returns the size and SHA-256 of the
+// file written.
 func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule, heads map[string]string,
-	asOf time.Time, opt Options) error {
+	asOf time.Time, opt Options) (workbookRecord, error) {
 	f := excelize.NewFile()
 	// Close removes the stream writer's temporary files; its error says nothing about the workbook written.
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", sheetFindings); err != nil {
-		return err
+		return workbookRecord{}, err
 	}
 	st, err := newStyles(f)
 	if err != nil {
-		return err
+		return workbookRecord{}, err
 	}
 	place := townLabel(v.town) + " " + villageLabel(v.name)
 	note := ""
@@ -166,17 +167,17 @@ func writeWorkbook(root *os.Root, rel string, v *village, rules map[string]rule,
 		note = "基准日 " + asOf.Format(time.DateOnly)
 	}
 	if err := writeFindingsSheet(f, st, v, place, note, opt); err != nil {
-		return fmt.Errorf("sheet %s: %w", sheetFindings, err)
+		return workbookRecord{}, fmt.Errorf("sheet %s: %w", sheetFindings, err)
 	}
 	if err := writeVisitSheet(f, st, v, heads, place, note, opt); err != nil {
-		return fmt.Errorf("sheet %s: %w", sheetVisit, err)
+		return workbookRecord{}, fmt.Errorf("sheet %s: %w", sheetVisit, err)
 	}
 	if err := writeNotesSheet(f, st, v, rules, place, note, opt); err != nil {
-		return fmt.Errorf("sheet %s: %w", sheetNotes, err)
+		return workbookRecord{}, fmt.Errorf("sheet %s: %w", sheetNotes, err)
 	}
 	props := docProps(place+" "+sheetFindings, "防止返贫监测集中排查 数据比对问题清单", asOf)
 	if err := f.SetDocProps(props); err != nil {
-		return fmt.Errorf("set document properties: %w", err)
+		return workbookRecord{}, fmt.Errorf("set document properties: %w", err)
 	}
 	return saveWorkbook(root, rel, f, gridlineSheets{sheetFindings})
 }
