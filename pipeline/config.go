@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -397,4 +398,33 @@ func (d *Date) UnmarshalTOML(v any) error {
 		return nil
 	}
 	return fmt.Errorf("want a date, got %T", v)
+}
+
+// parseMemory reads an amount of memory as DuckDB writes and takes it ("18.7 GiB", "3GB", "300 MB", "512
+// bytes") in bytes; ok is false for anything else.
+func parseMemory(s string) (n int64, ok bool) {
+	m := memoryAmount.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	return int64(v * memoryUnits[m[2]]), true
+}
+
+// isMemory reports whether s is an amount of memory as DuckDB's memory_limit takes it.
+func isMemory(s string) bool {
+	_, ok := parseMemory(s)
+	return ok
+}
+
+// memoryAmount is an amount of memory: a number, then one of memoryUnits.
+var memoryAmount = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*(B|bytes|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+
+// memoryUnits are the units of memory DuckDB writes and takes, in bytes.
+var memoryUnits = map[string]float64{
+	"B": 1, "bytes": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+	"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
 }

@@ -193,35 +193,28 @@ func TestMemoryLimit(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	setting := func(limit string) string {
+	// setting is DuckDB's setting name in a database createDB opens with memory_limit limit.
+	setting := func(limit, name string) string {
 		db, err := createDB(filepath.Join(t.TempDir(), "m.duckdb"), "", limit)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer db.Close()
 		var v string
-		if err := db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&v); err != nil {
+		if err := db.QueryRow(`SELECT current_setting($1)`, name).Scan(&v); err != nil {
 			t.Fatal(err)
 		}
 		return v
 	}
-	if got := setting(c.MemoryLimit); got != "286.1 MiB" {
+	if got := setting(c.MemoryLimit, "memory_limit"); got != "286.1 MiB" {
 		t.Errorf("memory_limit %q: the database says %q, want 286.1 MiB (300 MB)", c.MemoryLimit, got)
 	}
-	got := setting("")
+	got := setting("", "memory_limit")
 	if n, ok := parseMemory(got); !ok || n > defaultMemoryLimit {
 		t.Errorf("no memory_limit: the database says %q (%d bytes), want at most %d", got, n, int64(defaultMemoryLimit))
 	}
 	// The allocator hands freed memory back early, whatever the limit.
-	db, err := createDB(filepath.Join(t.TempDir(), "a.duckdb"), "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var flush string
-	if err := db.QueryRow(`SELECT current_setting('allocator_flush_threshold')`).Scan(&flush); err != nil {
-		t.Fatal(err)
-	}
+	flush := setting("", "allocator_flush_threshold")
 	if n, ok := parseMemory(flush); !ok || n > 16_000_000 {
 		t.Errorf("allocator_flush_threshold is %q, want at most 16 MB", flush)
 	}

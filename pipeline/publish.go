@@ -9,9 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 )
 
 // Finishing and publishing are the same for `bidui run` and `bidui import`: both build the new database in
@@ -183,8 +180,8 @@ var allocatorSettings = []string{
 
 // defaultMemoryLimit is the memory a run's database may take when the configuration sets no memory_limit.
 // DuckDB's own default, 80% of the machine's memory, let the run on the generated city tier (4.1 million
-// residents) grow to 5.7 GiB; capped at 3 GB it peaked at 3.8 GiB, no slower. The county tier stays under
-// 1 GiB either way.
+// residents) grow to 5.7 GiB; capped at 3 GB it peaks at 3.3 GiB, no slower (make bench-city). The county
+// tier stays under 1 GiB either way.
 const defaultMemoryLimit = 3_000_000_000
 
 // capMemory lowers db's memory_limit to limit bytes when DuckDB's current setting is above it; a machine with
@@ -202,35 +199,6 @@ func capMemory(db *sql.DB, limit int64) error {
 		return fmt.Errorf("set memory_limit: %w", err)
 	}
 	return nil
-}
-
-// parseMemory reads an amount of memory as DuckDB writes and takes it ("18.7 GiB", "3GB", "300 MB", "512
-// bytes") in bytes; ok is false for anything else.
-func parseMemory(s string) (n int64, ok bool) {
-	m := memoryAmount.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		return 0, false
-	}
-	return int64(v * memoryUnits[m[2]]), true
-}
-
-// isMemory reports whether s is an amount of memory as DuckDB's memory_limit takes it.
-func isMemory(s string) bool {
-	_, ok := parseMemory(s)
-	return ok
-}
-
-// memoryAmount is an amount of memory: a number, then one of memoryUnits.
-var memoryAmount = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*(B|bytes|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
-
-// memoryUnits are the units of memory DuckDB writes and takes, in bytes.
-var memoryUnits = map[string]float64{
-	"B": 1, "bytes": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
-	"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
 }
 
 // copyFile copies src to dst (created owner-only) and syncs it.
