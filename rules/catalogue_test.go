@@ -318,10 +318,14 @@ func TestRulesTogetherEqualOneByOne(t *testing.T) {
 	temps := &tempTables{conn: conn}
 	defer temps.drop(ctx)
 	log := slog.New(slog.DiscardHandler)
-	if err := materialiseInputs(ctx, temps, log); err != nil {
+	rs := loadCatalogue(t)
+	named, err := readerText(ctx, conn, rs)
+	if err != nil {
 		t.Fatal(err)
 	}
-	rs := loadCatalogue(t)
+	if err := materialiseInputs(ctx, temps, named, log); err != nil {
+		t.Fatal(err)
+	}
 	params := testParams("2023-06-10")
 	read := func() []string {
 		var all string

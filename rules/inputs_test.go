@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"context"
 	"database/sql"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -73,4 +75,72 @@ func queryRows(t *testing.T, db *sql.DB, q string) []string {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return strings.Split(all, "\n")
+}
+
+// TestInputsKeepReadColumns: a rule input is computed with the columns that a rule, a macro or a view reading
+// it (directly or through another view) names, and without the others; a rule selecting columns by pattern
+// keeps them all.
+func TestInputsKeepReadColumns(t *testing.T) {
+	db := testDB(t)
+	mustExec(t, db, `CREATE VIEW zz_inner AS SELECT * FROM rule_gs`)
+	mustExec(t, db, `CREATE VIEW zz_outer AS SELECT political FROM zz_inner`)
+	mustExec(t, db, `CREATE MACRO zz_macro() AS TABLE SELECT elim_net_income FROM rule_gs`)
+	rule := Rule{Code: "T-01", SQL: `SELECT subject FROM rule_gs WHERE wage_income > 0`}
+	kept := func(rs []Rule) map[string]bool {
+		t.Helper()
+		ctx := context.Background()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		temps := &tempTables{conn: conn}
+		defer temps.drop(ctx)
+		named, err := readerText(ctx, conn, rs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := materialiseInputs(ctx, temps, named, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		var made int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE temporary`).Scan(&made); err != nil {
+			t.Fatal(err)
+		}
+		if made != len(ruleInputs)+1 {
+			t.Errorf("%d temporary tables, want every input and the pending hits (%d)", made, len(ruleInputs)+1)
+		}
+		cols := map[string]bool{}
+		rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = 'rule_gs'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			cols[c] = true
+		}
+		return cols
+	}
+	cols := kept([]Rule{rule})
+	for _, c := range []string{"wage_income", "political", "elim_net_income", "hh", "household_no", "head_order"} {
+		if !cols[c] {
+			t.Errorf("rule_gs computed without %s, which is read", c)
+		}
+	}
+	if cols["ident_pension_income"] {
+		t.Errorf("rule_gs computed with ident_pension_income, which nothing reads")
+	}
+	for _, q := range []string{
+		`SELECT subject FROM (SELECT subject, Columns ('ident_.*') FROM rule_gs)`,
+		`SELECT subject FROM (SELECT subject, * LIKE 'ident%' FROM rule_gs)`,
+	} {
+		rule.SQL = q
+		if cols := kept([]Rule{rule}); !cols["ident_pension_income"] {
+			t.Errorf("a rule %s: rule_gs computed without ident_pension_income", q)
+		}
+	}
 }

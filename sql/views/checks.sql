@@ -108,8 +108,10 @@ SELECT 'gs:' || head.hh AS subject,
        h.all_no_labour, h.some_labour, h.measures AS measures_all,
        f.* EXCLUDE (hh),
        coalesce(m.out_of_school_ages, []) AS out_of_school_ages, m.vocational
-FROM (SELECT * FROM rule_gs
-      QUALIFY row_number() OVER (PARTITION BY hh ORDER BY again, head_order) = 1) head
+-- The head row is found by its key alone and joined back: a window over rule_gs would sort every row with all
+-- its columns.
+FROM (SELECT arg_min(head_order, (again, head_order)) AS k FROM rule_gs GROUP BY hh) hk
+JOIN rule_gs head ON head.file_id = hk.k.file_id AND head.row_no = hk.k.row_no
 JOIN rule_gs_households h ON h.hh = head.hh
 JOIN check_household_facts f ON f.hh = head.hh
 LEFT JOIN persons hp ON hp.person_key = head.person_key
