@@ -310,22 +310,9 @@ func TestRulesTogetherEqualOneByOne(t *testing.T) {
 	db := testDB(t)
 	synthTown(t, db, 2000)
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	temps := &tempTables{conn: conn}
-	defer temps.drop(ctx)
-	log := slog.New(slog.DiscardHandler)
 	rs := loadCatalogue(t)
-	named, err := readerText(ctx, conn, rs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := materialiseInputs(ctx, temps, named, log); err != nil {
-		t.Fatal(err)
-	}
+	conn := withInputs(t, db, rs).conn
+	log := slog.New(slog.DiscardHandler)
 	params := testParams("2023-06-10")
 	read := func() []string {
 		var all string

@@ -88,39 +88,18 @@ func TestInputsKeepReadColumns(t *testing.T) {
 	rule := Rule{Code: "T-01", SQL: `SELECT subject FROM rule_gs WHERE wage_income > 0`}
 	kept := func(rs []Rule) map[string]bool {
 		t.Helper()
-		ctx := context.Background()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		temps := &tempTables{conn: conn}
-		defer temps.drop(ctx)
-		named, err := readerText(ctx, conn, rs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := materialiseInputs(ctx, temps, named, slog.New(slog.DiscardHandler)); err != nil {
-			t.Fatal(err)
-		}
+		temps := withInputs(t, db, rs)
 		var made int
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE temporary`).Scan(&made); err != nil {
+		var names string
+		if err := temps.conn.QueryRowContext(context.Background(), `SELECT (SELECT count(*) FROM duckdb_tables() WHERE temporary),
+		        (SELECT string_agg(column_name, ',') FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = 'rule_gs')`).Scan(&made, &names); err != nil {
 			t.Fatal(err)
 		}
 		if made != len(ruleInputs)+1 {
 			t.Errorf("%d temporary tables, want every input and the pending hits (%d)", made, len(ruleInputs)+1)
 		}
 		cols := map[string]bool{}
-		rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = 'rule_gs'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				t.Fatal(err)
-			}
+		for _, c := range strings.Split(names, ",") {
 			cols[c] = true
 		}
 		return cols
@@ -143,4 +122,28 @@ func TestInputsKeepReadColumns(t *testing.T) {
 			t.Errorf("a rule %s: rule_gs computed without ident_pension_income", q)
 		}
 	}
+}
+
+// withInputs computes the rule inputs for rs on a connection of db, as RunWithColumns does, and returns their
+// temporary tables; the connection and the tables go when the test ends.
+func withInputs(t *testing.T, db *sql.DB, rs []Rule) *tempTables {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	temps := &tempTables{conn: conn}
+	t.Cleanup(func() {
+		temps.drop(ctx)
+		conn.Close()
+	})
+	named, err := readerText(ctx, conn, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := materialiseInputs(ctx, temps, named, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	return temps
 }
