@@ -317,7 +317,7 @@ func (t *tempTables) materialiseColumns(ctx context.Context, view, columns strin
 func readerText(ctx context.Context, conn *sql.Conn, rules []Rule) (string, error) {
 	var b strings.Builder
 	for _, r := range rules {
-		b.WriteString(r.SQL)
+		b.WriteString(strings.ToLower(r.SQL))
 		b.WriteByte('\n')
 	}
 	rows, err := conn.QueryContext(ctx, `SELECT lower(view_name), lower(sql) FROM duckdb_views() WHERE NOT internal
@@ -356,7 +356,7 @@ func readerText(ctx context.Context, conn *sql.Conn, rules []Rule) (string, erro
 			}
 		}
 	}
-	text := strings.ToLower(b.String())
+	text := b.String()
 	if byPattern.MatchString(text) {
 		return "", nil
 	}
